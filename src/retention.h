@@ -1,0 +1,83 @@
+/*
+ * retention.h
+ *		Declarations shared by every area of the retention extension:
+ *		argument checks with PostgreSQL-style errors, overflow-checked
+ *		counting, the summary-type text/binary I/O helpers, and the special
+ *		functions.
+ *
+ * Every summary type is a varlena whose first byte after the length word is a
+ * format version.  Its text form starts with "v<version>" and continues with
+ * "key=value" fields in a fixed order; its binary form starts with the same
+ * version byte.  Input of either form is fully validated, so a summary that
+ * reaches an accessor is always well formed.
+ */
+#ifndef RETENTION_H
+#define RETENTION_H
+
+#include "postgres.h"
+
+#include "common/int.h"
+#include "lib/stringinfo.h"
+
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"
+#endif
+
+/* ---- argument checks ---- */
+
+/* An int argument outside [lo, hi] -> 22003 naming it and the range. */
+static inline void
+check_int_range(const char *what, int value, int lo, int hi)
+{
+	if (value < lo || value > hi)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s %d is out of range", what, value),
+				 errhint("A %s must be between %d and %d.", what, lo, hi)));
+}
+
+/* An overflow-checked sum of two counts (summaries can come from text). */
+static inline int64
+count_add(int64 a, int64 b)
+{
+	int64		sum;
+
+	if (pg_add_s64_overflow(a, b, &sum))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("count out of range while merging summaries")));
+	return sum;
+}
+
+/* ---- summary text form: "v1 key=value key=value ..." (summary_io.c) ---- */
+
+typedef struct SummaryReader
+{
+	const char *type_name;		/* for error messages */
+	const char *input;			/* the whole string, for error messages */
+	const char *cursor;
+} SummaryReader;
+
+extern void summary_read_begin(SummaryReader *reader, const char *type_name,
+							   const char *input, int version);
+extern void summary_read_key(SummaryReader *reader, const char *key);
+extern int64 summary_read_count(SummaryReader *reader);
+extern void summary_read_char(SummaryReader *reader, char c);
+extern void summary_read_end(SummaryReader *reader);
+extern void summary_syntax_error(SummaryReader *reader, const char *expected)
+			pg_attribute_noreturn();
+
+extern void summary_write_begin(StringInfo out, int version);
+
+/* ---- summary binary form (summary_io.c) ---- */
+
+extern void summary_recv_version(StringInfo buf, const char *type_name,
+								 int version);
+extern int64 summary_recv_count(StringInfo buf, const char *type_name);
+extern void summary_recv_end(StringInfo buf, const char *type_name);
+
+/* ---- special functions (specfun.c) ---- */
+
+extern double normal_quantile(double p);
+
+#endif							/* RETENTION_H */

@@ -1,0 +1,565 @@
+/*
+ * survey.c
+ *		Survey KPIs: Net Promoter Score and customer satisfaction (CSAT).
+ *
+ * Both summaries are small fixed-size counters.  They serve directly as the
+ * aggregates' transition state: the transition function creates the state on
+ * the first non-NULL score (the executor copies it into the aggregate's
+ * memory context) and afterwards increments it in place, so an aggregate over
+ * a score column costs about what count(score) costs.
+ */
+#include "retention.h"
+
+#include <math.h>
+
+#include "fmgr.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+
+#define NPS_SUMMARY_VERSION 1
+#define CSAT_SUMMARY_VERSION 1
+#define CSAT_DEFAULT_SCALE 5
+#define CSAT_MIN_SCALE 2
+#define CSAT_MAX_SCALE 10
+
+typedef struct NpsSummary
+{
+	int32		vl_len_;		/* varlena header (do not touch directly!) */
+	uint8		version;
+	int64		promoters;		/* scores 9-10 */
+	int64		passives;		/* scores 7-8 */
+	int64		detractors;		/* scores 0-6 */
+} NpsSummary;
+
+typedef struct CsatSummary
+{
+	int32		vl_len_;		/* varlena header (do not touch directly!) */
+	uint8		version;
+	uint8		scale;			/* scores run from 1 to scale */
+	int64		counts[CSAT_MAX_SCALE];	/* counts[s - 1]: responses scoring s */
+} CsatSummary;
+
+#define PG_GETARG_NPS_SUMMARY(n) ((NpsSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+#define PG_GETARG_CSAT_SUMMARY(n) ((CsatSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+/* ---------------------------------------------------------------- */
+/* NPS                                                              */
+/* ---------------------------------------------------------------- */
+
+static NpsSummary *
+nps_summary_new(void)
+{
+	NpsSummary *summary = palloc0(sizeof(NpsSummary));
+
+	SET_VARSIZE(summary, sizeof(NpsSummary));
+	summary->version = NPS_SUMMARY_VERSION;
+	return summary;
+}
+
+static NpsSummary *
+nps_summary_copy(const NpsSummary *summary)
+{
+	NpsSummary *copy = palloc(sizeof(NpsSummary));
+
+	memcpy(copy, summary, sizeof(NpsSummary));
+	return copy;
+}
+
+static int64
+nps_responses(const NpsSummary *summary)
+{
+	return count_add(count_add(summary->promoters, summary->passives),
+					 summary->detractors);
+}
+
+PG_FUNCTION_INFO_V1(nps_summary_in);
+Datum
+nps_summary_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	NpsSummary *summary = nps_summary_new();
+	SummaryReader reader;
+
+	summary_read_begin(&reader, "nps_summary", input, NPS_SUMMARY_VERSION);
+	summary_read_key(&reader, "promoters");
+	summary->promoters = summary_read_count(&reader);
+	summary_read_key(&reader, "passives");
+	summary->passives = summary_read_count(&reader);
+	summary_read_key(&reader, "detractors");
+	summary->detractors = summary_read_count(&reader);
+	summary_read_end(&reader);
+
+	PG_RETURN_POINTER(summary);
+}
+
+PG_FUNCTION_INFO_V1(nps_summary_out);
+Datum
+nps_summary_out(PG_FUNCTION_ARGS)
+{
+	NpsSummary *summary = PG_GETARG_NPS_SUMMARY(0);
+	StringInfoData out;
+
+	initStringInfo(&out);
+	summary_write_begin(&out, NPS_SUMMARY_VERSION);
+	appendStringInfo(&out, " promoters=" INT64_FORMAT " passives=" INT64_FORMAT
+					 " detractors=" INT64_FORMAT,
+					 summary->promoters, summary->passives, summary->detractors);
+	PG_RETURN_CSTRING(out.data);
+}
+
+PG_FUNCTION_INFO_V1(nps_summary_recv);
+Datum
+nps_summary_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	NpsSummary *summary = nps_summary_new();
+
+	summary_recv_version(buf, "nps_summary", NPS_SUMMARY_VERSION);
+	summary->promoters = summary_recv_count(buf, "nps_summary");
+	summary->passives = summary_recv_count(buf, "nps_summary");
+	summary->detractors = summary_recv_count(buf, "nps_summary");
+	summary_recv_end(buf, "nps_summary");
+
+	PG_RETURN_POINTER(summary);
+}
+
+PG_FUNCTION_INFO_V1(nps_summary_send);
+Datum
+nps_summary_send(PG_FUNCTION_ARGS)
+{
+	NpsSummary *summary = PG_GETARG_NPS_SUMMARY(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, NPS_SUMMARY_VERSION);
+	pq_sendint64(&buf, summary->promoters);
+	pq_sendint64(&buf, summary->passives);
+	pq_sendint64(&buf, summary->detractors);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/*
+ * nps_agg_transfn(state nps_summary, score int): counts one response.
+ * Not strict, so that the first score can create the state; NULL scores are
+ * skipped here instead.
+ */
+PG_FUNCTION_INFO_V1(nps_agg_transfn);
+Datum
+nps_agg_transfn(PG_FUNCTION_ARGS)
+{
+	NpsSummary *state;
+	int32		score;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+
+	score = PG_GETARG_INT32(1);
+	if (score < 0 || score > 10)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("NPS score %d is out of range", score),
+				 errhint("An NPS score must be between 0 and 10.")));
+
+	if (PG_ARGISNULL(0))
+		state = nps_summary_new();
+	else if (AggCheckCallContext(fcinfo, NULL))
+		state = (NpsSummary *) PG_GETARG_POINTER(0);
+	else
+		state = nps_summary_copy(PG_GETARG_NPS_SUMMARY(0));
+
+	if (score >= 9)
+		state->promoters++;
+	else if (score >= 7)
+		state->passives++;
+	else
+		state->detractors++;
+
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * nps_agg_combinefn(a nps_summary, b nps_summary): the sum of two summaries.
+ * Both the combine function of every NPS aggregate and the transition
+ * function of rollup(nps_summary); NULL on either side is skipped.
+ */
+PG_FUNCTION_INFO_V1(nps_agg_combinefn);
+Datum
+nps_agg_combinefn(PG_FUNCTION_ARGS)
+{
+	NpsSummary *state;
+	NpsSummary *other;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	/* the executor copies a state it did not allocate */
+	if (PG_ARGISNULL(0))
+		PG_RETURN_DATUM(PG_GETARG_DATUM(1));
+
+	if (AggCheckCallContext(fcinfo, NULL))
+		state = (NpsSummary *) PG_GETARG_POINTER(0);
+	else
+		state = nps_summary_copy(PG_GETARG_NPS_SUMMARY(0));
+	other = PG_GETARG_NPS_SUMMARY(1);
+
+	state->promoters = count_add(state->promoters, other->promoters);
+	state->passives = count_add(state->passives, other->passives);
+	state->detractors = count_add(state->detractors, other->detractors);
+
+	PG_RETURN_POINTER(state);
+}
+
+/* nps(nps_summary): 100 * (promoters - detractors) / responses */
+PG_FUNCTION_INFO_V1(nps_summary_nps);
+Datum
+nps_summary_nps(PG_FUNCTION_ARGS)
+{
+	NpsSummary *summary = PG_GETARG_NPS_SUMMARY(0);
+	int64		responses = nps_responses(summary);
+
+	if (responses == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(100.0 * ((double) summary->promoters - (double) summary->detractors) /
+					 (double) responses);
+}
+
+PG_FUNCTION_INFO_V1(nps_summary_promoters);
+Datum
+nps_summary_promoters(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(PG_GETARG_NPS_SUMMARY(0)->promoters);
+}
+
+PG_FUNCTION_INFO_V1(nps_summary_passives);
+Datum
+nps_summary_passives(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(PG_GETARG_NPS_SUMMARY(0)->passives);
+}
+
+PG_FUNCTION_INFO_V1(nps_summary_detractors);
+Datum
+nps_summary_detractors(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(PG_GETARG_NPS_SUMMARY(0)->detractors);
+}
+
+PG_FUNCTION_INFO_V1(nps_summary_responses);
+Datum
+nps_summary_responses(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(nps_responses(PG_GETARG_NPS_SUMMARY(0)));
+}
+
+/*
+ * nps_margin(nps_summary, confidence): half-width of the normal-approximation
+ * confidence interval of NPS, in points.  With p+ and p- the promoter and
+ * detractor shares, NPS/100 = p+ - p- has variance
+ * (p+ + p- - (p+ - p-)^2) / n.
+ */
+PG_FUNCTION_INFO_V1(nps_summary_margin);
+Datum
+nps_summary_margin(PG_FUNCTION_ARGS)
+{
+	NpsSummary *summary = PG_GETARG_NPS_SUMMARY(0);
+	float8		confidence = PG_GETARG_FLOAT8(1);
+	int64		responses = nps_responses(summary);
+	double		n,
+				share_promoters,
+				share_detractors,
+				variance,
+				z;
+
+	if (!(confidence > 0.0 && confidence < 1.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("confidence level %g is out of range", confidence),
+				 errhint("A confidence level must be greater than 0 and less than 1, such as 0.95.")));
+	if (responses == 0)
+		PG_RETURN_NULL();
+
+	n = (double) responses;
+	share_promoters = (double) summary->promoters / n;
+	share_detractors = (double) summary->detractors / n;
+	variance = share_promoters + share_detractors -
+		(share_promoters - share_detractors) * (share_promoters - share_detractors);
+	z = normal_quantile(1.0 - (1.0 - confidence) / 2.0);
+
+	/* rounding can leave a tiny negative variance when everyone agrees */
+	PG_RETURN_FLOAT8(z * 100.0 * sqrt(Max(variance, 0.0) / n));
+}
+
+/* ---------------------------------------------------------------- */
+/* CSAT                                                             */
+/* ---------------------------------------------------------------- */
+
+static CsatSummary *
+csat_summary_new(int scale)
+{
+	CsatSummary *summary = palloc0(sizeof(CsatSummary));
+
+	SET_VARSIZE(summary, sizeof(CsatSummary));
+	summary->version = CSAT_SUMMARY_VERSION;
+	summary->scale = (uint8) scale;
+	return summary;
+}
+
+static CsatSummary *
+csat_summary_copy(const CsatSummary *summary)
+{
+	CsatSummary *copy = palloc(sizeof(CsatSummary));
+
+	memcpy(copy, summary, sizeof(CsatSummary));
+	return copy;
+}
+
+static int64
+csat_responses(const CsatSummary *summary)
+{
+	int64		responses = 0;
+
+	for (int score = 1; score <= summary->scale; score++)
+		responses = count_add(responses, summary->counts[score - 1]);
+	return responses;
+}
+
+static void
+check_csat_scale(int scale)
+{
+	if (scale < CSAT_MIN_SCALE || scale > CSAT_MAX_SCALE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("CSAT scale %d is out of range", scale),
+				 errhint("A CSAT scale must be between %d and %d.",
+						 CSAT_MIN_SCALE, CSAT_MAX_SCALE)));
+}
+
+PG_FUNCTION_INFO_V1(csat_summary_in);
+Datum
+csat_summary_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	SummaryReader reader;
+	CsatSummary *summary;
+	int64		scale;
+
+	summary_read_begin(&reader, "csat_summary", input, CSAT_SUMMARY_VERSION);
+	summary_read_key(&reader, "scale");
+	scale = summary_read_count(&reader);
+	if (scale < CSAT_MIN_SCALE || scale > CSAT_MAX_SCALE)
+		summary_syntax_error(&reader, "a scale between 2 and 10");
+	summary = csat_summary_new((int) scale);
+	summary_read_key(&reader, "counts");
+	for (int score = 1; score <= scale; score++)
+	{
+		if (score > 1)
+			summary_read_char(&reader, ',');
+		summary->counts[score - 1] = summary_read_count(&reader);
+	}
+	summary_read_end(&reader);
+
+	PG_RETURN_POINTER(summary);
+}
+
+PG_FUNCTION_INFO_V1(csat_summary_out);
+Datum
+csat_summary_out(PG_FUNCTION_ARGS)
+{
+	CsatSummary *summary = PG_GETARG_CSAT_SUMMARY(0);
+	StringInfoData out;
+
+	initStringInfo(&out);
+	summary_write_begin(&out, CSAT_SUMMARY_VERSION);
+	appendStringInfo(&out, " scale=%d counts=", summary->scale);
+	for (int score = 1; score <= summary->scale; score++)
+		appendStringInfo(&out, "%s" INT64_FORMAT, score > 1 ? "," : "",
+						 summary->counts[score - 1]);
+	PG_RETURN_CSTRING(out.data);
+}
+
+PG_FUNCTION_INFO_V1(csat_summary_recv);
+Datum
+csat_summary_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	CsatSummary *summary;
+	int			scale;
+
+	summary_recv_version(buf, "csat_summary", CSAT_SUMMARY_VERSION);
+	scale = pq_getmsgbyte(buf);
+	if (scale < CSAT_MIN_SCALE || scale > CSAT_MAX_SCALE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid external binary value for type %s", "csat_summary"),
+				 errdetail("Scale %d is not between 2 and 10.", scale)));
+	summary = csat_summary_new(scale);
+	for (int score = 1; score <= scale; score++)
+		summary->counts[score - 1] = summary_recv_count(buf, "csat_summary");
+	summary_recv_end(buf, "csat_summary");
+
+	PG_RETURN_POINTER(summary);
+}
+
+PG_FUNCTION_INFO_V1(csat_summary_send);
+Datum
+csat_summary_send(PG_FUNCTION_ARGS)
+{
+	CsatSummary *summary = PG_GETARG_CSAT_SUMMARY(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, CSAT_SUMMARY_VERSION);
+	pq_sendbyte(&buf, summary->scale);
+	for (int score = 1; score <= summary->scale; score++)
+		pq_sendint64(&buf, summary->counts[score - 1]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* Counts one response on the given scale (the shared body of both transfns). */
+static Datum
+csat_accumulate(FunctionCallInfo fcinfo, int score, int scale)
+{
+	CsatSummary *state;
+
+	if (PG_ARGISNULL(0))
+	{
+		check_csat_scale(scale);
+		state = csat_summary_new(scale);
+	}
+	else
+	{
+		if (AggCheckCallContext(fcinfo, NULL))
+			state = (CsatSummary *) PG_GETARG_POINTER(0);
+		else
+			state = csat_summary_copy(PG_GETARG_CSAT_SUMMARY(0));
+		if (scale != state->scale)
+		{
+			check_csat_scale(scale);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("CSAT scale %d differs from scale %d of earlier responses",
+							scale, state->scale),
+					 errhint("Aggregate responses of one scale at a time.")));
+		}
+	}
+
+	if (score < 1 || score > scale)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("CSAT score %d is out of range", score),
+				 errhint("A CSAT score on a scale of %d must be between 1 and %d.",
+						 scale, scale)));
+	state->counts[score - 1]++;
+
+	PG_RETURN_POINTER(state);
+}
+
+/* csat_agg_transfn(state, score): a response on the default 1-5 scale */
+PG_FUNCTION_INFO_V1(csat_agg_transfn);
+Datum
+csat_agg_transfn(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	return csat_accumulate(fcinfo, PG_GETARG_INT32(1), CSAT_DEFAULT_SCALE);
+}
+
+/* csat_agg_scale_transfn(state, score, scale) */
+PG_FUNCTION_INFO_V1(csat_agg_scale_transfn);
+Datum
+csat_agg_scale_transfn(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	return csat_accumulate(fcinfo, PG_GETARG_INT32(1), PG_GETARG_INT32(2));
+}
+
+/* csat_agg_combinefn(a, b): combine function and rollup transition */
+PG_FUNCTION_INFO_V1(csat_agg_combinefn);
+Datum
+csat_agg_combinefn(PG_FUNCTION_ARGS)
+{
+	CsatSummary *state;
+	CsatSummary *other;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	if (PG_ARGISNULL(0))
+		PG_RETURN_DATUM(PG_GETARG_DATUM(1));
+
+	if (AggCheckCallContext(fcinfo, NULL))
+		state = (CsatSummary *) PG_GETARG_POINTER(0);
+	else
+		state = csat_summary_copy(PG_GETARG_CSAT_SUMMARY(0));
+	other = PG_GETARG_CSAT_SUMMARY(1);
+
+	if (state->scale != other->scale)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot roll up CSAT summaries of scales %d and %d",
+						state->scale, other->scale),
+				 errhint("Roll up summaries of one scale at a time.")));
+	for (int score = 1; score <= state->scale; score++)
+		state->counts[score - 1] = count_add(state->counts[score - 1],
+											 other->counts[score - 1]);
+
+	PG_RETURN_POINTER(state);
+}
+
+/* csat(csat_summary): share of responses in the top two boxes */
+PG_FUNCTION_INFO_V1(csat_summary_csat);
+Datum
+csat_summary_csat(PG_FUNCTION_ARGS)
+{
+	CsatSummary *summary = PG_GETARG_CSAT_SUMMARY(0);
+	int64		responses = csat_responses(summary);
+	int64		satisfied;
+
+	if (responses == 0)
+		PG_RETURN_NULL();
+	satisfied = count_add(summary->counts[summary->scale - 1],
+						  summary->counts[summary->scale - 2]);
+	PG_RETURN_FLOAT8((double) satisfied / (double) responses);
+}
+
+PG_FUNCTION_INFO_V1(csat_summary_responses);
+Datum
+csat_summary_responses(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(csat_responses(PG_GETARG_CSAT_SUMMARY(0)));
+}
+
+/* mean_score(csat_summary): the average score */
+PG_FUNCTION_INFO_V1(csat_summary_mean_score);
+Datum
+csat_summary_mean_score(PG_FUNCTION_ARGS)
+{
+	CsatSummary *summary = PG_GETARG_CSAT_SUMMARY(0);
+	int64		responses = csat_responses(summary);
+	double		total = 0.0;
+
+	if (responses == 0)
+		PG_RETURN_NULL();
+	for (int score = 1; score <= summary->scale; score++)
+		total += (double) score * (double) summary->counts[score - 1];
+	PG_RETURN_FLOAT8(total / (double) responses);
+}

@@ -1,0 +1,91 @@
+# Shared by tools/demo.sh, tools/test.sh and bench/run.sh (sourced, not run).
+#
+# Installs what is missing, builds and installs the extension, and runs a
+# throwaway PostgreSQL cluster as the unprivileged user "postgres" (the server
+# refuses to run as root) in a fresh directory under /tmp.  Clients run as
+# the calling user and reach it through the Unix socket in that directory.
+
+set -euo pipefail
+
+PG_MAJOR=${PG_MAJOR:-15}
+PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
+export PG_CONFIG=$PG_BIN/pg_config
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PACKAGES=(make gcc "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR"
+          "postgresql-$PG_MAJOR-pgtap" libtap-parser-sourcehandler-pgtap-perl)
+# PostgreSQL's headers trigger these; everything else is an error.
+WARNINGS="-Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers"
+
+say() { printf '\n== %s\n' "$*" >&2; }
+
+# Re-run the calling script as root through sudo when needed.
+need_root() {
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || { echo "run this as root (sudo is not installed)" >&2; exit 1; }
+        exec sudo -E bash "$0" "$@"
+    fi
+}
+
+install_packages() {
+    local missing=() p
+    for p in "${PACKAGES[@]}" "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    if ((${#missing[@]})); then
+        say "installing ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+}
+
+# Serialises "install into the server's directories, then test" between
+# several checkouts on one machine, so no run loads another tree's library.
+lock_install() {
+    exec 9>/tmp/retention-install.lock
+    flock 9
+}
+
+build_and_install() {
+    say "building with $WARNINGS"
+    make -C "$TOP" -s clean >/dev/null
+    make -C "$TOP" -s COPT="$WARNINGS ${EXTRA_COPT:-}" >/dev/null
+    make -C "$TOP" -s install >/dev/null
+}
+
+# cluster_start [postgresql.conf lines...]: initdb + start; sets PGHOST etc.
+cluster_start() {
+    CLUSTER_DIR=$(mktemp -d /tmp/retention-cluster.XXXXXX)
+    chown postgres: "$CLUSTER_DIR"
+    chmod 755 "$CLUSTER_DIR"
+    trap cluster_stop EXIT
+    runuser -u postgres -- "$PG_BIN/initdb" -D "$CLUSTER_DIR/data" -U postgres -A trust \
+        --no-sync -E UTF8 --locale=C.UTF-8 >/dev/null
+    {
+        echo "listen_addresses = ''"
+        echo "unix_socket_directories = '$CLUSTER_DIR'"
+        echo "fsync = off"
+        echo "max_parallel_workers_per_gather = 2"
+        local line
+        for line in "$@"; do echo "$line"; done
+    } >>"$CLUSTER_DIR/data/postgresql.conf"
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" \
+        -w start >/dev/null
+    export PGHOST=$CLUSTER_DIR PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
+}
+
+cluster_stop() {
+    [ -n "${CLUSTER_DIR:-}" ] || return 0
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate stop \
+        >/dev/null 2>&1 || true
+    rm -rf "$CLUSTER_DIR"
+    CLUSTER_DIR=
+}
+
+# Fails if any backend died of a signal (a crash restarts the whole server).
+check_server_log() {
+    if grep -E 'terminated by signal|server process .* was terminated|TRAP:' "$CLUSTER_DIR/server.log"; then
+        echo "FAILED: the server log shows a crashed backend" >&2
+        return 1
+    fi
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test: builds with warnings as errors, installs, starts a
+# throwaway cluster, runs the pg_regress suite and the pgTAP files, and
+# fails on any failure or crashed backend.  Safe to run repeatedly.
+source "$(dirname "$0")/common.sh"
+need_root "$@"
+install_packages
+lock_install
+build_and_install
+cluster_start
+status=0
+
+say "pg_regress"
+if ! make -C "$TOP" -s installcheck; then
+    status=1
+    [ -f "$TOP/regression.diffs" ] && cat "$TOP/regression.diffs"
+fi
+
+say "pgTAP"
+psql -q -X -c 'CREATE DATABASE retention_tap'
+psql -q -X -d retention_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION retention'
+pg_prove -d retention_tap --failures "$TOP"/test/pgtap/*.sql || status=1
+
+check_server_log || status=1
+if [ $status -eq 0 ]; then say "all tests passed"; else say "TESTS FAILED"; fi
+exit $status
