@@ -74,6 +74,7 @@ extern void summary_write_begin(StringInfo out, int version);
 extern void summary_recv_version(StringInfo buf, const char *type_name,
 								 int version);
 extern int64 summary_recv_count(StringInfo buf, const char *type_name);
+extern int	summary_recv_byte(StringInfo buf, const char *type_name);
 extern void summary_recv_end(StringInfo buf, const char *type_name);
 
 /* ---- special functions (specfun.c) ---- */

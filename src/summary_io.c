@@ -134,10 +134,21 @@ binary_error(const char *type_name, const char *detail)
 			 errdetail("%s", detail)));
 }
 
+/* Binary input ends early: say so in the type's terms, not the protocol's. */
+static void
+require_bytes(StringInfo buf, const char *type_name, int needed)
+{
+	if (buf->len - buf->cursor < needed)
+		binary_error(type_name, "The value is truncated.");
+}
+
 void
 summary_recv_version(StringInfo buf, const char *type_name, int version)
 {
-	int			found = pq_getmsgbyte(buf);
+	int			found;
+
+	require_bytes(buf, type_name, 1);
+	found = pq_getmsgbyte(buf);
 
 	if (found != version)
 		binary_error(type_name,
@@ -148,12 +159,21 @@ summary_recv_version(StringInfo buf, const char *type_name, int version)
 int64
 summary_recv_count(StringInfo buf, const char *type_name)
 {
-	int64		count = pq_getmsgint64(buf);
+	int64		count;
 
+	require_bytes(buf, type_name, sizeof(int64));
+	count = pq_getmsgint64(buf);
 	if (count < 0)
 		binary_error(type_name,
 					 psprintf("Count %lld is negative.", (long long) count));
 	return count;
+}
+
+int
+summary_recv_byte(StringInfo buf, const char *type_name)
+{
+	require_bytes(buf, type_name, 1);
+	return pq_getmsgbyte(buf);
 }
 
 void

@@ -393,7 +393,7 @@ csat_summary_recv(PG_FUNCTION_ARGS)
 	int			scale;
 
 	summary_recv_version(buf, "csat_summary", CSAT_SUMMARY_VERSION);
-	scale = pq_getmsgbyte(buf);
+	scale = summary_recv_byte(buf, "csat_summary");
 	if (scale < CSAT_MIN_SCALE || scale > CSAT_MAX_SCALE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
