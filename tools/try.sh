@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Developer aid: builds and installs this tree, starts a throwaway cluster
+# with the extension created, and runs psql with the given arguments
+# (e.g. -f some.sql, or -c 'SELECT ...').  Holds the install lock, so
+# several checkouts on one machine never test each other's library.
+source "$(dirname "$0")/common.sh"
+need_root "$@"
+install_packages
+lock_install
+build_and_install
+cluster_start
+psql -q -X -c 'CREATE EXTENSION retention'
+psql -X "$@"
+check_server_log
