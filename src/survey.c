@@ -22,13 +22,30 @@
 #define CSAT_MIN_SCALE 2
 #define CSAT_MAX_SCALE 10
 
+/* the three NPS categories, in the order of the text and binary forms */
+enum
+{
+	PROMOTERS,					/* scores 9-10 */
+	PASSIVES,					/* scores 7-8 */
+	DETRACTORS,					/* scores 0-6 */
+	NPS_CATEGORIES
+};
+
+/*
+ * Category of each score.  A table lookup rather than comparisons: survey
+ * scores come in random order, and mispredicted branches would cost more
+ * than the rest of the transition function.
+ */
+static const uint8 nps_category[11] = {
+	DETRACTORS, DETRACTORS, DETRACTORS, DETRACTORS, DETRACTORS, DETRACTORS,
+	DETRACTORS, PASSIVES, PASSIVES, PROMOTERS, PROMOTERS
+};
+
 typedef struct NpsSummary
 {
 	int32		vl_len_;		/* varlena header (do not touch directly!) */
 	uint8		version;
-	int64		promoters;		/* scores 9-10 */
-	int64		passives;		/* scores 7-8 */
-	int64		detractors;		/* scores 0-6 */
+	int64		counts[NPS_CATEGORIES];
 } NpsSummary;
 
 typedef struct CsatSummary
@@ -68,8 +85,8 @@ nps_summary_copy(const NpsSummary *summary)
 static int64
 nps_responses(const NpsSummary *summary)
 {
-	return count_add(count_add(summary->promoters, summary->passives),
-					 summary->detractors);
+	return count_add(count_add(summary->counts[PROMOTERS], summary->counts[PASSIVES]),
+					 summary->counts[DETRACTORS]);
 }
 
 PG_FUNCTION_INFO_V1(nps_summary_in);
@@ -82,11 +99,11 @@ nps_summary_in(PG_FUNCTION_ARGS)
 
 	summary_read_begin(&reader, "nps_summary", input, NPS_SUMMARY_VERSION);
 	summary_read_key(&reader, "promoters");
-	summary->promoters = summary_read_count(&reader);
+	summary->counts[PROMOTERS] = summary_read_count(&reader);
 	summary_read_key(&reader, "passives");
-	summary->passives = summary_read_count(&reader);
+	summary->counts[PASSIVES] = summary_read_count(&reader);
 	summary_read_key(&reader, "detractors");
-	summary->detractors = summary_read_count(&reader);
+	summary->counts[DETRACTORS] = summary_read_count(&reader);
 	summary_read_end(&reader);
 
 	PG_RETURN_POINTER(summary);
@@ -103,7 +120,8 @@ nps_summary_out(PG_FUNCTION_ARGS)
 	summary_write_begin(&out, NPS_SUMMARY_VERSION);
 	appendStringInfo(&out, " promoters=" INT64_FORMAT " passives=" INT64_FORMAT
 					 " detractors=" INT64_FORMAT,
-					 summary->promoters, summary->passives, summary->detractors);
+					 summary->counts[PROMOTERS], summary->counts[PASSIVES],
+					 summary->counts[DETRACTORS]);
 	PG_RETURN_CSTRING(out.data);
 }
 
@@ -115,9 +133,8 @@ nps_summary_recv(PG_FUNCTION_ARGS)
 	NpsSummary *summary = nps_summary_new();
 
 	summary_recv_version(buf, "nps_summary", NPS_SUMMARY_VERSION);
-	summary->promoters = summary_recv_count(buf, "nps_summary");
-	summary->passives = summary_recv_count(buf, "nps_summary");
-	summary->detractors = summary_recv_count(buf, "nps_summary");
+	for (int category = 0; category < NPS_CATEGORIES; category++)
+		summary->counts[category] = summary_recv_count(buf, "nps_summary");
 	summary_recv_end(buf, "nps_summary");
 
 	PG_RETURN_POINTER(summary);
@@ -132,9 +149,8 @@ nps_summary_send(PG_FUNCTION_ARGS)
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, NPS_SUMMARY_VERSION);
-	pq_sendint64(&buf, summary->promoters);
-	pq_sendint64(&buf, summary->passives);
-	pq_sendint64(&buf, summary->detractors);
+	for (int category = 0; category < NPS_CATEGORIES; category++)
+		pq_sendint64(&buf, summary->counts[category]);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -171,12 +187,7 @@ nps_agg_transfn(PG_FUNCTION_ARGS)
 	else
 		state = nps_summary_copy(PG_GETARG_NPS_SUMMARY(0));
 
-	if (score >= 9)
-		state->promoters++;
-	else if (score >= 7)
-		state->passives++;
-	else
-		state->detractors++;
+	state->counts[nps_category[score]]++;
 
 	PG_RETURN_POINTER(state);
 }
@@ -209,9 +220,8 @@ nps_agg_combinefn(PG_FUNCTION_ARGS)
 		state = nps_summary_copy(PG_GETARG_NPS_SUMMARY(0));
 	other = PG_GETARG_NPS_SUMMARY(1);
 
-	state->promoters = count_add(state->promoters, other->promoters);
-	state->passives = count_add(state->passives, other->passives);
-	state->detractors = count_add(state->detractors, other->detractors);
+	for (int category = 0; category < NPS_CATEGORIES; category++)
+		state->counts[category] = count_add(state->counts[category], other->counts[category]);
 
 	PG_RETURN_POINTER(state);
 }
@@ -226,7 +236,8 @@ nps_summary_nps(PG_FUNCTION_ARGS)
 
 	if (responses == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(100.0 * ((double) summary->promoters - (double) summary->detractors) /
+	PG_RETURN_FLOAT8(100.0 * ((double) summary->counts[PROMOTERS] -
+							   (double) summary->counts[DETRACTORS]) /
 					 (double) responses);
 }
 
@@ -234,21 +245,21 @@ PG_FUNCTION_INFO_V1(nps_summary_promoters);
 Datum
 nps_summary_promoters(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64(PG_GETARG_NPS_SUMMARY(0)->promoters);
+	PG_RETURN_INT64(PG_GETARG_NPS_SUMMARY(0)->counts[PROMOTERS]);
 }
 
 PG_FUNCTION_INFO_V1(nps_summary_passives);
 Datum
 nps_summary_passives(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64(PG_GETARG_NPS_SUMMARY(0)->passives);
+	PG_RETURN_INT64(PG_GETARG_NPS_SUMMARY(0)->counts[PASSIVES]);
 }
 
 PG_FUNCTION_INFO_V1(nps_summary_detractors);
 Datum
 nps_summary_detractors(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64(PG_GETARG_NPS_SUMMARY(0)->detractors);
+	PG_RETURN_INT64(PG_GETARG_NPS_SUMMARY(0)->counts[DETRACTORS]);
 }
 
 PG_FUNCTION_INFO_V1(nps_summary_responses);
@@ -286,8 +297,8 @@ nps_summary_margin(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 
 	n = (double) responses;
-	share_promoters = (double) summary->promoters / n;
-	share_detractors = (double) summary->detractors / n;
+	share_promoters = (double) summary->counts[PROMOTERS] / n;
+	share_detractors = (double) summary->counts[DETRACTORS] / n;
 	variance = share_promoters + share_detractors -
 		(share_promoters - share_detractors) * (share_promoters - share_detractors);
 	z = normal_quantile(1.0 - (1.0 - confidence) / 2.0);
