@@ -21,6 +21,16 @@ psql -q -X -c 'CREATE DATABASE retention_tap'
 psql -q -X -d retention_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION retention'
 pg_prove -d retention_tap --failures "$TOP"/test/pgtap/*.sql || status=1
 
+# The regression suite again against a build with assertions enabled,
+# which also re-checks every summary the extension reads.
+say "pg_regress, assertion-enabled build"
+EXTRA_COPT=-DUSE_ASSERT_CHECKING build_and_install
+if ! make -C "$TOP" -s installcheck; then
+    status=1
+    [ -f "$TOP/regression.diffs" ] && cat "$TOP/regression.diffs"
+fi
+make -C "$TOP" -s clean
+
 check_server_log || status=1
 if [ $status -eq 0 ]; then say "all tests passed"; else say "TESTS FAILED"; fi
 exit $status
