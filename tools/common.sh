@@ -10,6 +10,7 @@ set -euo pipefail
 PG_MAJOR=${PG_MAJOR:-15}
 PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
 export PG_CONFIG=$PG_BIN/pg_config
+export PATH=$PG_BIN:$PATH
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PACKAGES=(make gcc "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR"
           "postgresql-$PG_MAJOR-pgtap" libtap-parser-sourcehandler-pgtap-perl)

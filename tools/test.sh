@@ -21,6 +21,11 @@ psql -q -X -c 'CREATE DATABASE retention_tap'
 psql -q -X -d retention_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION retention'
 pg_prove -d retention_tap --failures "$TOP"/test/pgtap/*.sql || status=1
 
+say "integration: dump/restore, refresh concurrently, upgrade"
+for script in "$TOP"/test/integration/*.sh; do
+    bash "$script" || { echo "FAILED: $script" >&2; status=1; }
+done
+
 # The regression suite again against a build with assertions enabled,
 # which also re-checks every summary the extension reads.
 say "pg_regress, assertion-enabled build"
@@ -29,7 +34,6 @@ if ! make -C "$TOP" -s installcheck; then
     status=1
     [ -f "$TOP/regression.diffs" ] && cat "$TOP/regression.diffs"
 fi
-make -C "$TOP" -s clean
 
 check_server_log || status=1
 if [ $status -eq 0 ]; then say "all tests passed"; else say "TESTS FAILED"; fi

@@ -47,3 +47,12 @@ WHERE t.typnamespace = 'retention'::regnamespace
   AND t.typtype = 'b' AND t.typcategory <> 'A'
   AND (t.typreceive = 0 OR t.typsend = 0)
 ORDER BY 1::text;
+
+-- functions not written in C must pin their search_path, so that objects
+-- planted in the caller's search_path cannot change what they do
+SELECT p.oid::regprocedure AS unpinned_function, l.lanname
+FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+WHERE p.pronamespace = 'retention'::regnamespace
+  AND l.lanname NOT IN ('c', 'internal')
+  AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')
+ORDER BY 1::text;
