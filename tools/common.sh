@@ -70,8 +70,9 @@ cluster_start() {
         local line
         for line in "$@"; do echo "$line"; done
     } >>"$CLUSTER_DIR/data/postgresql.conf"
+    # 9>&-: the server must not inherit (and so keep holding) the install lock
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" \
-        -w start >/dev/null
+        -w start >/dev/null 9>&-
     export PGHOST=$CLUSTER_DIR PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
 }
 

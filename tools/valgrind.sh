@@ -15,14 +15,19 @@ EXTRA_COPT="-O1 -g" build_and_install
 CLUSTER_DIR=$(mktemp -d /tmp/retention-cluster.XXXXXX)
 chown postgres: "$CLUSTER_DIR"
 chmod 755 "$CLUSTER_DIR"
-trap 'kill $(cat "$CLUSTER_DIR/postmaster.pid" 2>/dev/null) 2>/dev/null; pkill -u postgres -f "valgrind.*$CLUSTER_DIR" || true; sleep 2; rm -rf "$CLUSTER_DIR"' EXIT
+stop_server() {
+    pkill -u postgres -f "valgrind.*$CLUSTER_DIR" || true
+    sleep 2
+    rm -rf "$CLUSTER_DIR"
+}
+trap stop_server EXIT
 runuser -u postgres -- "$PG_BIN/initdb" -D "$CLUSTER_DIR/data" -U postgres -A trust --no-sync >/dev/null
 runuser -u postgres -- bash -c "valgrind --quiet --trace-children=yes --leak-check=full \
     --show-leak-kinds=definite --errors-for-leak-kinds=definite --num-callers=30 \
     --log-file='$CLUSTER_DIR/valgrind.%p.log' \
     '$PG_BIN/postgres' -D '$CLUSTER_DIR/data' -c listen_addresses= \
     -c unix_socket_directories='$CLUSTER_DIR' -c fsync=off -c max_parallel_workers_per_gather=2 \
-    >'$CLUSTER_DIR/server.log' 2>&1 &"
+    >'$CLUSTER_DIR/server.log' 2>&1 &" 9>&-
 export PGHOST=$CLUSTER_DIR PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
 for _ in $(seq 1 120); do pg_isready -q && break; sleep 1; done
 pg_isready -q || { cat "$CLUSTER_DIR/server.log"; exit 1; }
