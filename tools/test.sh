@@ -4,7 +4,7 @@
 # fails on any failure or crashed backend.  Safe to run repeatedly.
 source "$(dirname "$0")/common.sh"
 need_root "$@"
-install_packages
+install_packages python3-psycopg "postgresql-$PG_MAJOR-cron"
 lock_install
 build_and_install
 cluster_start
@@ -21,7 +21,7 @@ psql -q -X -c 'CREATE DATABASE retention_tap'
 psql -q -X -d retention_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION retention'
 pg_prove -d retention_tap --failures "$TOP"/test/pgtap/*.sql || status=1
 
-say "integration: dump/restore, refresh concurrently, upgrade"
+say "integration: dump/restore, refresh, upgrade, BI client, pg_cron, shards"
 for script in "$TOP"/test/integration/*.sh; do
     bash "$script" || { echo "FAILED: $script" >&2; status=1; }
 done

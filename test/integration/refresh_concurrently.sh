@@ -22,6 +22,7 @@ BEGIN
         INSERT INTO answers SELECT DATE '2024-01-01' + (i + k) % 45, (i * k) % 11
         FROM generate_series(1, 50) k;
         COMMIT;
+        PERFORM pg_sleep(0.005);
         i := i + 1;
     END LOOP;
 END $$;
