@@ -43,8 +43,10 @@ install_packages() {
 # Serialises "install into the server's directories, then test" between
 # several checkouts on one machine, so no run loads another tree's library.
 lock_install() {
+    [ -n "${RETENTION_LOCK_HELD:-}" ] && return   # a calling script holds it
     exec 9>/tmp/retention-install.lock
     flock 9
+    export RETENTION_LOCK_HELD=1
 }
 
 build_and_install() {

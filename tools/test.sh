@@ -36,5 +36,10 @@ if ! make -C "$TOP" -s installcheck; then
 fi
 
 check_server_log || status=1
+cluster_stop
+
+say "pg_regress with every backend under valgrind"
+bash "$TOP/tools/valgrind.sh" || status=1
+
 if [ $status -eq 0 ]; then say "all tests passed"; else say "TESTS FAILED"; fi
 exit $status

@@ -13,6 +13,7 @@ lock_install
 EXTRA_COPT="-O1 -g" build_and_install
 
 CLUSTER_DIR=$(mktemp -d /tmp/retention-cluster.XXXXXX)
+PORT=$(free_port)
 chown postgres: "$CLUSTER_DIR"
 chmod 755 "$CLUSTER_DIR"
 stop_server() {
@@ -25,10 +26,10 @@ runuser -u postgres -- "$PG_BIN/initdb" -D "$CLUSTER_DIR/data" -U postgres -A tr
 runuser -u postgres -- bash -c "valgrind --quiet --trace-children=yes --leak-check=full \
     --show-leak-kinds=definite --errors-for-leak-kinds=definite --num-callers=30 \
     --log-file='$CLUSTER_DIR/valgrind.%p.log' \
-    '$PG_BIN/postgres' -D '$CLUSTER_DIR/data' -c listen_addresses= \
+    '$PG_BIN/postgres' -D '$CLUSTER_DIR/data' -c listen_addresses= -c port=$PORT \
     -c unix_socket_directories='$CLUSTER_DIR' -c fsync=off -c max_parallel_workers_per_gather=2 \
     >'$CLUSTER_DIR/server.log' 2>&1 &" 9>&-
-export PGHOST=$CLUSTER_DIR PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
+export PGHOST=$CLUSTER_DIR PGPORT=$PORT PGUSER=postgres PGDATABASE=postgres
 for _ in $(seq 1 120); do pg_isready -q && break; sleep 1; done
 pg_isready -q || { cat "$CLUSTER_DIR/server.log"; exit 1; }
 
