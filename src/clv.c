@@ -74,7 +74,7 @@ clv_retention(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("retention rate 1 with discount rate 0 has no finite lifetime value"),
 				 errhint("Use a retention rate below 1, a positive discount rate, or clv_retention(margin, retention_rate, discount_rate, periods) for a finite horizon.")));
-	PG_RETURN_FLOAT8(margin * retention / (1.0 + discount - retention));
+	PG_RETURN_FLOAT8(margin * retention / (discount + (1.0 - retention)));
 }
 
 /*
@@ -104,7 +104,8 @@ clv_retention_periods(PG_FUNCTION_ARGS)
 	if (periods == 0 || retention == 0)
 		PG_RETURN_FLOAT8(0.0);
 
-	gap = 1.0 + discount - retention;	/* (1 + d)(1 - q) */
+	/* (1 + d)(1 - q); 1 - r is exact for r >= 0.5, the usual range */
+	gap = discount + (1.0 - retention);
 	if (gap == 0)
 		PG_RETURN_FLOAT8(margin * periods);
 	not_surviving = -expm1(periods * log1p(-gap / (1.0 + discount)));
