@@ -5,20 +5,17 @@
  *		errors, the median lifetime and the restricted mean lifetime.
  *
  * The summary is a plain varlena holding an array of (time, events,
- * censored) entries.  Its first nsorted entries are sorted by time with
- * distinct times; while aggregating, entries whose time is not among them
- * are appended after them ("pending", unsorted, possibly repeating a time)
- * and merged in by a sort when there are as many pending as sorted entries,
- * so a row costs a binary search in the common case (few distinct durations,
- * such as whole days) and amortised O(log n) when every duration is new.
- * The array grows geometrically into a fresh allocation, which the executor
- * copies into the aggregate's context: O(n) copying in all.  Durations are
- * typically days, so even a table-wide summary has a few thousand entries;
- * a plain varlena is simpler and as fast as an expanded object here.
- *
- * Every stored or shipped value is canonical: no pending entries and no
- * slack (the final function, input and receive produce only those), but the
- * accessors and output functions accept either form.
+ * censored) entries, one per distinct duration.  A stored or shipped value
+ * is canonical: entries sorted by time, no slack.  While aggregating, the
+ * state also carries an open-addressing hash table of entry indexes after
+ * the entries, so a row costs one hash probe whatever the number of distinct
+ * durations, and entries are appended in arrival order; the final function
+ * (and output, send and the accessors, for a state that escaped unfinished)
+ * sorts a copy.  The arrays grow geometrically into a fresh allocation,
+ * which the executor copies into the aggregate's context: O(n) copying in
+ * all.  Durations are typically days, so even a table-wide summary has a few
+ * thousand entries; a plain varlena is simpler and as fast as an expanded
+ * object here.
  */
 #include "retention.h"
 
@@ -33,8 +30,6 @@
 
 #define SURVIVAL_VERSION 1
 #define SURVIVAL_INITIAL_CAPACITY 16
-/* below this many pending entries a merge is not worth its sort */
-#define SURVIVAL_MIN_PENDING 1024
 /*
  * Survival probabilities within this relative distance above 0.5 count as
  * reaching 0.5: the product of the KM factors carries rounding errors of a
@@ -45,7 +40,7 @@
 
 typedef struct SurvivalEntry
 {
-	float8		time;			/* duration, finite and >= 0 */
+	float8		time;			/* duration, finite and >= 0 (never -0) */
 	int64		events;			/* churned at this duration */
 	int64		censored;		/* still customers at this duration */
 } SurvivalEntry;
@@ -54,41 +49,99 @@ typedef struct SurvivalSummary
 {
 	int32		vl_len_;		/* varlena header (do not touch directly!) */
 	uint8		version;
-	int32		nsorted;		/* entries[0, nsorted): sorted, distinct */
-	int32		npending;		/* then npending unsorted entries */
+	bool		sorted;			/* entries are in increasing time order */
+	int32		nentries;		/* entries in use, distinct times */
 	int32		capacity;		/* entries allocated */
+	int32		nslots;			/* hash slots after the entries: 0 or a
+								 * power of 2 >= 2 * capacity */
 	SurvivalEntry entries[FLEXIBLE_ARRAY_MEMBER];
+	/* int32 slots[nslots]: 1 + index of the entry hashed there, 0 = free */
 } SurvivalSummary;
 
-#define SURVIVAL_SIZE(capacity) \
-	(offsetof(SurvivalSummary, entries) + (Size) (capacity) * sizeof(SurvivalEntry))
-#define SURVIVAL_MAX_ENTRIES \
-	((int32) Min((MaxAllocSize - offsetof(SurvivalSummary, entries)) / sizeof(SurvivalEntry), \
-				 PG_INT32_MAX / 2))
+#define SURVIVAL_SIZE(capacity, nslots) \
+	(offsetof(SurvivalSummary, entries) + (Size) (capacity) * sizeof(SurvivalEntry) + \
+	 (Size) (nslots) * sizeof(int32))
+/* with its hash table, a state of this many entries still fits in 1 GB */
+#define SURVIVAL_MAX_ENTRIES (1 << 24)
+#define SURVIVAL_SLOTS(s) \
+	((int32 *) ((char *) (s)->entries + (Size) (s)->capacity * sizeof(SurvivalEntry)))
 
 #define PG_GETARG_SURVIVAL(n) ((SurvivalSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
 
+/* A summary of no entries with room for capacity of them. */
 static SurvivalSummary *
-survival_new(int32 capacity)
+survival_new(int32 capacity, int32 nslots)
 {
-	SurvivalSummary *summary = palloc0(SURVIVAL_SIZE(capacity));
+	SurvivalSummary *summary = palloc0(SURVIVAL_SIZE(capacity, nslots));
 
-	SET_VARSIZE(summary, SURVIVAL_SIZE(capacity));
+	SET_VARSIZE(summary, SURVIVAL_SIZE(capacity, nslots));
 	summary->version = SURVIVAL_VERSION;
+	summary->sorted = true;
 	summary->capacity = capacity;
+	summary->nslots = nslots;
 	return summary;
 }
 
-/* A copy with room for capacity entries (at least those in use). */
-static SurvivalSummary *
-survival_copy(const SurvivalSummary *summary, int32 capacity)
+static uint32
+duration_hash(float8 time)
 {
-	int32		used = summary->nsorted + summary->npending;
-	SurvivalSummary *copy = survival_new(Max(capacity, used));
+	uint64		bits;
 
-	copy->nsorted = summary->nsorted;
-	copy->npending = summary->npending;
-	memcpy(copy->entries, summary->entries, used * sizeof(SurvivalEntry));
+	memcpy(&bits, &time, sizeof(bits));
+	/* the finaliser of MurmurHash3: every input bit affects the low bits */
+	bits ^= bits >> 33;
+	bits *= UINT64CONST(0xff51afd7ed558ccd);
+	bits ^= bits >> 33;
+	bits *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	bits ^= bits >> 33;
+	return (uint32) bits;
+}
+
+/* The slot holding time, or the free slot where it belongs. */
+static inline int32 *
+survival_probe(SurvivalSummary *summary, float8 time)
+{
+	int32	   *slots = SURVIVAL_SLOTS(summary);
+	uint32		mask = (uint32) summary->nslots - 1;
+	uint32		i = duration_hash(time) & mask;
+
+	while (slots[i] != 0 && summary->entries[slots[i] - 1].time != time)
+		i = (i + 1) & mask;
+	return &slots[i];
+}
+
+/*
+ * A copy of summary's entries in a state with a hash table and room for at
+ * least extra more entries (and at least twice the entries, so that growth
+ * stays geometric).
+ */
+static SurvivalSummary *
+survival_state_copy(const SurvivalSummary *summary, int64 extra)
+{
+	int64		capacity = Max(Max((int64) summary->nentries + extra,
+								   2 * (int64) summary->nentries),
+							   SURVIVAL_INITIAL_CAPACITY);
+	int32		nslots = 1;
+	SurvivalSummary *copy;
+
+	if (capacity > SURVIVAL_MAX_ENTRIES)
+	{
+		if ((int64) summary->nentries + extra > SURVIVAL_MAX_ENTRIES)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("survival summary exceeds %d distinct durations",
+							SURVIVAL_MAX_ENTRIES),
+					 errhint("Round the durations, e.g. to whole days.")));
+		capacity = SURVIVAL_MAX_ENTRIES;
+	}
+	while (nslots < 2 * capacity)
+		nslots *= 2;
+	copy = survival_new((int32) capacity, nslots);
+	copy->sorted = summary->sorted;
+	copy->nentries = summary->nentries;
+	memcpy(copy->entries, summary->entries, summary->nentries * sizeof(SurvivalEntry));
+	for (int32 i = 0; i < copy->nentries; i++)
+		*survival_probe(copy, copy->entries[i].time) = i + 1;
 	return copy;
 }
 
@@ -102,7 +155,7 @@ entry_time_cmp(const void *a, const void *b)
 }
 
 /* Adds the counts of b into a (same time). */
-static void
+static inline void
 entry_add(SurvivalEntry *a, const SurvivalEntry *b)
 {
 	a->events = count_add(a->events, b->events);
@@ -110,162 +163,54 @@ entry_add(SurvivalEntry *a, const SurvivalEntry *b)
 }
 
 /*
- * Merges the pending entries into the sorted ones, in place: sorts them,
- * then merges both runs from the back into the array (the merged run is
- * never longer than the two together, and writing from the back never
- * overtakes the unread sorted entries).
- */
-static void
-survival_compact(SurvivalSummary *summary)
-{
-	SurvivalEntry *entries = summary->entries;
-	SurvivalEntry *pending;
-	int32		npending = summary->npending;
-	int32		nunique = 0;
-	int32		i,
-				j,
-				out;
-
-	if (npending == 0)
-		return;
-	pending = palloc(npending * sizeof(SurvivalEntry));
-	memcpy(pending, entries + summary->nsorted, npending * sizeof(SurvivalEntry));
-	qsort(pending, npending, sizeof(SurvivalEntry), entry_time_cmp);
-	for (i = 0; i < npending; i++)
-	{
-		if (nunique > 0 && pending[nunique - 1].time == pending[i].time)
-			entry_add(&pending[nunique - 1], &pending[i]);
-		else
-			pending[nunique++] = pending[i];
-	}
-
-	/* count the merged length first, to merge from the back */
-	out = 0;
-	for (i = 0, j = 0; i < summary->nsorted || j < nunique; out++)
-	{
-		if (j == nunique || (i < summary->nsorted && entries[i].time < pending[j].time))
-			i++;
-		else if (i == summary->nsorted || pending[j].time < entries[i].time)
-			j++;
-		else
-			i++, j++;
-	}
-	i = summary->nsorted - 1;
-	j = nunique - 1;
-	summary->nsorted = out;
-	summary->npending = 0;
-	while (j >= 0)
-	{
-		out--;
-		if (i >= 0 && entries[i].time > pending[j].time)
-			entries[out] = entries[i--];
-		else if (i >= 0 && entries[i].time == pending[j].time)
-		{
-			SurvivalEntry merged = entries[i--];
-
-			entry_add(&merged, &pending[j--]);
-			entries[out] = merged;
-		}
-		else
-			entries[out] = pending[j--];
-	}
-	/* entries[0 .. i] are already in place */
-	Assert(out == i + 1);
-	pfree(pending);
-}
-
-/* Index of the sorted entry with this time, or -1. */
-static int32
-survival_find(const SurvivalSummary *summary, float8 time)
-{
-	int32		lo = 0,
-				hi = summary->nsorted - 1;
-
-	while (lo <= hi)
-	{
-		int32		mid = lo + (hi - lo) / 2;
-		float8		t = summary->entries[mid].time;
-
-		if (t < time)
-			lo = mid + 1;
-		else if (t > time)
-			hi = mid - 1;
-		else
-			return mid;
-	}
-	return -1;
-}
-
-/*
- * Adds counts at a time to a summary that may be changed in place; returns
- * it, or a larger copy when it had to grow.
+ * Adds counts at a time to a state (one with a hash table) that may be
+ * changed in place; returns it, or a larger copy when it had to grow.
  */
 static SurvivalSummary *
 survival_add(SurvivalSummary *summary, const SurvivalEntry *entry)
 {
-	int32		found = survival_find(summary, entry->time);
-	int32		used;
+	int32	   *slot = survival_probe(summary, entry->time);
+	int32		n;
 
-	if (found >= 0)
+	if (*slot != 0)
 	{
-		entry_add(&summary->entries[found], entry);
+		entry_add(&summary->entries[*slot - 1], entry);
 		return summary;
 	}
-	/* rows often come in runs of one duration */
-	used = summary->nsorted + summary->npending;
-	if (summary->npending > 0 && summary->entries[used - 1].time == entry->time)
+	if (summary->nentries == summary->capacity)
 	{
-		entry_add(&summary->entries[used - 1], entry);
-		return summary;
+		summary = survival_state_copy(summary, 1);
+		slot = survival_probe(summary, entry->time);
 	}
-	if (used == summary->capacity)
-	{
-		survival_compact(summary);
-		found = survival_find(summary, entry->time);
-		if (found >= 0)
-		{
-			entry_add(&summary->entries[found], entry);
-			return summary;
-		}
-		used = summary->nsorted;
-		if (used >= summary->capacity / 2)
-		{
-			if (summary->capacity >= SURVIVAL_MAX_ENTRIES)
-				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("survival summary exceeds %d distinct durations",
-								SURVIVAL_MAX_ENTRIES),
-						 errhint("Round the durations, e.g. to whole days.")));
-			summary = survival_copy(summary,
-									Min((int64) summary->capacity * 2, SURVIVAL_MAX_ENTRIES));
-		}
-	}
-	summary->entries[used] = *entry;
-	summary->npending++;
-	if (summary->npending >= Max(summary->nsorted, SURVIVAL_MIN_PENDING))
-		survival_compact(summary);
+	n = summary->nentries;
+	if (n > 0 && entry->time < summary->entries[n - 1].time)
+		summary->sorted = false;
+	summary->entries[n] = *entry;
+	summary->nentries = n + 1;
+	*slot = n + 1;
 	return summary;
 }
 
-/* A canonical copy: compacted, without slack. */
+/* The canonical copy of a summary: sorted, without hash table or slack. */
 static SurvivalSummary *
 survival_canonical_copy(const SurvivalSummary *summary)
 {
-	SurvivalSummary *copy = survival_copy(summary, 0);
+	SurvivalSummary *copy = survival_new(summary->nentries, 0);
 
-	survival_compact(copy);
-	copy->capacity = copy->nsorted;
-	SET_VARSIZE(copy, SURVIVAL_SIZE(copy->capacity));
+	copy->nentries = summary->nentries;
+	memcpy(copy->entries, summary->entries, summary->nentries * sizeof(SurvivalEntry));
+	if (!summary->sorted)
+		qsort(copy->entries, copy->nentries, sizeof(SurvivalEntry), entry_time_cmp);
 	return copy;
 }
 
-/* The summary argument n in canonical form (compacted if need be). */
+/* The summary argument n with its entries sorted (sorting a copy if need be). */
 static SurvivalSummary *
 survival_getarg(FunctionCallInfo fcinfo, int n)
 {
 	SurvivalSummary *summary = PG_GETARG_SURVIVAL(n);
 
-	if (summary->npending > 0)
+	if (!summary->sorted)
 		summary = survival_canonical_copy(summary);
 	return summary;
 }
@@ -282,7 +227,7 @@ static void
 survival_check_entry(SummaryReader *reader, const SurvivalSummary *summary,
 					 const SurvivalEntry *entry, int64 *total)
 {
-	int32		n = summary->nsorted;
+	int32		n = summary->nentries;
 
 	if (entry->time < 0 || (n > 0 && entry->time <= summary->entries[n - 1].time))
 		summary_syntax_error(reader,
@@ -310,7 +255,7 @@ survival_in(PG_FUNCTION_ARGS)
 	/* each entry takes at least 6 characters ("0:1:0,") */
 	if (n > ((int64) strlen(input) + 1) / 6 || n > SURVIVAL_MAX_ENTRIES)
 		summary_syntax_error(&reader, "a number of entries that the input holds");
-	summary = survival_new((int32) n);
+	summary = survival_new((int32) n, 0);
 	summary_read_key(&reader, "entries");
 	for (int64 i = 0; i < n; i++)
 	{
@@ -326,7 +271,7 @@ survival_in(PG_FUNCTION_ARGS)
 		if (entry.time == 0)
 			entry.time = 0;		/* -0 is 0 */
 		survival_check_entry(&reader, summary, &entry, &total);
-		summary->entries[summary->nsorted++] = entry;
+		summary->entries[summary->nentries++] = entry;
 	}
 	summary_read_end(&reader);
 
@@ -342,8 +287,8 @@ survival_out(PG_FUNCTION_ARGS)
 
 	initStringInfo(&out);
 	summary_write_begin(&out, SURVIVAL_VERSION);
-	appendStringInfo(&out, " n=%d entries=", summary->nsorted);
-	for (int32 i = 0; i < summary->nsorted; i++)
+	appendStringInfo(&out, " n=%d entries=", summary->nentries);
+	for (int32 i = 0; i < summary->nentries; i++)
 	{
 		const SurvivalEntry *entry = &summary->entries[i];
 
@@ -379,7 +324,7 @@ survival_recv(PG_FUNCTION_ARGS)
 	n = summary_recv_count(buf, "survival");
 	if (n > (buf->len - buf->cursor) / 24 || n > SURVIVAL_MAX_ENTRIES)
 		survival_binary_error("The value is truncated.");
-	summary = survival_new((int32) n);
+	summary = survival_new((int32) n, 0);
 	for (int64 i = 0; i < n; i++)
 	{
 		SurvivalEntry entry;
@@ -398,7 +343,7 @@ survival_recv(PG_FUNCTION_ARGS)
 			pg_add_s64_overflow(total, entry.events, &total) ||
 			pg_add_s64_overflow(total, entry.censored, &total))
 			survival_binary_error("An entry has no rows, or the counts overflow.");
-		summary->entries[summary->nsorted++] = entry;
+		summary->entries[summary->nentries++] = entry;
 	}
 	summary_recv_end(buf, "survival");
 
@@ -414,8 +359,8 @@ survival_send(PG_FUNCTION_ARGS)
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, SURVIVAL_VERSION);
-	pq_sendint64(&buf, summary->nsorted);
-	for (int32 i = 0; i < summary->nsorted; i++)
+	pq_sendint64(&buf, summary->nentries);
+	for (int32 i = 0; i < summary->nentries; i++)
 	{
 		pq_sendfloat8(&buf, summary->entries[i].time);
 		pq_sendint64(&buf, summary->entries[i].events);
@@ -429,9 +374,8 @@ survival_send(PG_FUNCTION_ARGS)
 /* ---------------------------------------------------------------- */
 
 /*
- * The state argument 0, ready to be changed: in place inside an aggregate,
- * else a copy; a summary the executor handed over as it was stored (rollup's
- * first input, possibly with a short header) is copied too.
+ * The state argument 0, ready to be changed: in place inside an aggregate
+ * once it has its hash table, else a copy with one.
  */
 static SurvivalSummary *
 survival_state(FunctionCallInfo fcinfo)
@@ -440,11 +384,10 @@ survival_state(FunctionCallInfo fcinfo)
 	{
 		SurvivalSummary *state = (SurvivalSummary *) PG_GETARG_POINTER(0);
 
-		if (!VARATT_IS_EXTENDED(state) && state->capacity >= state->nsorted + state->npending &&
-			VARSIZE(state) == SURVIVAL_SIZE(state->capacity))
+		if (state->nslots > 0)
 			return state;
 	}
-	return survival_copy(PG_GETARG_SURVIVAL(0), 0);
+	return survival_state_copy(PG_GETARG_SURVIVAL(0), 0);
 }
 
 /* survival_agg_transfn(state, duration float8, churned boolean) */
@@ -479,7 +422,11 @@ survival_agg_transfn(PG_FUNCTION_ARGS)
 	entry.censored = 1 - entry.events;
 
 	if (PG_ARGISNULL(0))
-		state = survival_new(SURVIVAL_INITIAL_CAPACITY);
+	{
+		int32		nslots = 2 * SURVIVAL_INITIAL_CAPACITY;
+
+		state = survival_new(SURVIVAL_INITIAL_CAPACITY, nslots);
+	}
 	else
 		state = survival_state(fcinfo);
 	PG_RETURN_POINTER(survival_add(state, &entry));
@@ -495,8 +442,6 @@ survival_agg_combinefn(PG_FUNCTION_ARGS)
 {
 	SurvivalSummary *state;
 	SurvivalSummary *other;
-	int32		used,
-				other_used;
 
 	if (PG_ARGISNULL(1))
 	{
@@ -506,29 +451,17 @@ survival_agg_combinefn(PG_FUNCTION_ARGS)
 	}
 	other = PG_GETARG_SURVIVAL(1);
 	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(survival_copy(other, 0));
+		PG_RETURN_POINTER(survival_state_copy(other, 0));
 
 	state = survival_state(fcinfo);
-	used = state->nsorted + state->npending;
-	other_used = other->nsorted + other->npending;
-	if ((int64) used + other_used > SURVIVAL_MAX_ENTRIES)
+	if ((int64) state->nentries + other->nentries > state->capacity)
+		state = survival_state_copy(state, other->nentries);
+	for (int32 i = 0; i < other->nentries; i++)
 	{
-		survival_compact(state);
-		used = state->nsorted;
-		if ((int64) used + other_used > SURVIVAL_MAX_ENTRIES)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("survival summary exceeds %d distinct durations",
-							SURVIVAL_MAX_ENTRIES),
-					 errhint("Round the durations, e.g. to whole days.")));
+		CHECK_FOR_INTERRUPTS();
+		/* there is room: this never reallocates */
+		state = survival_add(state, &other->entries[i]);
 	}
-	if (used + other_used > state->capacity)
-		state = survival_copy(state, Min(Max((int64) state->capacity * 2, used + other_used),
-										 SURVIVAL_MAX_ENTRIES));
-	/* all of other's entries join the pending ones, merged at once */
-	memcpy(state->entries + used, other->entries, other_used * sizeof(SurvivalEntry));
-	state->npending += other_used;
-	survival_compact(state);
 
 	PG_RETURN_POINTER(state);
 }
@@ -576,12 +509,12 @@ km_steps(const SurvivalSummary *summary, KmStep **steps)
 	float8		greenwood = 0.0;
 	KmStep	   *step = NULL;
 
-	for (int32 i = 0; i < summary->nsorted; i++)
+	for (int32 i = 0; i < summary->nentries; i++)
 		at_risk = count_add(at_risk,
 							count_add(summary->entries[i].events, summary->entries[i].censored));
 
-	*steps = palloc(Max(summary->nsorted, 1) * sizeof(KmStep));
-	for (int32 i = 0; i < summary->nsorted; i++)
+	*steps = palloc(Max(summary->nentries, 1) * sizeof(KmStep));
+	for (int32 i = 0; i < summary->nentries; i++)
 	{
 		const SurvivalEntry *entry = &summary->entries[i];
 
@@ -701,7 +634,7 @@ survival_mean_lifetime(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("horizon %s is not a finite number >= 0", float8_shortest(horizon)),
 				 errhint("The restricted mean lifetime integrates the survival curve from 0 to a finite horizon, such as the longest observed duration.")));
-	if (summary->nsorted == 0)
+	if (summary->nentries == 0)
 		PG_RETURN_NULL();
 
 	nsteps = km_steps(summary, &steps);
