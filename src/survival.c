@@ -322,7 +322,8 @@ survival_recv(PG_FUNCTION_ARGS)
 
 	summary_recv_version(buf, "survival", SURVIVAL_VERSION);
 	n = summary_recv_count(buf, "survival");
-	if (n > (buf->len - buf->cursor) / 24 || n > SURVIVAL_MAX_ENTRIES)
+	if (n > (buf->len - buf->cursor) / (int) (sizeof(float8) + 2 * sizeof(int64)) ||
+		n > SURVIVAL_MAX_ENTRIES)
 		survival_binary_error("The value is truncated.");
 	summary = survival_new((int32) n, 0);
 	for (int64 i = 0; i < n; i++)
