@@ -81,4 +81,17 @@ extern void summary_recv_end(StringInfo buf, const char *type_name);
 
 extern double normal_quantile(double p);
 
+/* ---- float8 fields of summaries (summary_io.c) ---- */
+
+/*
+ * Text: written in the shortest form that reads back as the same double
+ * (as float8out does with extra_float_digits > 0, whatever the session's
+ * setting), read back exactly; only finite decimal numbers are accepted.
+ * Binary: 8 bytes as pq_sendfloat8 writes them.
+ */
+extern void summary_write_float8(StringInfo out, double value);
+extern double summary_read_float8(SummaryReader *reader);
+extern double summary_recv_float8(StringInfo buf, const char *type_name);
+extern char *float8_shortest(double value);
+
 #endif							/* RETENTION_H */
