@@ -21,6 +21,11 @@ psql -q -X -c 'CREATE DATABASE retention_tap'
 psql -q -X -d retention_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION retention'
 pg_prove -d retention_tap --failures "$TOP"/test/pgtap/*.sql || status=1
 
+if [ -n "${QUICK:-}" ]; then     # developers: pg_regress and pgTAP only
+    check_server_log || status=1
+    exit $status
+fi
+
 say "integration: dump/restore, refresh, upgrade, BI client, pg_cron, shards"
 for script in "$TOP"/test/integration/*.sh; do
     bash "$script" || { echo "FAILED: $script" >&2; status=1; }

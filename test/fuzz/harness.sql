@@ -21,7 +21,13 @@ INSERT INTO fuzz.samples VALUES
     ('retention.nps_summary', 'v1 promoters=9223372036854775807 passives=9223372036854775807 detractors=1'),
     ('retention.csat_summary', 'v1 scale=5 counts=1,0,3,10,20'),
     ('retention.csat_summary', 'v1 scale=2 counts=0,0'),
-    ('retention.csat_summary', 'v1 scale=10 counts=9223372036854775807,1,1,1,1,1,1,1,1,9223372036854775807');
+    ('retention.csat_summary', 'v1 scale=10 counts=9223372036854775807,1,1,1,1,1,1,1,1,9223372036854775807'),
+    ('retention.churn_summary', 'v1 period_start=2024-01-01 period_end=2024-03-31 customers_start=5 churned=3'),
+    ('retention.churn_summary', 'v1 period_start=2024-01-01 period_end=2024-03-31 customers_start=0 churned=0'),
+    ('retention.churn_summary', 'v1 period_start=2024-02-28 period_end=2024-02-29 customers_start=9223372036854775807 churned=9223372036854775807'),
+    ('retention.survival', 'v1 n=10 entries=9:1:0,13:1:1,18:1:0,23:1:0,28:0:1,31:1:0,34:1:0,45:0:1,48:1:0,161:0:1'),
+    ('retention.survival', 'v1 n=6 entries=0:1:0,1e-300:1:0,0.1:1:0,0.3:1:0,0.3333333333333333:0:1,2.5e+15:0:1'),
+    ('retention.survival', 'v1 n=2 entries=0:9223372036854775806:0,1e308:0:1');
 
 -- an ordinary value of each argument type, used for the other arguments
 -- while one argument takes its extreme values

@@ -14,11 +14,12 @@ psql -X -q -v ON_ERROR_STOP=1 \
 psql -X -q -v ON_ERROR_STOP=1 -d retention_dump_source -c 'CREATE EXTENSION retention' \
     -f "$here/summaries.sql"
 
-# every summary type of the extension must be held by some materialized view
+# every summary type an aggregate returns must be held by some materialized view
 missing=$(psql -X -At -d retention_dump_source -c "
     SELECT string_agg(t.oid::regtype::text, ', ')
     FROM pg_type t
     WHERE t.typnamespace = 'retention'::regnamespace AND t.typtype = 'b' AND t.typcategory <> 'A'
+      AND t.oid IN (SELECT prorettype FROM pg_proc WHERE prokind = 'a')
       AND NOT EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
                       WHERE c.relkind = 'm' AND a.atttypid = t.oid)")
 if [ -n "$missing" ]; then

@@ -11,7 +11,13 @@ SELECT i AS id,
        i % 500 AS customer_id,
        (i * 37) % 11 AS nps_score,
        1 + (i * 13) % 5 AS csat_score,
-       1 + (i * 7) % 7 AS csat7
+       1 + (i * 7) % 7 AS csat7,
+       DATE '2023-01-01' + (i * 17) % 700 AS day,
+       TIMESTAMPTZ '2023-01-01 00:00:00+00' + ((i * 7919) % 60000000) * interval '1 second' AS at,
+       DATE '2023-01-01' + (i * 29) % 600 AS started,
+       CASE WHEN i % 3 = 0 THEN NULL ELSE DATE '2023-01-01' + (i * 29) % 600 + (i * 13) % 400 END AS ended,
+       ((i * 31) % 1000) / 4.0 AS duration,
+       i % 4 <> 0 AS churned
 FROM generate_series(1, 60000) i;
 ANALYZE fixture;
 
@@ -19,7 +25,8 @@ ANALYZE fixture;
 CREATE TABLE fixture_parts AS
 SELECT id % 40 AS part,
        nps_agg(nps_score) AS nps_s,
-       csat_agg(csat_score) AS csat_s
+       csat_agg(csat_score) AS csat_s,
+       survival_agg(duration, churned) AS survival_s
 FROM fixture GROUP BY 1;
 ANALYZE fixture_parts;
 
@@ -32,7 +39,17 @@ INSERT INTO sample_calls VALUES
     ('csat(int, int)', 'SELECT csat(csat7, 7) FROM fixture'),
     ('csat_agg(int)', 'SELECT csat_agg(csat_score) FROM fixture'),
     ('csat_agg(int, int)', 'SELECT csat_agg(csat7, 7) FROM fixture'),
-    ('rollup(csat_summary)', 'SELECT rollup(csat_s) FROM fixture_parts');
+    ('rollup(csat_summary)', 'SELECT rollup(csat_s) FROM fixture_parts'),
+    ('churn_rate(date, date, date, date)',
+     $$SELECT churn_rate(started, ended, DATE '2023-06-01', DATE '2023-12-31') FROM fixture$$),
+    ('churn_rate(timestamptz, timestamptz, timestamptz, timestamptz)',
+     $$SELECT churn_rate(started::timestamptz, ended::timestamptz, '2023-06-01', '2023-12-31') FROM fixture$$),
+    ('retention_rate(date, date, date, date)',
+     $$SELECT retention_rate(started, ended, DATE '2023-06-01', DATE '2023-12-31') FROM fixture$$),
+    ('retention_rate(timestamptz, timestamptz, timestamptz, timestamptz)',
+     $$SELECT retention_rate(started::timestamptz, ended::timestamptz, '2023-06-01', '2023-12-31') FROM fixture$$),
+    ('survival_agg(float8, boolean)', 'SELECT survival_agg(duration, churned) FROM fixture'),
+    ('rollup(survival)', 'SELECT rollup(survival_s) FROM fixture_parts');
 
 -- aggregates without a sample call (none expected)
 SELECT a.aggfnoid::regprocedure AS missing_sample_call
