@@ -816,9 +816,13 @@ rfm_combinefn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	/* the executor copies a state it did not allocate */
+	/*
+	 * The executor copies a state it did not allocate.  A state that went
+	 * through a tuple (from a parallel worker, or a table) may have a short
+	 * varlena header; the state kept must be the plain, aligned form.
+	 */
 	if (PG_ARGISNULL(0))
-		PG_RETURN_DATUM(PG_GETARG_DATUM(1));
+		PG_RETURN_POINTER(PG_DETOAST_DATUM(PG_GETARG_DATUM(1)));
 
 	state = rfm_state_arg(fcinfo, 0);
 	other = (RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
@@ -1228,8 +1232,10 @@ recv_numeric_text(StringInfo buf)
 	if (buf->len - buf->cursor < 4)
 		rfm_binary_fail(NULL, "The value is truncated.");
 	len = pq_getmsgint(buf, 4);
-	if (len <= 0 || len > 1000 || buf->len - buf->cursor < len)
+	if (len <= 0 || len > 1000)
 		rfm_binary_fail(NULL, "A decimal number has an invalid length.");
+	if (buf->len - buf->cursor < len)
+		rfm_binary_fail(NULL, "The value is truncated.");
 	text = pnstrdup(pq_getmsgbytes(buf, len), len);
 	if (strlen(text) != (size_t) len)
 		rfm_binary_fail(NULL, "A decimal number contains a zero byte.");

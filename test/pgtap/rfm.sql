@@ -52,7 +52,7 @@ SELECT is((SELECT count(*) FROM by_rfm r JOIN by_sql s USING (customer_id)
 SELECT is((SELECT count(*) FROM by_rfm r JOIN by_sql s USING (customer_id)
            WHERE r.revenue <> s.revenue OR r.revenue::text <> s.revenue::text),
           0::bigint, 'revenue equals sum(amount) exactly, digit for digit');
-SELECT ok((SELECT count(*) FROM by_rfm WHERE revenue::text LIKE '%00000000000000000000000000000000000%') > 0,
+SELECT ok((SELECT count(*) FROM by_rfm WHERE abs(revenue) >= 1e37 OR scale(revenue) > 30) > 0,
           'the data include revenues beyond the 128-bit fast path');
 SELECT is((SELECT count(*) FROM by_rfm r JOIN by_sql s USING (customer_id)
            WHERE abs(r.monetary_value - s.monetary_value) > 1e-12 * greatest(abs(s.monetary_value), 1e-300)),

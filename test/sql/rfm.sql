@@ -17,8 +17,8 @@ SET DateStyle = ISO, YMD;
 --    orders 4, revenue 113, frequency 2, recency 125, tenure 365,
 --    monetary (100 + 10) / 2 = 55.
 -- 5: only NULL amounts: NULL.
-CREATE TABLE orders (customer_id bigint, order_date date, amount numeric);
-INSERT INTO orders VALUES
+CREATE TABLE rfm_orders (customer_id bigint, order_date date, amount numeric);
+INSERT INTO rfm_orders VALUES
     (1, '2024-01-10', 20.00), (1, '2024-01-10', 5.00), (1, '2024-02-15', 40.00),
     (1, '2024-02-15', -10.00), (1, '2024-03-01', 12.50), (1, '2025-01-02', 99.00),
     (2, '2024-06-30', 15.00), (2, '2024-06-30', 4.99),
@@ -28,42 +28,42 @@ INSERT INTO orders VALUES
     (5, '2024-01-01', NULL), (5, NULL, 3);
 
 SELECT customer_id, (rfm(order_date, amount, DATE '2024-12-31')).*
-FROM orders GROUP BY customer_id ORDER BY customer_id;
+FROM rfm_orders GROUP BY customer_id ORDER BY customer_id;
 SELECT customer_id, rfm(order_date, amount, DATE '2024-12-31') IS NULL AS is_null,
        rfm_agg(order_date, amount, DATE '2024-12-31')
-FROM orders GROUP BY customer_id ORDER BY customer_id;
+FROM rfm_orders GROUP BY customer_id ORDER BY customer_id;
 
 -- empty input and NULL-only input
-SELECT rfm(order_date, amount, DATE '2024-12-31') AS empty FROM orders WHERE false;
-SELECT rfm(order_date, amount, NULL) AS null_end FROM orders;
-SELECT rfm_agg(order_date, amount, DATE '2024-12-31') IS NULL AS empty_state FROM orders WHERE false;
+SELECT rfm(order_date, amount, DATE '2024-12-31') AS empty FROM rfm_orders WHERE false;
+SELECT rfm(order_date, amount, NULL) AS null_end FROM rfm_orders;
+SELECT rfm_agg(order_date, amount, DATE '2024-12-31') IS NULL AS empty_state FROM rfm_orders WHERE false;
 
 -- an earlier observation end: customer 1 as of 2024-02-15 (the refund day counts)
-SELECT (rfm(order_date, amount, DATE '2024-02-15')).* FROM orders WHERE customer_id = 1;
-SELECT (rfm(order_date, amount, DATE '2024-01-10')).* FROM orders WHERE customer_id = 1;
+SELECT (rfm(order_date, amount, DATE '2024-02-15')).* FROM rfm_orders WHERE customer_id = 1;
+SELECT (rfm(order_date, amount, DATE '2024-01-10')).* FROM rfm_orders WHERE customer_id = 1;
 
 -- the accessor on the state equals the aggregate
 SELECT customer_id,
        rfm(rfm_agg(order_date, amount, DATE '2024-12-31')) IS NOT DISTINCT FROM
        rfm(order_date, amount, DATE '2024-12-31') AS same
-FROM orders GROUP BY customer_id ORDER BY customer_id;
+FROM rfm_orders GROUP BY customer_id ORDER BY customer_id;
 
 -- rollup of states of parts equals the state of all rows, whatever the split
 -- (here: the refund and the first day split across parts, days out of order)
 SELECT rollup(s) FROM (
     SELECT rfm_agg(order_date, amount, DATE '2024-12-31') AS s
-    FROM orders WHERE customer_id = 1 GROUP BY amount > 10
+    FROM rfm_orders WHERE customer_id = 1 GROUP BY amount > 10
     UNION ALL SELECT NULL) x;
-SELECT rfm(rollup(s)) FROM (
-    SELECT rfm_agg(order_date, amount, DATE '2024-12-31') AS s
-    FROM orders WHERE customer_id IN (1, 4) GROUP BY customer_id, order_date
-    ORDER BY order_date DESC) x
-GROUP BY 1 IS NOT NULL;
+-- states of single days merged latest first, customers 1 and 4 together:
+-- 6 days, the first 2024-01-01 with 3, revenue 180.50, (180.50 - 3) / 5 = 35.5
+SELECT rfm(rollup(s ORDER BY d DESC)) FROM (
+    SELECT order_date AS d, rfm_agg(order_date, amount, DATE '2024-12-31') AS s
+    FROM rfm_orders WHERE customer_id IN (1, 4) GROUP BY customer_id, order_date) x;
 
 -- float8 amounts
 SELECT (rfm(order_date, amount::float8, DATE '2024-12-31')).*
-FROM orders WHERE customer_id = 1;
-SELECT rfm_agg(order_date, amount::float8, DATE '2024-12-31') FROM orders WHERE customer_id = 1;
+FROM rfm_orders WHERE customer_id = 1;
+SELECT rfm_agg(order_date, amount::float8, DATE '2024-12-31') FROM rfm_orders WHERE customer_id = 1;
 
 -- timestamptz: days in the session time zone.  03:00 UTC on 2024-01-01 is
 -- still 2023-12-31 in New York, which makes the two purchases two days there.
@@ -115,7 +115,7 @@ SELECT 'v1 amounts=numeric end=2024-12-31 orders=0 revenue=0 first_day_total=0 d
 SELECT rfm('v1 amounts=numeric end=2024-12-31 orders=0 revenue=0 first_day_total=0 days='::rfm_state) AS no_orders;
 SELECT 'v1 amounts=numeric end=2024-12-31 orders=2 revenue=1e50 first_day_total=-1e-50 days=-0044-03-15,2024-01-01'::rfm_state;
 SELECT s::text::rfm_state::text = s::text AS round_trip
-FROM (SELECT rfm_agg(order_date, amount, DATE '2024-12-31') AS s FROM orders GROUP BY customer_id) x
+FROM (SELECT rfm_agg(order_date, amount, DATE '2024-12-31') AS s FROM rfm_orders GROUP BY customer_id) x
 WHERE s IS NOT NULL;
 
 -- binary form: send, then receive, through a binary COPY file on the server
@@ -128,11 +128,11 @@ BEGIN
     EXECUTE format('COPY (%s) TO %L (FORMAT binary)', source, file);
     EXECUTE format('COPY %I FROM %L (FORMAT binary)', target, file);
 END $$;
-CREATE TABLE state_copy (s rfm_state);
-SELECT pg_temp.binary_copy($$SELECT rfm_agg(order_date, amount, DATE '2024-12-31') FROM orders GROUP BY customer_id$$, 'state_copy');
-SELECT pg_temp.binary_copy($$SELECT rfm_agg(order_date, amount::float8, DATE '2024-12-31') FROM orders WHERE customer_id = 1$$, 'state_copy');
-SELECT pg_temp.binary_copy($$SELECT rfm_agg(d, a, DATE '2024-12-31') FROM (VALUES (DATE '2024-01-01', 1e40), ('2024-01-02', 1)) v(d, a)$$, 'state_copy');
-SELECT s FROM state_copy ORDER BY s::text;
+CREATE TABLE rfm_state_copy (s rfm_state);
+SELECT pg_temp.binary_copy($$SELECT rfm_agg(order_date, amount, DATE '2024-12-31') FROM rfm_orders GROUP BY customer_id$$, 'rfm_state_copy');
+SELECT pg_temp.binary_copy($$SELECT rfm_agg(order_date, amount::float8, DATE '2024-12-31') FROM rfm_orders WHERE customer_id = 1$$, 'rfm_state_copy');
+SELECT pg_temp.binary_copy($$SELECT rfm_agg(d, a, DATE '2024-12-31') FROM (VALUES (DATE '2024-01-01', 1e40), ('2024-01-02', 1)) v(d, a)$$, 'rfm_state_copy');
+SELECT s FROM rfm_state_copy ORDER BY s::text;
 SELECT rfm_state_send('v1 amounts=numeric end=2024-12-31 orders=2 revenue=3.5 first_day_total=1 days=2024-01-01,2024-01-02');
 
 -- rfm_segment: the table of SPEC §4 with f = m = FM
@@ -146,8 +146,8 @@ SELECT rfm_segment(3, 1, 2) AS fm_1_5, rfm_segment(3, 2, 3) AS fm_2_5,
 
 -- abc_class: total 100; rows ahead of 15 hold exactly 80 % -> B; ahead of
 -- the 4, 95 % -> C.  NULL, 0 and negative values are C and count as 0.
-CREATE TABLE sales (region text, item text, value numeric);
-INSERT INTO sales VALUES
+CREATE TABLE rfm_sales (region text, item text, value numeric);
+INSERT INTO rfm_sales VALUES
     ('north', 'a', 50), ('north', 'b', 30), ('north', 'c', 15), ('north', 'd', 4),
     ('north', 'e', 1), ('north', 'f', 0), ('north', 'g', NULL), ('north', 'h', -5),
     ('south', 'a', 10), ('south', 'b', 10), ('south', 'c', 10), ('south', 'd', 10),
@@ -156,18 +156,18 @@ INSERT INTO sales VALUES
     ('east', 'a', 7);
 SELECT region, item, value, abc_class(value) OVER w,
        abc_class(value, 0.5, 0.9) OVER w AS abc_50_90
-FROM sales
+FROM rfm_sales
 WINDOW w AS (PARTITION BY region ORDER BY value DESC NULLS LAST, item)
 ORDER BY region, value DESC NULLS LAST, item;
 -- ties are classified in the order the window delivers them
 SELECT item, abc_class(value) OVER (ORDER BY value DESC, item DESC) AS abc
-FROM sales WHERE region = 'south' ORDER BY item;
--- b_share = 1: only the rows after the whole total are C
+FROM rfm_sales WHERE region = 'south' ORDER BY item;
+-- b_share = 1: no row with a positive value is C
 SELECT item, abc_class(value, 0.2, 1) OVER (ORDER BY value DESC, item) AS abc
-FROM sales WHERE region = 'south' ORDER BY item;
+FROM rfm_sales WHERE region = 'south' ORDER BY item;
 -- NULL shares give NULL
 SELECT item, abc_class(value, NULL, 0.9) OVER (ORDER BY value DESC) AS abc
-FROM sales WHERE region = 'east';
+FROM rfm_sales WHERE region = 'east';
 
 -- Errors: each shows its message, then its SQLSTATE.
 SELECT rfm(d, 1, e) FROM (VALUES (DATE '2024-01-01', DATE '2024-12-31'),
@@ -205,15 +205,15 @@ SELECT rfm_segment(3, 6, 3);
 \echo :LAST_ERROR_SQLSTATE
 SELECT rfm_segment(3, 3, -1);
 \echo :LAST_ERROR_SQLSTATE
-SELECT abc_class(value, 0, 0.9) OVER (ORDER BY value DESC) FROM sales;
+SELECT abc_class(value, 0, 0.9) OVER (ORDER BY value DESC) FROM rfm_sales;
 \echo :LAST_ERROR_SQLSTATE
-SELECT abc_class(value, 0.9, 0.9) OVER (ORDER BY value DESC) FROM sales;
+SELECT abc_class(value, 0.9, 0.9) OVER (ORDER BY value DESC) FROM rfm_sales;
 \echo :LAST_ERROR_SQLSTATE
-SELECT abc_class(value, 0.8, 1.5) OVER (ORDER BY value DESC) FROM sales;
+SELECT abc_class(value, 0.8, 1.5) OVER (ORDER BY value DESC) FROM rfm_sales;
 \echo :LAST_ERROR_SQLSTATE
-SELECT abc_class(value, 'NaN', 0.9) OVER (ORDER BY value DESC) FROM sales;
+SELECT abc_class(value, 'NaN', 0.9) OVER (ORDER BY value DESC) FROM rfm_sales;
 \echo :LAST_ERROR_SQLSTATE
-SELECT abc_class(value, 0.5 + (value > 20)::int * 0.1, 0.9) OVER (ORDER BY value DESC) FROM sales;
+SELECT abc_class(value, 0.5 + (value > 20)::int * 0.1, 0.9) OVER (ORDER BY value DESC) FROM rfm_sales;
 \echo :LAST_ERROR_SQLSTATE
 SELECT abc_class(v) OVER (ORDER BY v DESC) FROM (VALUES (1::numeric), ('NaN')) t(v);
 \echo :LAST_ERROR_SQLSTATE
@@ -235,7 +235,7 @@ SELECT 'v1 amounts=numeric end=2024-12-31 orders=1 revenue=NaN first_day_total=0
 \echo :LAST_ERROR_SQLSTATE
 SELECT 'v1 amounts=float8 end=2024-12-31 orders=1 revenue=Infinity first_day_total=0 days=2024-01-01'::rfm_state;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 amounts=numeric end=2024-12-31 orders=1 revenue=1 first_day_total=1 days=2024-01-02,2024-01-01'::rfm_state;
+SELECT 'v1 amounts=numeric end=2024-12-31 orders=2 revenue=1 first_day_total=1 days=2024-01-02,2024-01-01'::rfm_state;
 \echo :LAST_ERROR_SQLSTATE
 SELECT 'v1 amounts=numeric end=2024-12-31 orders=2 revenue=1 first_day_total=1 days=2024-01-01,2024-01-01'::rfm_state;
 \echo :LAST_ERROR_SQLSTATE
@@ -255,16 +255,16 @@ SELECT 'v1 amounts=numeric end=9999999-01-01 orders=0 revenue=0 first_day_total=
 -- malformed binary input: raw bytes as the single field of a binary COPY
 -- (version 2; kind 7; a truncated value; days out of order; a day count
 -- larger than the value; trailing bytes)
-SELECT pg_temp.binary_copy($$SELECT '\x0200'::bytea$$, 'state_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x0200'::bytea$$, 'rfm_state_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x0107000000000000000000000000'::bytea$$, 'state_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x0107000000000000000000000000'::bytea$$, 'rfm_state_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x010000002382000000000000000200000001'::bytea$$, 'state_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x010000002382000000000000000200000001'::bytea$$, 'rfm_state_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x01000000238200000000000000020000000133000000013100000002000021bc000021bb'::bytea$$, 'state_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x01000000238200000000000000020000000133000000013100000002000021bc000021bb'::bytea$$, 'rfm_state_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x01000000238200000000000000020000000133000000013100000009000021bb000021bc'::bytea$$, 'state_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x01000000238200000000000000020000000133000000013100000009000021bb000021bc'::bytea$$, 'rfm_state_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x01000000238200000000000000020000000133000000013100000002000021bb000021bc00'::bytea$$, 'state_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x01000000238200000000000000020000000133000000013100000002000021bb000021bc00'::bytea$$, 'rfm_state_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT count(*) AS rows_unchanged FROM state_copy;
+SELECT count(*) AS rows_unchanged FROM rfm_state_copy;
