@@ -38,6 +38,8 @@ CREATE TYPE rfm_state (
 COMMENT ON TYPE rfm_state IS
     'one customer''s orders as rfm needs them (order count, exact revenue, first day''s total, distinct purchase days); text form "v1 amounts=numeric end=2024-12-31 orders=N revenue=R first_day_total=F days=2024-01-05,..."';
 
+-- The transition state of most customers fits the 128 bytes its first
+-- allocation has (SSPACE tells the planner, for hash aggregation).
 CREATE FUNCTION rfm_transfn(rfm_state, date, numeric, date) RETURNS rfm_state
     AS 'MODULE_PATHNAME', 'rfm_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION rfm_transfn(rfm_state, date, float8, date) RETURNS rfm_state
@@ -59,6 +61,7 @@ COMMENT ON FUNCTION rfm(rfm_state) IS
 CREATE AGGREGATE rfm(at date, amount numeric, observation_end date) (
     SFUNC = rfm_transfn,
     STYPE = rfm_state,
+    SSPACE = 128,
     COMBINEFUNC = rfm_combinefn,
     FINALFUNC = rfm,
     PARALLEL = SAFE
@@ -69,6 +72,7 @@ COMMENT ON AGGREGATE rfm(date, numeric, date) IS
 CREATE AGGREGATE rfm(at date, amount float8, observation_end date) (
     SFUNC = rfm_transfn,
     STYPE = rfm_state,
+    SSPACE = 128,
     COMBINEFUNC = rfm_combinefn,
     FINALFUNC = rfm,
     PARALLEL = SAFE
@@ -79,6 +83,7 @@ COMMENT ON AGGREGATE rfm(date, float8, date) IS
 CREATE AGGREGATE rfm(at timestamptz, amount numeric, observation_end date) (
     SFUNC = rfm_transfn,
     STYPE = rfm_state,
+    SSPACE = 128,
     COMBINEFUNC = rfm_combinefn,
     FINALFUNC = rfm,
     PARALLEL = SAFE
@@ -89,6 +94,7 @@ COMMENT ON AGGREGATE rfm(timestamptz, numeric, date) IS
 CREATE AGGREGATE rfm(at timestamptz, amount float8, observation_end date) (
     SFUNC = rfm_transfn,
     STYPE = rfm_state,
+    SSPACE = 128,
     COMBINEFUNC = rfm_combinefn,
     FINALFUNC = rfm,
     PARALLEL = SAFE
@@ -99,6 +105,7 @@ COMMENT ON AGGREGATE rfm(timestamptz, float8, date) IS
 CREATE AGGREGATE rfm_agg(at date, amount numeric, observation_end date) (
     SFUNC = rfm_transfn,
     STYPE = rfm_state,
+    SSPACE = 128,
     COMBINEFUNC = rfm_combinefn,
     FINALFUNC = rfm_state_compact,
     PARALLEL = SAFE
@@ -109,6 +116,7 @@ COMMENT ON AGGREGATE rfm_agg(date, numeric, date) IS
 CREATE AGGREGATE rfm_agg(at date, amount float8, observation_end date) (
     SFUNC = rfm_transfn,
     STYPE = rfm_state,
+    SSPACE = 128,
     COMBINEFUNC = rfm_combinefn,
     FINALFUNC = rfm_state_compact,
     PARALLEL = SAFE
@@ -119,6 +127,7 @@ COMMENT ON AGGREGATE rfm_agg(date, float8, date) IS
 CREATE AGGREGATE rfm_agg(at timestamptz, amount numeric, observation_end date) (
     SFUNC = rfm_transfn,
     STYPE = rfm_state,
+    SSPACE = 128,
     COMBINEFUNC = rfm_combinefn,
     FINALFUNC = rfm_state_compact,
     PARALLEL = SAFE
@@ -129,6 +138,7 @@ COMMENT ON AGGREGATE rfm_agg(timestamptz, numeric, date) IS
 CREATE AGGREGATE rfm_agg(at timestamptz, amount float8, observation_end date) (
     SFUNC = rfm_transfn,
     STYPE = rfm_state,
+    SSPACE = 128,
     COMBINEFUNC = rfm_combinefn,
     FINALFUNC = rfm_state_compact,
     PARALLEL = SAFE
@@ -139,6 +149,7 @@ COMMENT ON AGGREGATE rfm_agg(timestamptz, float8, date) IS
 CREATE AGGREGATE rollup(rfm_state) (
     SFUNC = rfm_combinefn,
     STYPE = rfm_state,
+    SSPACE = 128,
     COMBINEFUNC = rfm_combinefn,
     FINALFUNC = rfm_state_compact,
     PARALLEL = SAFE

@@ -171,6 +171,11 @@ abc_class_common(FunctionCallInfo fcinfo, float8 a_share, float8 b_share)
 	AbcPartition *part;
 
 	check_abc_shares(a_share, b_share);
+	if (rows > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("abc_class partition of %lld rows is too large", (long long) rows),
+				 errhint("Partition the rows into groups of at most %d rows.", PG_INT32_MAX)));
 	part = (AbcPartition *) WinGetPartitionLocalMemory(winobj,
 													   offsetof(AbcPartition, classes) + rows);
 	if (!part->classified)
