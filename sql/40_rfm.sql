@@ -50,7 +50,7 @@ CREATE FUNCTION rfm_transfn(rfm_state, timestamptz, float8, date) RETURNS rfm_st
     AS 'MODULE_PATHNAME', 'rfm_timestamptz_float8_transfn' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION rfm_combinefn(rfm_state, rfm_state) RETURNS rfm_state
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION rfm_state_compact(rfm_state) RETURNS rfm_state
+CREATE FUNCTION rfm_agg_finalfn(rfm_state) RETURNS rfm_state
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION rfm(rfm_state) RETURNS rfm_summary
@@ -107,7 +107,7 @@ CREATE AGGREGATE rfm_agg(at date, amount numeric, observation_end date) (
     STYPE = rfm_state,
     SSPACE = 128,
     COMBINEFUNC = rfm_combinefn,
-    FINALFUNC = rfm_state_compact,
+    FINALFUNC = rfm_agg_finalfn,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE rfm_agg(date, numeric, date) IS
@@ -118,7 +118,7 @@ CREATE AGGREGATE rfm_agg(at date, amount float8, observation_end date) (
     STYPE = rfm_state,
     SSPACE = 128,
     COMBINEFUNC = rfm_combinefn,
-    FINALFUNC = rfm_state_compact,
+    FINALFUNC = rfm_agg_finalfn,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE rfm_agg(date, float8, date) IS
@@ -129,7 +129,7 @@ CREATE AGGREGATE rfm_agg(at timestamptz, amount numeric, observation_end date) (
     STYPE = rfm_state,
     SSPACE = 128,
     COMBINEFUNC = rfm_combinefn,
-    FINALFUNC = rfm_state_compact,
+    FINALFUNC = rfm_agg_finalfn,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE rfm_agg(timestamptz, numeric, date) IS
@@ -140,7 +140,7 @@ CREATE AGGREGATE rfm_agg(at timestamptz, amount float8, observation_end date) (
     STYPE = rfm_state,
     SSPACE = 128,
     COMBINEFUNC = rfm_combinefn,
-    FINALFUNC = rfm_state_compact,
+    FINALFUNC = rfm_agg_finalfn,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE rfm_agg(timestamptz, float8, date) IS
@@ -151,7 +151,7 @@ CREATE AGGREGATE rollup(rfm_state) (
     STYPE = rfm_state,
     SSPACE = 128,
     COMBINEFUNC = rfm_combinefn,
-    FINALFUNC = rfm_state_compact,
+    FINALFUNC = rfm_agg_finalfn,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE rollup(rfm_state) IS

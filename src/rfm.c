@@ -940,9 +940,9 @@ rfm_finalfn(PG_FUNCTION_ARGS)
  * rfm_agg's final function: the state without its spare room, so stored
  * states are compact and their bytes deterministic.
  */
-PG_FUNCTION_INFO_V1(rfm_state_compact);
+PG_FUNCTION_INFO_V1(rfm_agg_finalfn);
 Datum
-rfm_state_compact(PG_FUNCTION_ARGS)
+rfm_agg_finalfn(PG_FUNCTION_ARGS)
 {
 	RfmState   *state;
 
