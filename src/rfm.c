@@ -30,6 +30,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
@@ -1179,8 +1180,13 @@ static void
 append_sum(StringInfo out, RfmState *state, bool first)
 {
 	if (state->flags & RFM_FLOAT_AMOUNTS)
-		appendStringInfoString(out, float8out_internal(first ? state->first_total.real :
-													   state->revenue.real));
+	{
+		/* the shortest text that reads back as the same double, whatever extra_float_digits */
+		char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+		double_to_shortest_decimal_buf(first ? state->first_total.real : state->revenue.real, buf);
+		appendStringInfoString(out, buf);
+	}
 	else if (state->flags & RFM_NUMERIC_SUMS)
 		appendStringInfoString(out,
 							   DatumGetCString(DirectFunctionCall1(numeric_out,

@@ -111,6 +111,8 @@ FROM (VALUES (DATE '2024-01-01', 99999999999999999999999999999999999.99),
 SELECT 'v1 amounts=numeric end=2024-12-31 orders=3 revenue=35.10 first_day_total=10.00 days=2024-01-05,2024-02-01'::rfm_state;
 SELECT rfm('  v1 amounts=numeric end=2024-12-31 orders=3 revenue=35.1 first_day_total=10 days=2024-01-05,2024-02-01  '::rfm_state);
 SELECT 'v1 amounts=float8 end=2024-12-31 orders=1 revenue=0.1 first_day_total=0.1 days=2024-12-31'::rfm_state;
+-- float8 sums print exactly, whatever extra_float_digits
+SELECT rfm_agg(d, a, DATE '2024-12-31') FROM (VALUES (DATE '2024-01-01', 0.1::float8), ('2024-01-02', 0.2)) v(d, a);
 SELECT 'v1 amounts=numeric end=2024-12-31 orders=0 revenue=0 first_day_total=0 days='::rfm_state;
 SELECT rfm('v1 amounts=numeric end=2024-12-31 orders=0 revenue=0 first_day_total=0 days='::rfm_state) AS no_orders;
 SELECT 'v1 amounts=numeric end=2024-12-31 orders=2 revenue=1e50 first_day_total=-1e-50 days=-0044-03-15,2024-01-01'::rfm_state;
