@@ -1,0 +1,1362 @@
+/*
+ * rfm.c
+ *		The rfm aggregate (recency, frequency, monetary value per customer,
+ *		with the conventions of the BTYD literature) and rfm_segment.
+ *
+ * rfm is used with GROUP BY customer_id, so the executor keeps one
+ * transition state per customer, often a million of them.  The state is
+ * therefore a small plain varlena (type rfm_state): a fixed header with the
+ * order count, the exact revenue and the first day's total, followed by the
+ * customer's distinct purchase days in ascending order, with spare room that
+ * grows geometrically.  A row is added in place without allocating: orders
+ * usually arrive in date order, so a day is normally equal to or after the
+ * last one kept and costs one comparison; an earlier day is found by binary
+ * search and inserted.
+ *
+ * Revenue is exact.  Numeric amounts are read straight from their stored form
+ * into 128-bit integers counting units of 10^-scale, scale being the largest
+ * display scale seen (so revenue prints as sum(amount) does).  Amounts that do
+ * not fit (very large values, or more than RFM_MAX_SCALE decimal places) move
+ * that customer's sums to numeric arithmetic, kept after the days; the result
+ * is the same, only slower.  float8 amounts are summed as float8, like
+ * sum(float8).
+ *
+ * monetary_value needs each repeat day's total only through their sum, which
+ * is revenue minus the first day's total, so the state keeps just the total
+ * of its earliest day.
+ */
+#include "retention.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "common/shortest_dec.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/float.h"
+#include "utils/fmgrprotos.h"
+#include "utils/numeric.h"
+
+#ifndef HAVE_INT128
+#error "retention needs a compiler with a 128-bit integer type"
+#endif
+
+#define RFM_STATE_VERSION 1
+
+/* flags */
+#define RFM_FLOAT_AMOUNTS	0x01	/* sums are float8 (the float8 overloads) */
+#define RFM_NUMERIC_SUMS	0x02	/* sums outgrew int128: numerics follow the days */
+
+/*
+ * Room for days comes in allocations of a power of two bytes (what palloc
+ * hands out anyway): 16 days in the first 128 bytes, then 48, 112, ...  Most
+ * customers never outgrow the first, which the executor allocates right next
+ * to the customer's hash table entry, so a row touches few cache lines.
+ */
+#define RFM_INITIAL_BYTES 128
+#define RFM_DAYS_FOR_BYTES(bytes) \
+	((int32) (((bytes) - offsetof(RfmState, days)) / sizeof(DateADT)))
+#define RFM_INITIAL_DAYS RFM_DAYS_FOR_BYTES(RFM_INITIAL_BYTES)
+#define RFM_MAX_SCALE 30		/* decimal places of the fixed-point sums */
+#define RFM_MAX_DAYS ((int32) ((MaxAllocSize - 1024) / sizeof(DateADT)))
+
+typedef union RfmSum
+{
+	int128		fixed;			/* units of 10^-scale */
+	float8		real;			/* RFM_FLOAT_AMOUNTS */
+} RfmSum;
+
+typedef struct RfmState
+{
+	int32		vl_len_;		/* varlena header (do not touch directly!) */
+	uint8		version;
+	uint8		flags;
+	int16		scale;			/* decimal places of fixed sums */
+	DateADT		observation_end;
+	int32		ndays;			/* distinct purchase days in days[] */
+	int32		capacity;		/* room in days[] */
+	int64		orders;			/* rows on or before observation_end */
+	RfmSum		revenue;
+	RfmSum		first_total;	/* total amount of days[0] */
+	DateADT		days[FLEXIBLE_ARRAY_MEMBER];	/* ascending, distinct */
+	/* with RFM_NUMERIC_SUMS, then (MAXALIGNed): revenue, first_total numerics */
+} RfmState;
+
+#define RFM_DAYS_END(capacity) \
+	MAXALIGN(offsetof(RfmState, days) + (Size) (capacity) * sizeof(DateADT))
+
+/* How a row or merged state changes the first day's total. */
+typedef enum FirstDay
+{
+	FIRST_KEEP,					/* not on the first day */
+	FIRST_ADD,					/* on the first day */
+	FIRST_RESET					/* on a new, earlier first day */
+} FirstDay;
+
+/*
+ * An amount to add: its fixed-point form when it has one, else (or also) a
+ * numeric, or a float8.
+ */
+typedef struct RfmAmount
+{
+	bool		fits;			/* value/scale hold it */
+	int128		value;
+	int			scale;
+	Numeric		numeric;		/* NULL until needed, when it fits */
+	float8		real;
+} RfmAmount;
+
+static int128 pow10_table[38];
+
+/* 10^k as int128, for 0 <= k <= 37 */
+static inline int128
+pow10_128(int k)
+{
+	if (pow10_table[0] == 0)
+	{
+		pow10_table[0] = 1;
+		for (int i = 1; i < 38; i++)
+			pow10_table[i] = pow10_table[i - 1] * 10;
+	}
+	return pow10_table[k];
+}
+
+/* Fixed-point magnitudes stay below 10^37, so adding two cannot overflow. */
+#define FIXED_LIMIT pow10_128(37)
+
+static inline bool
+fixed_in_range(int128 v)
+{
+	return v < FIXED_LIMIT && v > -FIXED_LIMIT;
+}
+
+/* v * 10^k, or false when the result would leave the fixed range */
+static inline bool
+fixed_rescale(int128 v, int k, int128 *result)
+{
+	if (k == 0)
+	{
+		*result = v;
+		return true;
+	}
+	if (v == 0)
+	{
+		*result = 0;
+		return true;
+	}
+	if (k > 36 || v >= FIXED_LIMIT / pow10_128(k) || v <= -FIXED_LIMIT / pow10_128(k))
+		return false;
+	*result = v * pow10_128(k);
+	return true;
+}
+
+/* ---------------------------------------------------------------- */
+/* numeric <-> fixed point                                          */
+/* ---------------------------------------------------------------- */
+
+/*
+ * The stored form of numeric (numeric.c; fixed on disk since pg_upgrade must
+ * read it): a 16-bit header word, in the long form followed by a 16-bit
+ * weight, then base-10000 digits, the first of weight `weight`.
+ */
+#define NUMERIC_SIGN_MASK		0xC000
+#define NUMERIC_NEG				0x4000
+#define NUMERIC_SHORT			0x8000
+#define NUMERIC_SPECIAL			0xC000
+#define NUMERIC_SHORT_SIGN_MASK	0x2000
+#define NUMERIC_SHORT_DSCALE_MASK 0x1F80
+#define NUMERIC_SHORT_DSCALE_SHIFT 7
+#define NUMERIC_SHORT_WEIGHT_SIGN_MASK 0x0040
+#define NUMERIC_SHORT_WEIGHT_MASK 0x003F
+#define NUMERIC_DSCALE_MASK		0x3FFF
+
+/*
+ * Reads a numeric datum as value * 10^-scale with scale its display scale,
+ * without copying or allocating (short varlena headers are read in place).
+ * Returns false when it does not fit; *special is set for NaN and infinities.
+ */
+static bool
+numeric_to_fixed(Datum datum, int128 *value, int *scale, bool *special)
+{
+	struct varlena *v = (struct varlena *) PG_DETOAST_DATUM_PACKED(datum);
+	const char *p = VARDATA_ANY(v);
+	int			len = VARSIZE_ANY_EXHDR(v);
+	uint16		header;
+	bool		negative;
+	int			dscale,
+				weight,
+				ndigits,
+				natural;
+	const char *digits;
+	int128		acc = 0;
+	int128		digit_limit = pow10_128(33);
+
+	*special = false;
+	if (len < (int) sizeof(uint16))
+		return false;
+	memcpy(&header, p, sizeof(uint16));
+	if ((header & NUMERIC_SIGN_MASK) == NUMERIC_SPECIAL)
+	{
+		*special = true;
+		return false;
+	}
+	if (header & NUMERIC_SHORT)
+	{
+		negative = (header & NUMERIC_SHORT_SIGN_MASK) != 0;
+		dscale = (header & NUMERIC_SHORT_DSCALE_MASK) >> NUMERIC_SHORT_DSCALE_SHIFT;
+		weight = header & NUMERIC_SHORT_WEIGHT_MASK;
+		if (header & NUMERIC_SHORT_WEIGHT_SIGN_MASK)
+			weight -= NUMERIC_SHORT_WEIGHT_MASK + 1;
+		digits = p + sizeof(uint16);
+	}
+	else
+	{
+		int16		w;
+
+		if (len < (int) (2 * sizeof(uint16)))
+			return false;
+		negative = (header & NUMERIC_SIGN_MASK) == NUMERIC_NEG;
+		dscale = header & NUMERIC_DSCALE_MASK;
+		memcpy(&w, p + sizeof(uint16), sizeof(int16));
+		weight = w;
+		digits = p + 2 * sizeof(uint16);
+	}
+	if (dscale > RFM_MAX_SCALE)
+		return false;
+	ndigits = (len - (int) (digits - p)) / (int) sizeof(int16);
+
+	natural = ndigits == 0 ? dscale : 4 * (ndigits - 1 - weight);
+
+	/* the common case: up to 16 decimal digits, in 64-bit arithmetic */
+	if (ndigits <= 4 && natural >= dscale && natural - dscale <= 4)
+	{
+		uint64		small = 0;
+		uint64		unit = 1;
+
+		for (int i = 0; i < ndigits; i++)
+		{
+			int16		d;
+
+			memcpy(&d, digits + i * sizeof(int16), sizeof(int16));
+			if (d < 0 || d > 9999)
+				return false;
+			small = small * 10000 + d;
+		}
+		for (int i = dscale; i < natural; i++)
+			unit *= 10;
+		/* only trailing zeros lie beyond the display scale */
+		if (small % unit != 0)
+			return false;
+		small /= unit;
+		*value = negative ? -(int128) small : (int128) small;
+		*scale = dscale;
+		return true;
+	}
+
+	for (int i = 0; i < ndigits; i++)
+	{
+		int16		d;
+
+		memcpy(&d, digits + i * sizeof(int16), sizeof(int16));
+		if (d < 0 || d > 9999 || acc >= digit_limit)
+			return false;
+		acc = acc * 10000 + d;
+	}
+
+	/* acc counts units of 10^-natural; bring it to 10^-dscale */
+	if (natural > dscale)
+	{
+		int			k = natural - dscale;
+
+		/* only trailing zeros lie beyond the display scale */
+		if (k > 36 || acc % pow10_128(k) != 0)
+			return false;
+		acc /= pow10_128(k);
+	}
+	else if (!fixed_rescale(acc, dscale - natural, &acc))
+		return false;
+
+	*value = negative ? -acc : acc;
+	*scale = dscale;
+	return true;
+}
+
+/* value * 10^-scale as decimal text ("-12.50") */
+static char *
+fixed_to_cstring(int128 value, int scale)
+{
+	char		buf[64];
+	char	   *end = buf + sizeof(buf) - 1;
+	char	   *p = end;
+	bool		negative = value < 0;
+	uint128		magnitude = negative ? -(uint128) value : (uint128) value;
+	int			produced = 0;
+
+	*p = '\0';
+	while (magnitude > 0 || produced <= scale)
+	{
+		if (produced == scale && scale > 0)
+			*--p = '.';
+		*--p = '0' + (int) (magnitude % 10);
+		magnitude /= 10;
+		produced++;
+	}
+	if (negative)
+		*--p = '-';
+	return pstrdup(p);
+}
+
+static Numeric
+fixed_to_numeric(int128 value, int scale)
+{
+#if PG_VERSION_NUM >= 140000
+	if (value >= PG_INT64_MIN && value <= PG_INT64_MAX)
+		return scale == 0 ? int64_to_numeric((int64) value) :
+			int64_div_fast_to_numeric((int64) value, scale);
+#endif
+	return DatumGetNumeric(DirectFunctionCall3(numeric_in,
+											   CStringGetDatum(fixed_to_cstring(value, scale)),
+											   ObjectIdGetDatum(InvalidOid),
+											   Int32GetDatum(-1)));
+}
+
+static inline Numeric
+numeric_plus(Numeric a, Numeric b)
+{
+	return DatumGetNumeric(DirectFunctionCall2(numeric_add, NumericGetDatum(a),
+											   NumericGetDatum(b)));
+}
+
+/* ---------------------------------------------------------------- */
+/* dates                                                            */
+/* ---------------------------------------------------------------- */
+
+/* A date for messages, in the session's DateStyle */
+static char *
+date_text(DateADT day)
+{
+	return DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(day)));
+}
+
+/* ISO form of a finite date, independent of DateStyle: [-]YYYY-MM-DD */
+static void
+append_iso_date(StringInfo out, DateADT day)
+{
+	int			year,
+				month,
+				mday;
+
+	j2date(day + POSTGRES_EPOCH_JDATE, &year, &month, &mday);
+	appendStringInfo(out, "%s%04d-%02d-%02d", year < 0 ? "-" : "", abs(year), month, mday);
+}
+
+/* Purchase days and observation ends must be finite dates. */
+static inline void
+check_finite_date(const char *what, DateADT day)
+{
+	if (DATE_NOT_FINITE(day))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s %s is not a finite date", what, date_text(day)),
+				 errhint("rfm needs finite purchase dates and observation ends.")));
+}
+
+/* ---------------------------------------------------------------- */
+/* the state                                                        */
+/* ---------------------------------------------------------------- */
+
+static inline Numeric
+rfm_numeric_revenue(RfmState *state)
+{
+	return (Numeric) ((char *) state + RFM_DAYS_END(state->capacity));
+}
+
+static inline Numeric
+rfm_numeric_first_total(RfmState *state)
+{
+	Numeric		revenue = rfm_numeric_revenue(state);
+
+	return (Numeric) ((char *) revenue + MAXALIGN(VARSIZE(revenue)));
+}
+
+/*
+ * A copy of state with room for capacity days and, when revenue is given, the
+ * numeric sums revenue and first_total (switching to numeric sums).  Made in
+ * the current memory context: returned from a transition function, the
+ * executor copies it into the aggregate's context and frees the old state.
+ */
+static RfmState *
+rfm_state_rebuild(RfmState *state, int32 capacity, Numeric revenue, Numeric first_total)
+{
+	Size		size = RFM_DAYS_END(capacity);
+	RfmState   *copy;
+
+	if (revenue == NULL && (state->flags & RFM_NUMERIC_SUMS))
+	{
+		revenue = rfm_numeric_revenue(state);
+		first_total = rfm_numeric_first_total(state);
+	}
+	if (revenue != NULL)
+		size += MAXALIGN(VARSIZE(revenue)) + VARSIZE(first_total);
+	if (capacity > RFM_MAX_DAYS || size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct purchase days for one customer: %d", capacity)));
+
+	copy = palloc0(size);
+	memcpy(copy, state, offsetof(RfmState, days) + state->ndays * sizeof(DateADT));
+	SET_VARSIZE(copy, size);
+	copy->capacity = capacity;
+	if (revenue != NULL)
+	{
+		copy->flags |= RFM_NUMERIC_SUMS;
+		memcpy(rfm_numeric_revenue(copy), revenue, VARSIZE(revenue));
+		memcpy(rfm_numeric_first_total(copy), first_total, VARSIZE(first_total));
+	}
+	return copy;
+}
+
+static RfmState *
+rfm_state_new(DateADT observation_end, uint8 flags, int32 capacity)
+{
+	Size		size = RFM_DAYS_END(capacity);
+	RfmState   *state = palloc0(size);
+
+	SET_VARSIZE(state, size);
+	state->version = RFM_STATE_VERSION;
+	state->flags = flags;
+	state->observation_end = observation_end;
+	state->capacity = capacity;
+	return state;
+}
+
+/* A state argument: updated in place inside an aggregate, else copied. */
+static RfmState *
+rfm_state_arg(FunctionCallInfo fcinfo, int argno)
+{
+	if (AggCheckCallContext(fcinfo, NULL))
+		return (RfmState *) PG_GETARG_POINTER(argno);
+	return (RfmState *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(argno));
+}
+
+static void
+check_same_end(RfmState *state, DateADT observation_end)
+{
+	if (state->observation_end != observation_end)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("observation_end %s differs from observation_end %s of other rows of the group",
+						date_text(observation_end), date_text(state->observation_end)),
+				 errhint("Use one observation_end for all rows of a customer, such as a constant.")));
+}
+
+static void
+check_same_kind(RfmState *state, uint8 flags)
+{
+	if ((state->flags & RFM_FLOAT_AMOUNTS) != (flags & RFM_FLOAT_AMOUNTS))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine rfm states of numeric and float8 amounts"),
+				 errhint("Aggregate amounts of one type at a time.")));
+}
+
+/* The room for days after `days`, filling the next power-of-two allocation. */
+static int32
+rfm_grown_capacity(int32 days)
+{
+	Size		bytes = RFM_INITIAL_BYTES;
+
+	while (RFM_DAYS_FOR_BYTES(bytes) <= days && bytes < MaxAllocSize)
+		bytes *= 2;
+	return RFM_DAYS_FOR_BYTES(bytes);
+}
+
+/*
+ * Records a purchase day (kept distinct and ascending); returns the state,
+ * reallocated when it needed room.
+ */
+static RfmState *
+rfm_add_day(RfmState *state, DateADT day)
+{
+	int32		n = state->ndays;
+	int32		pos;
+
+	if (n > 0 && day <= state->days[n - 1])
+	{
+		int32		lo = 0,
+					hi = n - 1;
+
+		if (day == state->days[n - 1])
+			return state;
+		/* an earlier day: the first position whose day is >= day */
+		while (lo < hi)
+		{
+			int32		mid = lo + (hi - lo) / 2;
+
+			if (state->days[mid] < day)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (state->days[lo] == day)
+			return state;
+		pos = lo;
+	}
+	else
+		pos = n;
+
+	if (n == state->capacity)
+		state = rfm_state_rebuild(state, rfm_grown_capacity(n), NULL, NULL);
+	if (pos < n)
+		memmove(&state->days[pos + 1], &state->days[pos], (n - pos) * sizeof(DateADT));
+	state->days[pos] = day;
+	state->ndays = n + 1;
+	return state;
+}
+
+/* The amount as a numeric (for the numeric sums). */
+static Numeric
+rfm_amount_numeric(RfmAmount *amount)
+{
+	if (amount->numeric == NULL)
+		amount->numeric = fixed_to_numeric(amount->value, amount->scale);
+	return amount->numeric;
+}
+
+/*
+ * Adds `revenue` to the revenue and applies `how` with `first` to the first
+ * day's total, in fixed point when everything fits, else in numeric (for good:
+ * the state then keeps numeric sums).  Returns the state, possibly rebuilt.
+ */
+static RfmState *
+rfm_add_amounts(RfmState *state, RfmAmount *revenue, RfmAmount *first, FirstDay how)
+{
+	Numeric		new_revenue,
+				new_first;
+
+	if (state->flags & RFM_FLOAT_AMOUNTS)
+	{
+		state->revenue.real += revenue->real;
+		if (how == FIRST_RESET)
+			state->first_total.real = first->real;
+		else if (how == FIRST_ADD)
+			state->first_total.real += first->real;
+		return state;
+	}
+
+	if (!(state->flags & RFM_NUMERIC_SUMS))
+	{
+		if (revenue->fits && first->fits)
+		{
+			int			scale = Max(state->scale, Max(revenue->scale, first->scale));
+			int128		r,
+						f,
+						add_r,
+						add_f;
+
+			/* all or nothing: compute, then store */
+			if (fixed_rescale(state->revenue.fixed, scale - state->scale, &r) &&
+				fixed_rescale(state->first_total.fixed, scale - state->scale, &f) &&
+				fixed_rescale(revenue->value, scale - revenue->scale, &add_r) &&
+				fixed_rescale(first->value, scale - first->scale, &add_f))
+			{
+				r += add_r;
+				if (how == FIRST_RESET)
+					f = add_f;
+				else if (how == FIRST_ADD)
+					f += add_f;
+				if (fixed_in_range(r) && fixed_in_range(f))
+				{
+					state->scale = scale;
+					state->revenue.fixed = r;
+					state->first_total.fixed = f;
+					return state;
+				}
+			}
+		}
+		/* from now on this state sums in numeric */
+		state = rfm_state_rebuild(state, state->capacity,
+								  fixed_to_numeric(state->revenue.fixed, state->scale),
+								  fixed_to_numeric(state->first_total.fixed, state->scale));
+	}
+
+	new_revenue = numeric_plus(rfm_numeric_revenue(state), rfm_amount_numeric(revenue));
+	new_first = rfm_numeric_first_total(state);
+	if (how == FIRST_RESET)
+		new_first = rfm_amount_numeric(first);
+	else if (how == FIRST_ADD)
+		new_first = numeric_plus(new_first, rfm_amount_numeric(first));
+	return rfm_state_rebuild(state, state->capacity, new_revenue, new_first);
+}
+
+/* ---------------------------------------------------------------- */
+/* transition and combine functions                                 */
+/* ---------------------------------------------------------------- */
+
+static void
+rfm_amount_from_numeric(RfmAmount *amount, Datum datum)
+{
+	bool		special;
+
+	amount->numeric = NULL;
+	amount->fits = numeric_to_fixed(datum, &amount->value, &amount->scale, &special);
+	if (special)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("amount %s is not a finite number",
+						DatumGetCString(DirectFunctionCall1(numeric_out, datum))),
+				 errhint("An order amount must be a finite number.")));
+	if (!amount->fits)
+		amount->numeric = DatumGetNumeric(datum);
+}
+
+static void
+rfm_amount_from_float8(RfmAmount *amount, float8 value)
+{
+	if (isnan(value) || isinf(value))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("amount %s is not a finite number", float8out_internal(value)),
+				 errhint("An order amount must be a finite number.")));
+	amount->fits = false;
+	amount->numeric = NULL;
+	amount->real = value;
+}
+
+/*
+ * The body of every rfm transition function: one order row of a customer,
+ * `at` already a date.  NULL arguments skip the row.
+ */
+static Datum
+rfm_accumulate(FunctionCallInfo fcinfo, DateADT at, RfmAmount *amount, uint8 flags)
+{
+	DateADT		observation_end = PG_GETARG_DATEADT(3);
+	RfmState   *state;
+	FirstDay	how;
+
+	check_finite_date("observation_end", observation_end);
+	check_finite_date("purchase date", at);
+
+	if (PG_ARGISNULL(0))
+		state = rfm_state_new(observation_end, flags, RFM_INITIAL_DAYS);
+	else
+	{
+		state = rfm_state_arg(fcinfo, 0);
+		check_same_end(state, observation_end);
+		check_same_kind(state, flags);
+	}
+
+	/* later rows are ignored, but still fix the group's observation_end */
+	if (at > observation_end)
+		PG_RETURN_POINTER(state);
+
+	if (state->ndays == 0 || at < state->days[0])
+		how = FIRST_RESET;
+	else if (at == state->days[0])
+		how = FIRST_ADD;
+	else
+		how = FIRST_KEEP;
+	state = rfm_add_amounts(state, amount, amount, how);
+	state = rfm_add_day(state, at);
+	state->orders++;
+
+	PG_RETURN_POINTER(state);
+}
+
+#define RFM_SKIP_NULLS() \
+	do { \
+		if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3)) \
+		{ \
+			if (PG_ARGISNULL(0)) \
+				PG_RETURN_NULL(); \
+			PG_RETURN_DATUM(PG_GETARG_DATUM(0)); \
+		} \
+	} while (0)
+
+static inline DateADT
+timestamptz_to_day(Datum ts)
+{
+	return DatumGetDateADT(DirectFunctionCall1(timestamptz_date, ts));
+}
+
+/* rfm_transfn(state, at date, amount numeric, observation_end date) */
+PG_FUNCTION_INFO_V1(rfm_transfn);
+Datum
+rfm_transfn(PG_FUNCTION_ARGS)
+{
+	RfmAmount	amount;
+
+	RFM_SKIP_NULLS();
+	rfm_amount_from_numeric(&amount, PG_GETARG_DATUM(2));
+	return rfm_accumulate(fcinfo, PG_GETARG_DATEADT(1), &amount, 0);
+}
+
+/* rfm_transfn(state, at date, amount float8, observation_end date) */
+PG_FUNCTION_INFO_V1(rfm_float8_transfn);
+Datum
+rfm_float8_transfn(PG_FUNCTION_ARGS)
+{
+	RfmAmount	amount;
+
+	RFM_SKIP_NULLS();
+	rfm_amount_from_float8(&amount, PG_GETARG_FLOAT8(2));
+	return rfm_accumulate(fcinfo, PG_GETARG_DATEADT(1), &amount, RFM_FLOAT_AMOUNTS);
+}
+
+/* rfm_transfn(state, at timestamptz, amount numeric, observation_end date) */
+PG_FUNCTION_INFO_V1(rfm_timestamptz_transfn);
+Datum
+rfm_timestamptz_transfn(PG_FUNCTION_ARGS)
+{
+	RfmAmount	amount;
+
+	RFM_SKIP_NULLS();
+	rfm_amount_from_numeric(&amount, PG_GETARG_DATUM(2));
+	return rfm_accumulate(fcinfo, timestamptz_to_day(PG_GETARG_DATUM(1)), &amount, 0);
+}
+
+/* rfm_transfn(state, at timestamptz, amount float8, observation_end date) */
+PG_FUNCTION_INFO_V1(rfm_timestamptz_float8_transfn);
+Datum
+rfm_timestamptz_float8_transfn(PG_FUNCTION_ARGS)
+{
+	RfmAmount	amount;
+
+	RFM_SKIP_NULLS();
+	rfm_amount_from_float8(&amount, PG_GETARG_FLOAT8(2));
+	return rfm_accumulate(fcinfo, timestamptz_to_day(PG_GETARG_DATUM(1)), &amount,
+						  RFM_FLOAT_AMOUNTS);
+}
+
+/* A state's revenue or first day's total as an amount to add elsewhere. */
+static void
+rfm_amount_from_sum(RfmAmount *amount, RfmState *state, bool first)
+{
+	amount->numeric = NULL;
+	amount->fits = false;
+	if (state->flags & RFM_FLOAT_AMOUNTS)
+		amount->real = first ? state->first_total.real : state->revenue.real;
+	else if (state->flags & RFM_NUMERIC_SUMS)
+		amount->numeric = first ? rfm_numeric_first_total(state) : rfm_numeric_revenue(state);
+	else
+	{
+		amount->fits = true;
+		amount->value = first ? state->first_total.fixed : state->revenue.fixed;
+		amount->scale = state->scale;
+	}
+}
+
+/* Adds the days of other to state (set union). */
+static RfmState *
+rfm_merge_days(RfmState *state, const RfmState *other)
+{
+	int32		na = state->ndays,
+				nb = other->ndays;
+	int32		n = 0,
+				i = 0,
+				j = 0;
+	DateADT    *merged;
+
+	if (nb == 0)
+		return state;
+	if (na + nb > state->capacity)
+		state = rfm_state_rebuild(state, rfm_grown_capacity(na + nb - 1), NULL, NULL);
+
+	/* the states of a date-ordered scan usually just follow each other */
+	if (na == 0 || state->days[na - 1] < other->days[0])
+	{
+		memcpy(&state->days[na], other->days, nb * sizeof(DateADT));
+		state->ndays = na + nb;
+		return state;
+	}
+
+	merged = palloc((na + nb) * sizeof(DateADT));
+	while (i < na || j < nb)
+	{
+		DateADT		day;
+
+		if (j >= nb || (i < na && state->days[i] < other->days[j]))
+			day = state->days[i++];
+		else if (i >= na || other->days[j] < state->days[i])
+			day = other->days[j++];
+		else
+		{
+			day = state->days[i++];
+			j++;
+		}
+		merged[n++] = day;
+	}
+	memcpy(state->days, merged, n * sizeof(DateADT));
+	state->ndays = n;
+	pfree(merged);
+	return state;
+}
+
+/*
+ * rfm_combinefn(a rfm_state, b rfm_state): the state of both sets of rows.
+ * The combine function of every rfm aggregate and the transition function of
+ * rollup(rfm_state); NULL on either side is skipped.
+ */
+PG_FUNCTION_INFO_V1(rfm_combinefn);
+Datum
+rfm_combinefn(PG_FUNCTION_ARGS)
+{
+	RfmState   *state;
+	RfmState   *other;
+	RfmAmount	revenue,
+				first;
+	FirstDay	how;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	/*
+	 * The executor copies a state it did not allocate.  A state that went
+	 * through a tuple (from a parallel worker, or a table) may have a short
+	 * varlena header; the state kept must be the plain, aligned form.
+	 */
+	if (PG_ARGISNULL(0))
+		PG_RETURN_POINTER(PG_DETOAST_DATUM(PG_GETARG_DATUM(1)));
+
+	state = rfm_state_arg(fcinfo, 0);
+	other = (RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
+	check_same_end(state, other->observation_end);
+	check_same_kind(state, other->flags);
+
+	if (other->ndays == 0)
+		PG_RETURN_POINTER(state);
+	if (state->ndays == 0 || other->days[0] < state->days[0])
+		how = FIRST_RESET;
+	else if (other->days[0] == state->days[0])
+		how = FIRST_ADD;
+	else
+		how = FIRST_KEEP;
+
+	rfm_amount_from_sum(&revenue, other, false);
+	rfm_amount_from_sum(&first, other, true);
+	state = rfm_add_amounts(state, &revenue, &first, how);
+	state = rfm_merge_days(state, other);
+	state->orders = count_add(state->orders, other->orders);
+
+	PG_RETURN_POINTER(state);
+}
+
+/* ---------------------------------------------------------------- */
+/* results                                                          */
+/* ---------------------------------------------------------------- */
+
+/*
+ * rfm(rfm_state) -> rfm_summary: the final function of the rfm aggregates.
+ * NULL when no row was on or before observation_end.
+ */
+PG_FUNCTION_INFO_V1(rfm_finalfn);
+Datum
+rfm_finalfn(PG_FUNCTION_ARGS)
+{
+	RfmState   *state;
+	TupleDesc	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
+	Datum		values[8];
+	bool		nulls[8] = {0};
+	int32		frequency;
+	DateADT		first_order,
+				last_order;
+	float8		monetary;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = (RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	if (state->ndays == 0)
+		PG_RETURN_NULL();
+
+	/* one blessed descriptor for all the groups of a query */
+	if (tupdesc == NULL)
+	{
+		TupleDesc	result;
+		MemoryContext old;
+
+		if (get_call_result_type(fcinfo, NULL, &result) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "rfm: return type must be a row type");
+		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		tupdesc = BlessTupleDesc(CreateTupleDescCopy(result));
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = tupdesc;
+	}
+
+	first_order = state->days[0];
+	last_order = state->days[state->ndays - 1];
+	frequency = state->ndays - 1;
+
+	values[0] = DateADTGetDatum(first_order);
+	values[1] = DateADTGetDatum(last_order);
+	values[2] = Int64GetDatum(state->orders);
+	values[4] = Int32GetDatum(frequency);
+	values[5] = Int32GetDatum(last_order - first_order);
+	values[6] = Int32GetDatum(state->observation_end - first_order);
+
+	if (state->flags & RFM_FLOAT_AMOUNTS)
+	{
+		values[3] = DirectFunctionCall1(float8_numeric, Float8GetDatum(state->revenue.real));
+		monetary = frequency == 0 ? 0.0 :
+			(state->revenue.real - state->first_total.real) / frequency;
+	}
+	else if (state->flags & RFM_NUMERIC_SUMS)
+	{
+		Numeric		revenue = rfm_numeric_revenue(state);
+
+		values[3] = NumericGetDatum(revenue);
+		monetary = 0.0;
+		if (frequency > 0)
+		{
+			Datum		repeat = DirectFunctionCall2(numeric_sub, NumericGetDatum(revenue),
+													 NumericGetDatum(rfm_numeric_first_total(state)));
+
+			monetary = DatumGetFloat8(DirectFunctionCall1(numeric_float8, repeat)) / frequency;
+		}
+	}
+	else
+	{
+		values[3] = NumericGetDatum(fixed_to_numeric(state->revenue.fixed, state->scale));
+		monetary = 0.0;
+		if (frequency > 0)
+		{
+			/* exact difference; the scale is a power of ten up to 10^30 */
+			int128		repeat = state->revenue.fixed - state->first_total.fixed;
+
+			monetary = ((double) repeat / pow(10.0, state->scale)) / frequency;
+		}
+	}
+	values[7] = Float8GetDatum(monetary);
+
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/*
+ * rfm_agg's final function: the state without its spare room, so stored
+ * states are compact and their bytes deterministic.
+ */
+PG_FUNCTION_INFO_V1(rfm_agg_finalfn);
+Datum
+rfm_agg_finalfn(PG_FUNCTION_ARGS)
+{
+	RfmState   *state;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = (RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	PG_RETURN_POINTER(rfm_state_rebuild(state, state->ndays, NULL, NULL));
+}
+
+/* ---------------------------------------------------------------- */
+/* text and binary forms of rfm_state                               */
+/* ---------------------------------------------------------------- */
+
+/*
+ * Text: "v1 amounts=numeric end=2024-12-31 orders=3 revenue=35.00
+ * first_day_total=10.00 days=2024-01-05,2024-02-01" (amounts=float8 for the
+ * float8 overloads; dates in ISO form whatever the DateStyle).
+ */
+
+/* Everything a state is made of, before it is checked and built. */
+typedef struct RfmParts
+{
+	bool		is_float;
+	DateADT		observation_end;
+	int64		orders;
+	Datum		revenue;		/* numeric, or float8 when is_float */
+	Datum		first_total;
+	int32		ndays;
+	DateADT    *days;
+} RfmParts;
+
+/*
+ * Checks the parts (reporting with `fail`, which does not return) and builds
+ * the state.
+ */
+static RfmState *
+rfm_state_from_parts(RfmParts *parts, void (*fail) (void *arg, const char *detail), void *arg)
+{
+	RfmState   *state;
+	RfmAmount	revenue,
+				first;
+
+	if (!IS_VALID_DATE(parts->observation_end) || DATE_NOT_FINITE(parts->observation_end))
+		fail(arg, "The observation end is not a finite date.");
+	if (parts->orders < parts->ndays || (parts->orders > 0 && parts->ndays == 0))
+		fail(arg, "The order count does not match the purchase days.");
+	for (int i = 0; i < parts->ndays; i++)
+	{
+		DateADT		day = parts->days[i];
+
+		if (!IS_VALID_DATE(day) || DATE_NOT_FINITE(day) || day > parts->observation_end)
+			fail(arg, "A purchase day is not a finite date on or before the observation end.");
+		if (i > 0 && day <= parts->days[i - 1])
+			fail(arg, "The purchase days are not distinct and ascending.");
+	}
+
+	state = rfm_state_new(parts->observation_end,
+						  parts->is_float ? RFM_FLOAT_AMOUNTS : 0, Max(parts->ndays, 1));
+	state->orders = parts->orders;
+	if (parts->ndays > 0)
+		memcpy(state->days, parts->days, parts->ndays * sizeof(DateADT));
+	state->ndays = parts->ndays;
+
+	if (parts->is_float)
+	{
+		float8		r = DatumGetFloat8(parts->revenue),
+					f = DatumGetFloat8(parts->first_total);
+
+		if (isnan(r) || isinf(r) || isnan(f) || isinf(f))
+			fail(arg, "The revenue and the first day's total must be finite.");
+		state->revenue.real = r;
+		state->first_total.real = f;
+		return state;
+	}
+	else
+	{
+		bool		special_r,
+					special_f;
+
+		revenue.fits = numeric_to_fixed(parts->revenue, &revenue.value, &revenue.scale, &special_r);
+		first.fits = numeric_to_fixed(parts->first_total, &first.value, &first.scale, &special_f);
+		if (special_r || special_f)
+			fail(arg, "The revenue and the first day's total must be finite.");
+		revenue.numeric = DatumGetNumeric(parts->revenue);
+		first.numeric = DatumGetNumeric(parts->first_total);
+		return rfm_add_amounts(state, &revenue, &first, FIRST_RESET);
+	}
+}
+
+static void
+rfm_text_fail(void *arg, const char *detail)
+{
+	SummaryReader *reader = (SummaryReader *) arg;
+
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type %s: \"%s\"",
+					reader->type_name, reader->input),
+			 errdetail("%s", detail)));
+}
+
+static void
+rfm_binary_fail(void *arg, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid external binary value for type %s", "rfm_state"),
+			 errdetail("%s", detail)));
+}
+
+/* Reads an ISO date [-]YYYY-MM-DD. */
+static DateADT
+read_iso_date(SummaryReader *reader)
+{
+	const char *p = reader->cursor;
+	bool		negative = false;
+	int			year = 0,
+				month,
+				mday,
+				digits = 0;
+	int			check_year,
+				check_month,
+				check_mday;
+	int			julian;
+
+	if (*p == '-')
+	{
+		negative = true;
+		p++;
+	}
+	while (*p >= '0' && *p <= '9' && digits < 8)
+	{
+		year = year * 10 + (*p++ - '0');
+		digits++;
+	}
+	if (digits < 4 || p[0] != '-' ||
+		!isdigit((unsigned char) p[1]) || !isdigit((unsigned char) p[2]) || p[3] != '-' ||
+		!isdigit((unsigned char) p[4]) || !isdigit((unsigned char) p[5]))
+		summary_syntax_error(reader, "a date YYYY-MM-DD");
+	month = (p[1] - '0') * 10 + (p[2] - '0');
+	mday = (p[4] - '0') * 10 + (p[5] - '0');
+	if (negative)
+		year = -year;
+	if (month < 1 || month > 12 || mday < 1 || mday > 31 ||
+		year < -4713 || year > 5874898)
+		summary_syntax_error(reader, "a valid date");
+	julian = date2j(year, month, mday);
+	j2date(julian, &check_year, &check_month, &check_mday);
+	if (check_year != year || check_month != month || check_mday != mday ||
+		!IS_VALID_JULIAN(year, month, mday) ||
+		!IS_VALID_DATE(julian - POSTGRES_EPOCH_JDATE))
+		summary_syntax_error(reader, "a valid date");
+	reader->cursor = p + 6;
+	return julian - POSTGRES_EPOCH_JDATE;
+}
+
+/* Reads a number token (up to the next space) with the given input function. */
+static Datum
+read_number(SummaryReader *reader, bool is_float)
+{
+	const char *start = reader->cursor;
+	const char *end = start;
+	char	   *token;
+
+	while (*end != '\0' && *end != ' ' && *end != '\t' && *end != '\n' && *end != '\r')
+		end++;
+	if (end == start)
+		summary_syntax_error(reader, "a number");
+	token = pnstrdup(start, end - start);
+	reader->cursor = end;
+	if (is_float)
+		return DirectFunctionCall1(float8in, CStringGetDatum(token));
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(token),
+							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+}
+
+PG_FUNCTION_INFO_V1(rfm_state_in);
+Datum
+rfm_state_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	SummaryReader reader;
+	RfmParts	parts;
+	int32		room = 16;
+
+	summary_read_begin(&reader, "rfm_state", input, RFM_STATE_VERSION);
+	summary_read_key(&reader, "amounts");
+	if (strncmp(reader.cursor, "numeric", 7) == 0)
+	{
+		parts.is_float = false;
+		reader.cursor += 7;
+	}
+	else if (strncmp(reader.cursor, "float8", 6) == 0)
+	{
+		parts.is_float = true;
+		reader.cursor += 6;
+	}
+	else
+		summary_syntax_error(&reader, "\"numeric\" or \"float8\"");
+	summary_read_key(&reader, "end");
+	parts.observation_end = read_iso_date(&reader);
+	summary_read_key(&reader, "orders");
+	parts.orders = summary_read_count(&reader);
+	summary_read_key(&reader, "revenue");
+	parts.revenue = read_number(&reader, parts.is_float);
+	summary_read_key(&reader, "first_day_total");
+	parts.first_total = read_number(&reader, parts.is_float);
+	summary_read_key(&reader, "days");
+	parts.ndays = 0;
+	parts.days = palloc(room * sizeof(DateADT));
+	if (*reader.cursor != '\0' && *reader.cursor != ' ')
+	{
+		for (;;)
+		{
+			if (parts.ndays == room)
+			{
+				if (room >= RFM_MAX_DAYS / 2)
+					summary_syntax_error(&reader, "fewer purchase days");
+				room *= 2;
+				parts.days = repalloc(parts.days, room * sizeof(DateADT));
+			}
+			parts.days[parts.ndays++] = read_iso_date(&reader);
+			if (*reader.cursor != ',')
+				break;
+			reader.cursor++;
+		}
+	}
+	summary_read_end(&reader);
+
+	PG_RETURN_POINTER(rfm_state_from_parts(&parts, rfm_text_fail, &reader));
+}
+
+static void
+append_sum(StringInfo out, RfmState *state, bool first)
+{
+	if (state->flags & RFM_FLOAT_AMOUNTS)
+	{
+		/* the shortest text that reads back as the same double, whatever extra_float_digits */
+		char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+		double_to_shortest_decimal_buf(first ? state->first_total.real : state->revenue.real, buf);
+		appendStringInfoString(out, buf);
+	}
+	else if (state->flags & RFM_NUMERIC_SUMS)
+		appendStringInfoString(out,
+							   DatumGetCString(DirectFunctionCall1(numeric_out,
+																   NumericGetDatum(first ? rfm_numeric_first_total(state) :
+																				   rfm_numeric_revenue(state)))));
+	else
+		appendStringInfoString(out, fixed_to_cstring(first ? state->first_total.fixed :
+													 state->revenue.fixed, state->scale));
+}
+
+PG_FUNCTION_INFO_V1(rfm_state_out);
+Datum
+rfm_state_out(PG_FUNCTION_ARGS)
+{
+	RfmState   *state = (RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	StringInfoData out;
+
+	initStringInfo(&out);
+	summary_write_begin(&out, RFM_STATE_VERSION);
+	appendStringInfo(&out, " amounts=%s end=",
+					 (state->flags & RFM_FLOAT_AMOUNTS) ? "float8" : "numeric");
+	append_iso_date(&out, state->observation_end);
+	appendStringInfo(&out, " orders=" INT64_FORMAT " revenue=", state->orders);
+	append_sum(&out, state, false);
+	appendStringInfoString(&out, " first_day_total=");
+	append_sum(&out, state, true);
+	appendStringInfoString(&out, " days=");
+	for (int i = 0; i < state->ndays; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(&out, ',');
+		append_iso_date(&out, state->days[i]);
+	}
+	PG_RETURN_CSTRING(out.data);
+}
+
+/*
+ * Binary: version byte, kind byte (0 numeric, 1 float8), observation end
+ * (int32 days since 2000-01-01), order count (int64), revenue and first day's
+ * total (numeric: their decimal text as int32 length + bytes; float8: two
+ * float8), day count (int32), days (int32 each).
+ */
+static Datum
+recv_numeric_text(StringInfo buf)
+{
+	int32		len;
+	char	   *text;
+
+	if (buf->len - buf->cursor < 4)
+		rfm_binary_fail(NULL, "The value is truncated.");
+	len = pq_getmsgint(buf, 4);
+	if (len <= 0 || len > 1000)
+		rfm_binary_fail(NULL, "A decimal number has an invalid length.");
+	if (buf->len - buf->cursor < len)
+		rfm_binary_fail(NULL, "The value is truncated.");
+	text = pnstrdup(pq_getmsgbytes(buf, len), len);
+	if (strlen(text) != (size_t) len)
+		rfm_binary_fail(NULL, "A decimal number contains a zero byte.");
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(text),
+							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+}
+
+PG_FUNCTION_INFO_V1(rfm_state_recv);
+Datum
+rfm_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	RfmParts	parts;
+	int			kind;
+
+	summary_recv_version(buf, "rfm_state", RFM_STATE_VERSION);
+	kind = summary_recv_byte(buf, "rfm_state");
+	if (kind != 0 && kind != 1)
+		rfm_binary_fail(NULL, "The amount kind is neither 0 (numeric) nor 1 (float8).");
+	parts.is_float = kind == 1;
+	if (buf->len - buf->cursor < 4)
+		rfm_binary_fail(NULL, "The value is truncated.");
+	parts.observation_end = pq_getmsgint(buf, 4);
+	parts.orders = summary_recv_count(buf, "rfm_state");
+	if (parts.is_float)
+	{
+		if (buf->len - buf->cursor < 16)
+			rfm_binary_fail(NULL, "The value is truncated.");
+		parts.revenue = Float8GetDatum(pq_getmsgfloat8(buf));
+		parts.first_total = Float8GetDatum(pq_getmsgfloat8(buf));
+	}
+	else
+	{
+		parts.revenue = recv_numeric_text(buf);
+		parts.first_total = recv_numeric_text(buf);
+	}
+	if (buf->len - buf->cursor < 4)
+		rfm_binary_fail(NULL, "The value is truncated.");
+	parts.ndays = pq_getmsgint(buf, 4);
+	if (parts.ndays < 0 || parts.ndays > (buf->len - buf->cursor) / 4)
+		rfm_binary_fail(NULL, "The day count does not match the value's length.");
+	parts.days = palloc(Max(parts.ndays, 1) * sizeof(DateADT));
+	for (int i = 0; i < parts.ndays; i++)
+		parts.days[i] = pq_getmsgint(buf, 4);
+	summary_recv_end(buf, "rfm_state");
+
+	PG_RETURN_POINTER(rfm_state_from_parts(&parts, rfm_binary_fail, NULL));
+}
+
+static void
+send_numeric_text(StringInfo buf, RfmState *state, bool first)
+{
+	StringInfoData text;
+
+	initStringInfo(&text);
+	append_sum(&text, state, first);
+	pq_sendint32(buf, text.len);
+	pq_sendbytes(buf, text.data, text.len);
+}
+
+PG_FUNCTION_INFO_V1(rfm_state_send);
+Datum
+rfm_state_send(PG_FUNCTION_ARGS)
+{
+	RfmState   *state = (RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, RFM_STATE_VERSION);
+	pq_sendbyte(&buf, (state->flags & RFM_FLOAT_AMOUNTS) ? 1 : 0);
+	pq_sendint32(&buf, state->observation_end);
+	pq_sendint64(&buf, state->orders);
+	if (state->flags & RFM_FLOAT_AMOUNTS)
+	{
+		pq_sendfloat8(&buf, state->revenue.real);
+		pq_sendfloat8(&buf, state->first_total.real);
+	}
+	else
+	{
+		send_numeric_text(&buf, state, false);
+		send_numeric_text(&buf, state, true);
+	}
+	pq_sendint32(&buf, state->ndays);
+	for (int i = 0; i < state->ndays; i++)
+		pq_sendint32(&buf, state->days[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* ---------------------------------------------------------------- */
+/* segments                                                         */
+/* ---------------------------------------------------------------- */
+
+/* rows: R score 1..5; columns: FM score 1..5 */
+static const char *const rfm_segments[5][5] = {
+	{"Lost", "Lost", "At Risk", "At Risk", "Can't Lose Them"},
+	{"Hibernating", "Hibernating", "At Risk", "At Risk", "Can't Lose Them"},
+	{"About To Sleep", "About To Sleep", "Need Attention", "Loyal Customers", "Loyal Customers"},
+	{"Promising", "Potential Loyalists", "Potential Loyalists", "Champions", "Champions"},
+	{"New Customers", "Potential Loyalists", "Potential Loyalists", "Champions", "Champions"},
+};
+
+/* rfm_segment(r, f, m): segment name from quintile scores, FM = round((f + m) / 2.0) */
+PG_FUNCTION_INFO_V1(rfm_segment);
+Datum
+rfm_segment(PG_FUNCTION_ARGS)
+{
+	int32		r = PG_GETARG_INT32(0);
+	int32		f = PG_GETARG_INT32(1);
+	int32		m = PG_GETARG_INT32(2);
+	int			fm;
+
+	check_int_range("recency score", r, 1, 5);
+	check_int_range("frequency score", f, 1, 5);
+	check_int_range("monetary score", m, 1, 5);
+	/* halves round up: (f + m) / 2.0 rounded half away from zero */
+	fm = (f + m + 1) / 2;
+	PG_RETURN_TEXT_P(cstring_to_text(rfm_segments[r - 1][fm - 1]));
+}
