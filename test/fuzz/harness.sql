@@ -27,7 +27,11 @@ INSERT INTO fuzz.samples VALUES
     ('retention.churn_summary', 'v1 period_start=2024-02-28 period_end=2024-02-29 customers_start=9223372036854775807 churned=9223372036854775807'),
     ('retention.survival', 'v1 n=10 entries=9:1:0,13:1:1,18:1:0,23:1:0,28:0:1,31:1:0,34:1:0,45:0:1,48:1:0,161:0:1'),
     ('retention.survival', 'v1 n=6 entries=0:1:0,1e-300:1:0,0.1:1:0,0.3:1:0,0.3333333333333333:0:1,2.5e+15:0:1'),
-    ('retention.survival', 'v1 n=2 entries=0:9223372036854775806:0,1e308:0:1');
+    ('retention.survival', 'v1 n=2 entries=0:9223372036854775806:0,1e308:0:1'),
+    ('retention.rfm_state', 'v1 amounts=numeric end=2024-12-31 orders=5 revenue=67.50 first_day_total=25.00 days=2024-01-10,2024-02-15,2024-03-01'),
+    ('retention.rfm_state', 'v1 amounts=numeric end=2024-12-31 orders=0 revenue=0 first_day_total=0 days='),
+    ('retention.rfm_state', 'v1 amounts=float8 end=2024-12-31 orders=2 revenue=0.30000000000000004 first_day_total=0.1 days=2024-01-01,2024-12-31'),
+    ('retention.rfm_state', 'v1 amounts=numeric end=5874897-12-31 orders=3 revenue=100000000000000000000000000000000000000000000000000.5 first_day_total=-0.0000000000000000000000000000000000000001 days=-4712-11-24,2024-12-31,5874897-12-31');
 
 -- an ordinary value of each argument type, used for the other arguments
 -- while one argument takes its extreme values
@@ -264,6 +268,15 @@ BEGIN
                     call := format('SELECT %s(%s)', f.oid::regproc, array_to_string(args, ', '));
                     PERFORM fuzz.try(f.signature, call);
                     call := format('SELECT %s(%s) FROM (VALUES (1), (2)) v(k)', f.oid::regproc,
+                                   array_to_string(ARRAY(
+                                       SELECT format('CASE WHEN k = 1 THEN %s ELSE %s END',
+                                                     fuzz.literal(fuzz.normal_value(f.types[i]), f.types[i]),
+                                                     args[i])
+                                       FROM generate_subscripts(f.types, 1) i ORDER BY i), ', '));
+                ELSIF f.prokind = 'w' THEN
+                    -- a window over an ordinary row and the extreme one
+                    call := format('SELECT %s(%s) OVER (ORDER BY k) FROM (VALUES (1), (2)) v(k)',
+                                   f.oid::regproc,
                                    array_to_string(ARRAY(
                                        SELECT format('CASE WHEN k = 1 THEN %s ELSE %s END',
                                                      fuzz.literal(fuzz.normal_value(f.types[i]), f.types[i]),

@@ -21,6 +21,11 @@ FROM answers GROUP BY day;
 CREATE MATERIALIZED VIEW survival_daily AS
 SELECT day, survival_agg(duration, churned) AS summary FROM answers GROUP BY day;
 
+CREATE MATERIALIZED VIEW rfm_customers AS
+SELECT (day - DATE '2024-01-01') % 37 AS customer_id,
+       rfm_agg(day, (duration / 3)::numeric(10, 2), DATE '2024-03-15') AS summary
+FROM answers GROUP BY 1;
+
 CREATE VIEW accessor_answers AS
 SELECT 'nps' AS area, day::text AS key,
        concat_ws(' ', summary, nps(summary), promoters(summary), passives(summary),
@@ -46,4 +51,10 @@ FROM survival_daily
 UNION ALL
 SELECT 'survival rollup', date_trunc('month', day)::date::text,
        concat_ws(' ', rollup(summary), median_lifetime(rollup(summary)))
-FROM survival_daily GROUP BY 2;
+FROM survival_daily GROUP BY 2
+UNION ALL
+SELECT 'rfm', customer_id::text, concat_ws(' ', summary, rfm(summary))
+FROM rfm_customers
+UNION ALL
+SELECT 'rfm rollup', (customer_id % 2)::text, concat_ws(' ', rollup(summary), rfm(rollup(summary)))
+FROM rfm_customers GROUP BY 2;

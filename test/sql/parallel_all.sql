@@ -26,7 +26,8 @@ CREATE TABLE fixture_parts AS
 SELECT id % 40 AS part,
        nps_agg(nps_score) AS nps_s,
        csat_agg(csat_score) AS csat_s,
-       survival_agg(duration, churned) AS survival_s
+       survival_agg(duration, churned) AS survival_s,
+       rfm_agg(day, duration, DATE '2024-06-30') AS rfm_s
 FROM fixture GROUP BY 1;
 ANALYZE fixture_parts;
 
@@ -49,7 +50,20 @@ INSERT INTO sample_calls VALUES
     ('retention_rate(timestamptz, timestamptz, timestamptz, timestamptz)',
      $$SELECT retention_rate(started::timestamptz, ended::timestamptz, '2023-06-01', '2023-12-31') FROM fixture$$),
     ('survival_agg(float8, boolean)', 'SELECT survival_agg(duration, churned) FROM fixture'),
-    ('rollup(survival)', 'SELECT rollup(survival_s) FROM fixture_parts');
+    ('rollup(survival)', 'SELECT rollup(survival_s) FROM fixture_parts'),
+    ('rfm(date, numeric, date)', $$SELECT rfm(day, duration, DATE '2024-06-30') FROM fixture$$),
+    ('rfm(date, float8, date)', $$SELECT rfm(day, duration::float8, DATE '2024-06-30') FROM fixture$$),
+    ('rfm(timestamptz, numeric, date)', $$SELECT rfm(at, duration, DATE '2024-06-30') FROM fixture$$),
+    ('rfm(timestamptz, float8, date)', $$SELECT rfm(at, duration::float8, DATE '2024-06-30') FROM fixture$$),
+    ('rfm_agg(date, numeric, date)', $$SELECT rfm_agg(day, duration, DATE '2024-06-30') FROM fixture$$),
+    ('rfm_agg(date, float8, date)', $$SELECT rfm_agg(day, duration::float8, DATE '2024-06-30') FROM fixture$$),
+    ('rfm_agg(timestamptz, numeric, date)', $$SELECT rfm_agg(at, duration, DATE '2024-06-30') FROM fixture$$),
+    ('rfm_agg(timestamptz, float8, date)', $$SELECT rfm_agg(at, duration::float8, DATE '2024-06-30') FROM fixture$$),
+    ('rollup(rfm_state)', 'SELECT rollup(rfm_s) FROM fixture_parts');
+
+INSERT INTO sample_calls VALUES
+    ('rfm(date, numeric, date)',
+     $$SELECT customer_id, rfm(day, duration, DATE '2024-06-30') FROM fixture GROUP BY customer_id$$);
 
 -- aggregates without a sample call (none expected)
 SELECT a.aggfnoid::regprocedure AS missing_sample_call
@@ -81,7 +95,7 @@ END $$;
 
 SET max_parallel_workers_per_gather = 0;
 CREATE TEMP TABLE serial_results AS
-SELECT aggregate, pg_temp.result_of(query) AS result FROM sample_calls;
+SELECT aggregate, query, pg_temp.result_of(query) AS result FROM sample_calls;
 
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -92,5 +106,5 @@ SELECT c.aggregate,
        pg_temp.has_partial_aggregate(c.query) AS partial_plan,
        s.result IS NOT NULL AS has_result,
        pg_temp.result_of(c.query) IS NOT DISTINCT FROM s.result AS parallel_equals_serial
-FROM sample_calls c JOIN serial_results s USING (aggregate)
-ORDER BY c.aggregate::text;
+FROM sample_calls c JOIN serial_results s USING (aggregate, query)
+ORDER BY c.aggregate::text, c.query;
