@@ -31,6 +31,28 @@
 #define ACTIVITY_KEY_BLOCK_MAX (64 * 1024)
 #define ACTIVITY_MAX_SLOTS ((uint64) 1 << 32)
 
+/* rows collected before they are added to the hash table, and customers per merge step */
+#define ACTIVITY_BATCH 1024
+#define ACTIVITY_PREFETCH_DISTANCE 16
+
+#if defined(__GNUC__) || defined(__clang__)
+#define activity_prefetch(address) __builtin_prefetch(address)
+#else
+#define activity_prefetch(address) ((void) 0)
+#endif
+
+typedef struct ActivityBatchEntry
+{
+	int64		id;
+	const char *key;
+	int			keylen;
+	uint32		hash;
+	const DateADT *days;		/* ascending, distinct */
+	int			count;
+	ActivityCustomer *customer;
+	bool		created;
+} ActivityBatchEntry;
+
 static const char *const id_kind_names[] = {NULL, "bigint", "text", "uuid"};
 
 DateADT
@@ -289,24 +311,26 @@ activity_store_key(ActivityState *state, const char *bytes, int len)
 	return copy;
 }
 
-/*
- * The customer with this id, created (with no days yet, ndays still 0 but
- * the slot claimed through *created) if new.  Ids are compared in full, so
- * two customers whose hashes collide stay apart.
- */
-static ActivityCustomer *
-activity_lookup(ActivityState *state, int64 id, const char *bytes, int len,
-				bool *created)
+/* Grows the table so that `more` new customers fit at a load factor <= 3/4. */
+static void
+activity_reserve(ActivityState *state, int64 more)
 {
-	uint32		hash = hash_key(state->id_kind, id, bytes, len);
-	uint32		slot;
+	while ((uint64) (state->ncustomers + more) * 4 > ((uint64) state->mask + 1) * 3)
+		activity_grow(state);
+}
+
+/*
+ * The customer with this id; a new one is created with first_day as its only
+ * day (*created says which).  Ids are compared in full, so two customers
+ * whose hashes collide stay apart.  The caller has reserved room.
+ */
+static inline ActivityCustomer *
+activity_lookup(ActivityState *state, uint32 hash, int64 id, const char *bytes, int len,
+				DateADT first_day, bool *created)
+{
+	uint32		slot = hash & state->mask;
 	ActivityCustomer *customer;
 
-	/* keep the load factor at most 3/4 */
-	if ((uint64) (state->ncustomers + 1) * 4 > ((uint64) state->mask + 1) * 3)
-		activity_grow(state);
-
-	slot = hash & state->mask;
 	for (;;)
 	{
 		customer = &state->slots[slot];
@@ -334,7 +358,10 @@ activity_lookup(ActivityState *state, int64 id, const char *bytes, int len,
 		customer->key.bytes = activity_store_key(state, bytes, len);
 		customer->keylen = len;
 	}
+	customer->days.inline_days[0] = first_day;
+	customer->ndays = 1;
 	state->ncustomers++;
+	state->ndays++;
 	*created = true;
 	return customer;
 }
@@ -372,20 +399,11 @@ customer_reserve(ActivityState *state, ActivityCustomer *customer, int needed)
 
 /* Adds one day to a customer's sorted set of distinct days. */
 static inline void
-customer_add_day(ActivityState *state, ActivityCustomer *customer, bool created,
-				 DateADT day)
+customer_add_day(ActivityState *state, ActivityCustomer *customer, DateADT day)
 {
 	DateADT    *days;
 	int			n = customer->ndays;
 	int			position;
-
-	if (created)
-	{
-		customer->days.inline_days[0] = day;
-		customer->ndays = 1;
-		state->ndays++;
-		return;
-	}
 
 	days = ACTIVITY_CUSTOMER_DAYS(customer);
 	if (days[n - 1] < day)
@@ -421,7 +439,7 @@ customer_add_day(ActivityState *state, ActivityCustomer *customer, bool created,
 
 /* Adds a sorted set of distinct days to a customer: the union of both. */
 static void
-customer_add_days(ActivityState *state, ActivityCustomer *customer, bool created,
+customer_add_days(ActivityState *state, ActivityCustomer *customer,
 				  const DateADT *other, int count)
 {
 	DateADT    *days;
@@ -431,17 +449,20 @@ customer_add_days(ActivityState *state, ActivityCustomer *customer, bool created
 				j = 0,
 				k = 0;
 
-	if (created)
-	{
-		days = customer_reserve(state, customer, count);
-		memcpy(days, other, count * sizeof(DateADT));
-		customer->ndays = count;
-		state->ndays += count;
+	if (count == 0)
 		return;
-	}
 	if (count == 1)
 	{
-		customer_add_day(state, customer, false, other[0]);
+		customer_add_day(state, customer, other[0]);
+		return;
+	}
+	if (other[0] > ACTIVITY_CUSTOMER_DAYS(customer)[n - 1])
+	{
+		/* all after the known days: append */
+		days = customer_reserve(state, customer, n + count);
+		memcpy(days + n, other, count * sizeof(DateADT));
+		customer->ndays = n + count;
+		state->ndays += count;
 		return;
 	}
 
@@ -466,22 +487,119 @@ customer_add_days(ActivityState *state, ActivityCustomer *customer, bool created
 	customer->ndays = k;
 }
 
-/* Adds everything a reader has not read yet to a state. */
+/*
+ * Adds a batch of customers with their days.  The lookups of a batch are
+ * independent, so the slot of a later entry is prefetched while an earlier
+ * one is looked up, and likewise for the day arrays: with a table far larger
+ * than the CPU caches this keeps several memory accesses in flight instead
+ * of waiting for each in turn.
+ */
+static void
+activity_insert_batch(ActivityState *state, ActivityBatchEntry *entries, int n)
+{
+	activity_reserve(state, n);
+	state->flat_size = 0;
+
+	for (int i = 0; i < n; i++)
+		entries[i].hash = hash_key(state->id_kind, entries[i].id, entries[i].key,
+								   entries[i].keylen);
+	for (int i = 0; i < n; i++)
+	{
+		if (i + ACTIVITY_PREFETCH_DISTANCE < n)
+			activity_prefetch(&state->slots[entries[i + ACTIVITY_PREFETCH_DISTANCE].hash &
+											state->mask]);
+		entries[i].customer = activity_lookup(state, entries[i].hash, entries[i].id,
+											  entries[i].key, entries[i].keylen,
+											  entries[i].days[0], &entries[i].created);
+	}
+	for (int i = 0; i < n; i++)
+	{
+		ActivityBatchEntry *entry = &entries[i];
+
+		if (i + ACTIVITY_PREFETCH_DISTANCE < n)
+		{
+			ActivityCustomer *ahead = entries[i + ACTIVITY_PREFETCH_DISTANCE].customer;
+
+			if (ahead->capacity != 0)
+				activity_prefetch(&ahead->days.array[ahead->ndays - 1]);
+		}
+		if (entry->created)
+			customer_add_days(state, entry->customer, entry->days + 1, entry->count - 1);
+		else
+			customer_add_days(state, entry->customer, entry->days, entry->count);
+	}
+}
+
+/* Adds the rows the transition function has collected (bigint ids). */
+static void
+activity_flush(ActivityState *state)
+{
+	ActivityBatchEntry entries[ACTIVITY_BATCH];
+	int			n = state->npending;
+
+	if (n == 0)
+		return;
+	for (int i = 0; i < n; i++)
+	{
+		entries[i].id = state->pending_ids[i];
+		entries[i].key = NULL;
+		entries[i].keylen = 0;
+		entries[i].days = &state->pending_days[i];
+		entries[i].count = 1;
+	}
+	state->npending = 0;
+	activity_insert_batch(state, entries, n);
+}
+
+/* Adds everything a reader has not read yet to a state, a batch at a time. */
 static void
 activity_merge(ActivityState *state, ActivityReader *reader)
 {
+	ActivityBatchEntry entries[ACTIVITY_BATCH];
+	DateADT    *days = NULL;
+	int64		days_used = 0;
+	int64		days_size = 0;
+	bool		more = true;
+
 	if (reader->id_kind != state->id_kind)
 		id_kind_mismatch(state->id_kind, reader->id_kind);
-	state->flat_size = 0;
-	while (activity_reader_next(reader))
+	activity_flush(state);
+	while (more)
 	{
-		bool		created;
-		ActivityCustomer *customer;
+		int			n = 0;
 
-		customer = activity_lookup(state, reader->id, reader->key, reader->keylen, &created);
-		customer_add_days(state, customer, created, reader->days, reader->count);
+		days_used = 0;
+		while (n < ACTIVITY_BATCH && (more = activity_reader_next(reader)))
+		{
+			/* a flat reader reuses its day buffer: keep a copy */
+			if (days_used + reader->count > days_size)
+			{
+				days_size = Max(days_size * 2, days_used + reader->count + 1024);
+				days = days ? repalloc_huge(days, days_size * sizeof(DateADT)) :
+					palloc_extended(days_size * sizeof(DateADT), MCXT_ALLOC_HUGE);
+				/* the copies already taken moved along with the buffer */
+				days_used = 0;
+				for (int i = 0; i < n; i++)
+				{
+					entries[i].days = days + days_used;
+					days_used += entries[i].count;
+				}
+			}
+			memcpy(days + days_used, reader->days, reader->count * sizeof(DateADT));
+			entries[n].id = reader->id;
+			entries[n].key = reader->key;
+			entries[n].keylen = reader->keylen;
+			entries[n].days = days + days_used;
+			entries[n].count = reader->count;
+			days_used += reader->count;
+			n++;
+		}
+		if (n > 0)
+			activity_insert_batch(state, entries, n);
 		CHECK_FOR_INTERRUPTS();
 	}
+	if (days)
+		pfree(days);
 }
 
 /*
@@ -529,115 +647,196 @@ compare_customers(const void *a, const void *b)
 	return compare_bytes(x->key.bytes, x->keylen, y->key.bytes, y->keylen);
 }
 
-static int
-compare_bigint_customers(const void *a, const void *b)
+typedef struct SortItem
 {
-	const ActivityCustomer *x = *(ActivityCustomer *const *) a;
-	const ActivityCustomer *y = *(ActivityCustomer *const *) b;
+	uint64		key;			/* the id with its sign bit flipped: unsigned order */
+	ActivityCustomer *customer;
+} SortItem;
 
-	return (x->key.id > y->key.id) - (x->key.id < y->key.id);
+/*
+ * Sorts bigint customers by id: an LSD radix sort by 16-bit digits, skipping
+ * the digits every id shares (the high ones, for ids from a sequence).
+ * Several times faster than a comparison sort of a million customers.
+ */
+static void
+radix_sort(SortItem *items, int64 n, MemoryContext context)
+{
+	SortItem   *buffer = MemoryContextAllocExtended(context, sizeof(SortItem) * Max(n, 1),
+													MCXT_ALLOC_HUGE);
+	int64	   *counts = MemoryContextAlloc(context, sizeof(int64) * 65536);
+	SortItem   *from = items;
+	SortItem   *to = buffer;
+
+	for (int shift = 0; shift < 64; shift += 16)
+	{
+		int64		position = 0;
+		bool		one_bucket;
+
+		memset(counts, 0, sizeof(int64) * 65536);
+		for (int64 i = 0; i < n; i++)
+			counts[(from[i].key >> shift) & 0xffff]++;
+		one_bucket = n == 0 || counts[(from[0].key >> shift) & 0xffff] == n;
+		if (one_bucket)
+			continue;
+		for (int d = 0; d < 65536; d++)
+		{
+			int64		c = counts[d];
+
+			counts[d] = position;
+			position += c;
+		}
+		for (int64 i = 0; i < n; i++)
+			to[counts[(from[i].key >> shift) & 0xffff]++] = from[i];
+		{
+			SortItem   *swap = from;
+
+			from = to;
+			to = swap;
+		}
+		CHECK_FOR_INTERRUPTS();
+	}
+	if (from != items)
+		memcpy(items, from, sizeof(SortItem) * n);
+	pfree(buffer);
+	pfree(counts);
 }
 
-static Size
-customer_flat_size(ActivityIdKind kind, const ActivityCustomer *customer, int64 previous_id)
+/* Appends bytes to the flat body, growing it geometrically up to the 1 GB limit. */
+static uint8 *
+body_reserve(ActivityState *state, Size more)
+{
+	Size		needed = state->flat_body_len + more;
+
+	if (needed > MaxAllocSize - 32)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("activity summary of " INT64_FORMAT " customers and " INT64_FORMAT " customer-days exceeds the 1 GB limit of a PostgreSQL value",
+						state->ncustomers, state->ndays),
+				 errhint("Partition the customers (for example GROUP BY customer_id %% 16) and add up the accessors' counts, which are additive over disjoint sets of customers.")));
+	if (needed > state->flat_body_size)
+	{
+		Size		size = Max(state->flat_body_size * 2, Max(needed, 1024));
+
+		size = Min(size, MaxAllocSize);
+		state->flat_body = state->flat_body ?
+			repalloc_huge(state->flat_body, size) :
+			MemoryContextAllocExtended(state->hdr.eoh_context, size, MCXT_ALLOC_HUGE);
+		state->flat_body_size = size;
+	}
+	return state->flat_body + state->flat_body_len;
+}
+
+/* Encodes one customer onto the flat body (layout in activity.h). */
+static void
+encode_customer(ActivityState *state, const ActivityCustomer *customer, int64 *previous_id)
 {
 	const DateADT *days = ACTIVITY_CUSTOMER_DAYS(customer);
-	Size		size;
+	uint8	   *start = body_reserve(state, 10 + 10 + customer->keylen + 10 + 10 +
+									 (Size) 5 * customer->ndays);
+	uint8	   *p = start;
 
-	if (kind == ACTIVITY_ID_BIGINT)
-		size = varint_size((uint64) customer->key.id - (uint64) previous_id);
-	else if (kind == ACTIVITY_ID_TEXT)
-		size = varint_size(customer->keylen) + customer->keylen;
+	if (state->id_kind == ACTIVITY_ID_BIGINT)
+	{
+		p = varint_put(p, (uint64) customer->key.id - (uint64) *previous_id);
+		*previous_id = customer->key.id;
+	}
 	else
-		size = ACTIVITY_UUID_LEN;
-	size += varint_size(customer->ndays) + varint_size(zigzag_encode(days[0]));
-	for (int i = 1; i < customer->ndays; i++)
-		size += varint_size((uint64) (days[i] - days[i - 1] - 1));
-	return size;
+	{
+		if (state->id_kind == ACTIVITY_ID_TEXT)
+			p = varint_put(p, customer->keylen);
+		memcpy(p, customer->key.bytes, customer->keylen);
+		p += customer->keylen;
+	}
+	p = varint_put(p, customer->ndays);
+	p = varint_put(p, zigzag_encode(days[0]));
+	for (int d = 1; d < customer->ndays; d++)
+		p = varint_put(p, (uint64) (days[d] - days[d - 1] - 1));
+	state->flat_body_len += p - start;
 }
 
+/*
+ * The flat size; computing it encodes the whole value (customers in id
+ * order) once, and flatten_into then only copies it.
+ */
 static Size
 activity_get_flat_size(ExpandedObjectHeader *eohptr)
 {
 	ActivityState *state = (ActivityState *) eohptr;
-	Size		size;
 	int64		n = 0;
 	int64		previous_id = 0;
 
+	activity_flush(state);
 	if (state->flat_size != 0)
 		return state->flat_size;
 
-	if (state->sorted)
-		pfree(state->sorted);
-	state->sorted = MemoryContextAllocExtended(state->hdr.eoh_context,
-											   sizeof(ActivityCustomer *) * Max(state->ncustomers, 1),
-											   MCXT_ALLOC_HUGE);
-	for (uint64 i = 0; i <= state->mask; i++)
-		if (state->slots[i].ndays != 0)
-			state->sorted[n++] = &state->slots[i];
-	Assert(n == state->ncustomers);
-	qsort(state->sorted, n, sizeof(ActivityCustomer *),
-		  state->id_kind == ACTIVITY_ID_BIGINT ? compare_bigint_customers : compare_customers);
-
-	size = VARHDRSZ + 2 + varint_size(state->ncustomers) + varint_size(state->ndays);
-	for (int64 i = 0; i < n; i++)
+	state->flat_body_len = 0;
+	if (state->id_kind == ACTIVITY_ID_BIGINT)
 	{
-		size += customer_flat_size(state->id_kind, state->sorted[i], previous_id);
-		if (state->id_kind == ACTIVITY_ID_BIGINT)
-			previous_id = state->sorted[i]->key.id;
-		if (size > MaxAllocSize)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("activity summary of " INT64_FORMAT " customers and " INT64_FORMAT " customer-days exceeds the 1 GB limit of a PostgreSQL value",
-							state->ncustomers, state->ndays),
-					 errhint("Partition the customers (for example GROUP BY customer_id %% 16) and add up the accessors' counts, which are additive over disjoint sets of customers.")));
-		if ((i & 0xffff) == 0)
-			CHECK_FOR_INTERRUPTS();
+		SortItem   *items = MemoryContextAllocExtended(state->hdr.eoh_context,
+													   sizeof(SortItem) * Max(state->ncustomers, 1),
+													   MCXT_ALLOC_HUGE);
+
+		for (uint64 i = 0; i <= state->mask; i++)
+			if (state->slots[i].ndays != 0)
+			{
+				items[n].key = (uint64) state->slots[i].key.id ^ (UINT64CONST(1) << 63);
+				items[n].customer = &state->slots[i];
+				n++;
+			}
+		radix_sort(items, n, state->hdr.eoh_context);
+		for (int64 i = 0; i < n; i++)
+		{
+			if (i + ACTIVITY_PREFETCH_DISTANCE < n)
+				activity_prefetch(items[i + ACTIVITY_PREFETCH_DISTANCE].customer);
+			encode_customer(state, items[i].customer, &previous_id);
+			if ((i & 0xffff) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		pfree(items);
 	}
-	state->flat_size = size;
-	return size;
+	else
+	{
+		ActivityCustomer **sorted = MemoryContextAllocExtended(state->hdr.eoh_context,
+															   sizeof(ActivityCustomer *) * Max(state->ncustomers, 1),
+															   MCXT_ALLOC_HUGE);
+
+		for (uint64 i = 0; i <= state->mask; i++)
+			if (state->slots[i].ndays != 0)
+				sorted[n++] = &state->slots[i];
+		qsort(sorted, n, sizeof(ActivityCustomer *), compare_customers);
+		for (int64 i = 0; i < n; i++)
+		{
+			encode_customer(state, sorted[i], &previous_id);
+			if ((i & 0xffff) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		pfree(sorted);
+	}
+	Assert(n == state->ncustomers);
+
+	state->flat_size = VARHDRSZ + 2 + varint_size(state->ncustomers) +
+		varint_size(state->ndays) + state->flat_body_len;
+	if (state->flat_size > MaxAllocSize)
+		(void) body_reserve(state, MaxAllocSize);	/* raises the 54000 error */
+	return state->flat_size;
 }
 
 static void
 activity_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 {
 	ActivityState *state = (ActivityState *) eohptr;
-	uint8	   *start = (uint8 *) result;
-	uint8	   *p;
-	int64		previous_id = 0;
+	uint8	   *p = (uint8 *) result + VARHDRSZ;
 
 	Assert(state->flat_size == allocated_size);
 	SET_VARSIZE(result, allocated_size);
-	p = start + VARHDRSZ;
 	*p++ = ACTIVITY_VERSION;
 	*p++ = (uint8) state->id_kind;
 	p = varint_put(p, state->ncustomers);
 	p = varint_put(p, state->ndays);
-	for (int64 i = 0; i < state->ncustomers; i++)
-	{
-		const ActivityCustomer *customer = state->sorted[i];
-		const DateADT *days = ACTIVITY_CUSTOMER_DAYS(customer);
-
-		if (state->id_kind == ACTIVITY_ID_BIGINT)
-		{
-			p = varint_put(p, (uint64) customer->key.id - (uint64) previous_id);
-			previous_id = customer->key.id;
-		}
-		else
-		{
-			if (state->id_kind == ACTIVITY_ID_TEXT)
-				p = varint_put(p, customer->keylen);
-			memcpy(p, customer->key.bytes, customer->keylen);
-			p += customer->keylen;
-		}
-		p = varint_put(p, customer->ndays);
-		p = varint_put(p, zigzag_encode(days[0]));
-		for (int d = 1; d < customer->ndays; d++)
-			p = varint_put(p, (uint64) (days[d] - days[d - 1] - 1));
-	}
-	if ((Size) (p - start) != allocated_size)
+	memcpy(p, state->flat_body, state->flat_body_len);
+	if ((Size) (p + state->flat_body_len - (uint8 *) result) != allocated_size)
 		elog(ERROR, "activity summary flattened to %zu bytes instead of %zu",
-			 (Size) (p - start), allocated_size);
+			 (Size) (p + state->flat_body_len - (uint8 *) result), allocated_size);
 }
 
 /* ---------------------------------------------------------------- */
@@ -682,6 +881,8 @@ activity_reader_begin(ActivityReader *reader, Datum summary)
 	{
 		ActivityState *state = (ActivityState *) DatumGetEOHP(summary);
 
+		/* rows still collected count as part of the value */
+		activity_flush(state);
 		memset(reader, 0, sizeof(ActivityReader));
 		reader->state = state;
 		reader->id_kind = state->id_kind;
@@ -1262,8 +1463,39 @@ activity_accumulate(FunctionCallInfo fcinfo, ActivityIdKind kind, DateADT day)
 		len = ACTIVITY_UUID_LEN;
 	}
 
-	customer = activity_lookup(state, id, bytes, len, &created);
-	customer_add_day(state, customer, created, day);
+	if (kind == ACTIVITY_ID_BIGINT)
+	{
+		/* collected, then added a batch at a time (activity_insert_batch) */
+		if (state->npending == state->pending_size)
+		{
+			if (state->pending_size == ACTIVITY_BATCH)
+				activity_flush(state);
+			else
+			{
+				int			size = state->pending_size == 0 ? 16 : state->pending_size * 2;
+
+				state->pending_ids = state->pending_ids ?
+					repalloc(state->pending_ids, size * sizeof(int64)) :
+					MemoryContextAlloc(state->hdr.eoh_context, size * sizeof(int64));
+				state->pending_days = state->pending_days ?
+					repalloc(state->pending_days, size * sizeof(DateADT)) :
+					MemoryContextAlloc(state->hdr.eoh_context, size * sizeof(DateADT));
+				state->pending_size = size;
+			}
+		}
+		state->pending_ids[state->npending] = id;
+		state->pending_days[state->npending] = day;
+		state->npending++;
+		state->flat_size = 0;
+		PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
+	}
+
+	/* text and uuid ids point into the current row: add them at once */
+	activity_reserve(state, 1);
+	customer = activity_lookup(state, hash_key(kind, id, bytes, len), id, bytes, len,
+							   day, &created);
+	if (!created)
+		customer_add_day(state, customer, day);
 	state->flat_size = 0;
 	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
 }

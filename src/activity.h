@@ -89,8 +89,15 @@ typedef struct ActivityState
 	char	   *key_block;		/* bump allocator for id bytes */
 	Size		key_block_free;
 	Size		key_block_size;
-	/* canonical order and flat size, computed on demand */
-	ActivityCustomer **sorted;
+	/* bigint rows not yet added (see activity_flush) */
+	int64	   *pending_ids;
+	DateADT    *pending_days;
+	int			npending;
+	int			pending_size;
+	/* the flat form, computed on demand */
+	uint8	   *flat_body;		/* the flat form after its header */
+	Size		flat_body_len;
+	Size		flat_body_size;
 	Size		flat_size;		/* 0: not computed since the last change */
 } ActivityState;
 
