@@ -19,7 +19,7 @@
 #include "utils/tuplestore.h"
 
 /* more output cells than this is a request for a coarser period */
-#define MAX_REPORT_CELLS ((int64) 50 * 1000 * 1000)
+#define MAX_REPORT_CELLS ((int64) 20 * 1000 * 1000)
 
 /* ---- set-returning plumbing ---- */
 
