@@ -55,17 +55,6 @@ typedef struct ActivityBatchEntry
 
 static const char *const id_kind_names[] = {NULL, "bigint", "text", "uuid"};
 
-DateADT
-activity_min_day(void)
-{
-	return date2j(1, 1, 1) - POSTGRES_EPOCH_JDATE;
-}
-
-DateADT
-activity_max_day(void)
-{
-	return date2j(9999, 12, 31) - POSTGRES_EPOCH_JDATE;
-}
 
 /* ---------------------------------------------------------------- */
 /* varints                                                          */
@@ -501,8 +490,14 @@ activity_insert_batch(ActivityState *state, ActivityBatchEntry *entries, int n)
 	state->flat_size = 0;
 
 	for (int i = 0; i < n; i++)
+	{
 		entries[i].hash = hash_key(state->id_kind, entries[i].id, entries[i].key,
 								   entries[i].keylen);
+		if (state->ncustomers == 0 && i == 0)
+			state->min_day = state->max_day = entries[i].days[0];
+		state->min_day = Min(state->min_day, entries[i].days[0]);
+		state->max_day = Max(state->max_day, entries[i].days[entries[i].count - 1]);
+	}
 	for (int i = 0; i < n; i++)
 	{
 		if (i + ACTIVITY_PREFETCH_DISTANCE < n)
@@ -701,6 +696,33 @@ radix_sort(SortItem *items, int64 n, MemoryContext context)
 	pfree(counts);
 }
 
+/* The flat header: version, id kind, counts, and the range of days. */
+static Size
+header_size(int64 ncustomers, int64 ndays, DateADT min_day, DateADT max_day)
+{
+	Size		size = 2 + varint_size(ncustomers) + varint_size(ndays);
+
+	if (ncustomers > 0)
+		size += varint_size(zigzag_encode(min_day)) + varint_size((uint64) (max_day - min_day));
+	return size;
+}
+
+static uint8 *
+header_put(uint8 *p, ActivityIdKind kind, int64 ncustomers, int64 ndays,
+		   DateADT min_day, DateADT max_day)
+{
+	*p++ = ACTIVITY_VERSION;
+	*p++ = (uint8) kind;
+	p = varint_put(p, ncustomers);
+	p = varint_put(p, ndays);
+	if (ncustomers > 0)
+	{
+		p = varint_put(p, zigzag_encode(min_day));
+		p = varint_put(p, (uint64) (max_day - min_day));
+	}
+	return p;
+}
+
 /* Appends bytes to the flat body, growing it geometrically up to the 1 GB limit. */
 static uint8 *
 body_reserve(ActivityState *state, Size more)
@@ -770,6 +792,9 @@ activity_get_flat_size(ExpandedObjectHeader *eohptr)
 		return state->flat_size;
 
 	state->flat_body_len = 0;
+	/* a customer-day takes one or two bytes: avoid most regrowth */
+	(void) body_reserve(state, Min((Size) (state->ncustomers * 6 + state->ndays * 2),
+								   MaxAllocSize / 2));
 	if (state->id_kind == ACTIVITY_ID_BIGINT)
 	{
 		SortItem   *items = MemoryContextAllocExtended(state->hdr.eoh_context,
@@ -814,8 +839,9 @@ activity_get_flat_size(ExpandedObjectHeader *eohptr)
 	}
 	Assert(n == state->ncustomers);
 
-	state->flat_size = VARHDRSZ + 2 + varint_size(state->ncustomers) +
-		varint_size(state->ndays) + state->flat_body_len;
+	state->flat_size = VARHDRSZ + header_size(state->ncustomers, state->ndays,
+											  state->min_day, state->max_day) +
+		state->flat_body_len;
 	if (state->flat_size > MaxAllocSize)
 		(void) body_reserve(state, MaxAllocSize);	/* raises the 54000 error */
 	return state->flat_size;
@@ -829,10 +855,8 @@ activity_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated
 
 	Assert(state->flat_size == allocated_size);
 	SET_VARSIZE(result, allocated_size);
-	*p++ = ACTIVITY_VERSION;
-	*p++ = (uint8) state->id_kind;
-	p = varint_put(p, state->ncustomers);
-	p = varint_put(p, state->ndays);
+	p = header_put(p, state->id_kind, state->ncustomers, state->ndays,
+				   state->min_day, state->max_day);
 	memcpy(p, state->flat_body, state->flat_body_len);
 	if ((Size) (p + state->flat_body_len - (uint8 *) result) != allocated_size)
 		elog(ERROR, "activity summary flattened to %zu bytes instead of %zu",
@@ -869,6 +893,20 @@ reader_begin_flat(ActivityReader *reader, const uint8 *data, Size len, int error
 	if (value > PG_INT64_MAX || value < (uint64) reader->ncustomers)
 		reader_error(reader, "The day count is smaller than the customer count.");
 	reader->ndays = reader->remaining_days = (int64) value;
+	if (reader->ncustomers > 0)
+	{
+		int64		min_day = zigzag_decode(reader_varint(reader));
+		uint64		span = reader_varint(reader);
+
+		if (min_day < ACTIVITY_MIN_DAY || min_day > ACTIVITY_MAX_DAY ||
+			span > (uint64) (ACTIVITY_MAX_DAY - min_day))
+			reader_error(reader, "The range of days is outside the years 1 to 9999.");
+		reader->min_day = (DateADT) min_day;
+		reader->max_day = (DateADT) (min_day + (int64) span);
+		/* the first and last day seen must be these */
+		reader->seen_min_day = reader->max_day;
+		reader->seen_max_day = reader->min_day;
+	}
 	if (reader->ncustomers == 0 && reader->cursor != reader->end)
 		reader_error(reader, "Bytes follow the last customer.");
 }
@@ -888,6 +926,8 @@ activity_reader_begin(ActivityReader *reader, Datum summary)
 		reader->id_kind = state->id_kind;
 		reader->ncustomers = state->ncustomers;
 		reader->ndays = state->ndays;
+		reader->min_day = state->min_day;
+		reader->max_day = state->max_day;
 	}
 	else
 	{
@@ -938,6 +978,9 @@ activity_reader_next(ActivityReader *reader)
 			reader_error(reader, "Bytes follow the last customer.");
 		if (reader->remaining_days != 0)
 			reader_error(reader, "The day count does not match the customers' days.");
+		if (reader->ncustomers > 0 &&
+			(reader->seen_min_day != reader->min_day || reader->seen_max_day != reader->max_day))
+			reader_error(reader, "The range of days in the header does not match the customers' days.");
 		return false;
 	}
 
@@ -981,7 +1024,7 @@ activity_reader_next(ActivityReader *reader)
 	/* the days, ascending */
 	value = reader_varint(reader);
 	if (value == 0 || value > (uint64) reader->remaining_days ||
-		value > (uint64) (activity_max_day() - activity_min_day() + 1))
+		value > (uint64) (ACTIVITY_MAX_DAY - ACTIVITY_MIN_DAY + 1))
 		reader_error(reader, "A customer's day count is zero or exceeds the total.");
 	count = (int) Min(value, (uint64) PG_INT32_MAX);
 	if (count > reader->buffer_size)
@@ -1005,10 +1048,12 @@ activity_reader_next(ActivityReader *reader)
 				reader_error(reader, "A day is out of range.");
 			day += (int64) value + 1;
 		}
-		if (day < activity_min_day() || day > activity_max_day())
-			reader_error(reader, "A day is outside the years 1 to 9999.");
+		if (day < reader->min_day || day > reader->max_day)
+			reader_error(reader, "A day is outside the range of days in the header.");
 		reader->buffer[i] = (DateADT) day;
 	}
+	reader->seen_min_day = Min(reader->seen_min_day, reader->buffer[0]);
+	reader->seen_max_day = Max(reader->seen_max_day, reader->buffer[count - 1]);
 	reader->days = reader->buffer;
 	reader->count = count;
 	reader->remaining_customers--;
@@ -1246,6 +1291,9 @@ activity_in(PG_FUNCTION_ARGS)
 				ndays,
 				days_seen = 0;
 	int64		previous_id = 0;
+	DateADT		min_day = 0,
+				max_day = 0;
+	Size		header;
 	StringInfoData body;
 	StringInfoData id;
 	StringInfoData previous_key;
@@ -1270,11 +1318,6 @@ activity_in(PG_FUNCTION_ARGS)
 	initStringInfo(&body);
 	initStringInfo(&id);
 	initStringInfo(&previous_key);
-	appendStringInfoChar(&body, ACTIVITY_VERSION);
-	appendStringInfoChar(&body, (char) kind);
-	enlargeStringInfo(&body, 20);
-	body.len = (char *) varint_put((uint8 *) body.data + body.len, ncustomers) - body.data;
-	body.len = (char *) varint_put((uint8 *) body.data + body.len, ndays) - body.data;
 
 	for (int64 c = 0; c < ncustomers; c++)
 	{
@@ -1347,6 +1390,10 @@ activity_in(PG_FUNCTION_ARGS)
 				reader.cursor = day_start;
 				summary_syntax_error(&reader, "days in strictly ascending order");
 			}
+			if (c == 0 && count == 0)
+				min_day = max_day = day;
+			min_day = Min(min_day, day);
+			max_day = Max(max_day, day);
 			enlargeStringInfo(&days, 10);
 			days.len = (char *) varint_put((uint8 *) days.data + days.len,
 										   count == 0 ? zigzag_encode(day) :
@@ -1370,9 +1417,11 @@ activity_in(PG_FUNCTION_ARGS)
 				 errdetail("The header says days=" INT64_FORMAT " but the customers have " INT64_FORMAT " days.",
 						   ndays, days_seen)));
 
-	result = palloc(VARHDRSZ + body.len);
-	SET_VARSIZE(result, VARHDRSZ + body.len);
-	memcpy(VARDATA(result), body.data, body.len);
+	header = header_size(ncustomers, ndays, min_day, max_day);
+	result = palloc(VARHDRSZ + header + body.len);
+	SET_VARSIZE(result, VARHDRSZ + header + body.len);
+	header_put((uint8 *) VARDATA(result), kind, ncustomers, ndays, min_day, max_day);
+	memcpy(VARDATA(result) + header, body.data, body.len);
 	PG_RETURN_POINTER(result);
 }
 
@@ -1421,7 +1470,7 @@ activity_send(PG_FUNCTION_ARGS)
 static DateADT
 check_day(DateADT day)
 {
-	if (day < activity_min_day() || day > activity_max_day())
+	if (day < ACTIVITY_MIN_DAY || day > ACTIVITY_MAX_DAY)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("activity date %s is out of range",
@@ -1491,6 +1540,10 @@ activity_accumulate(FunctionCallInfo fcinfo, ActivityIdKind kind, DateADT day)
 	}
 
 	/* text and uuid ids point into the current row: add them at once */
+	if (state->ncustomers == 0)
+		state->min_day = state->max_day = day;
+	state->min_day = Min(state->min_day, day);
+	state->max_day = Max(state->max_day, day);
 	activity_reserve(state, 1);
 	customer = activity_lookup(state, hash_key(kind, id, bytes, len), id, bytes, len,
 							   day, &created);

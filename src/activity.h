@@ -15,6 +15,8 @@
  *
  *		version byte (1), id kind byte (1 bigint, 2 text, 3 uuid),
  *		varint customers, varint days (the sum over customers),
+ *		if there are customers: zigzag varint of the first day of all,
+ *		varint of (last day of all - first day),
  *		then per customer, in ascending id order:
  *			id:   bigint: varint of (id - previous id) as uint64, the first
  *			            one relative to 0;
@@ -52,8 +54,8 @@ typedef enum ActivityIdKind
  * that every text form is a plain YYYY-MM-DD and every bucket of every
  * period is representable.
  */
-extern DateADT activity_min_day(void);
-extern DateADT activity_max_day(void);
+#define ACTIVITY_MIN_DAY (-730119)	/* 0001-01-01 as a DateADT */
+#define ACTIVITY_MAX_DAY 2921939	/* 9999-12-31 */
 
 /* One customer of the in-memory hash table. */
 typedef struct ActivityCustomer
@@ -85,6 +87,8 @@ typedef struct ActivityState
 	uint32		mask;			/* slots - 1; slots is a power of 2 */
 	int64		ncustomers;
 	int64		ndays;
+	DateADT		min_day;		/* range of all days (when ncustomers > 0) */
+	DateADT		max_day;
 	ActivityCustomer *slots;
 	char	   *key_block;		/* bump allocator for id bytes */
 	Size		key_block_free;
@@ -111,6 +115,8 @@ typedef struct ActivityReader
 	ActivityIdKind id_kind;
 	int64		ncustomers;
 	int64		ndays;
+	DateADT		min_day;		/* range of all days (when ncustomers > 0) */
+	DateADT		max_day;
 	/* expanded source */
 	ActivityState *state;
 	uint32		slot;
@@ -120,6 +126,8 @@ typedef struct ActivityReader
 	int64		remaining_customers;
 	int64		remaining_days;
 	int			error_code;		/* SQLSTATE of a malformed value */
+	DateADT		seen_min_day;	/* flat source: range of the days read so far */
+	DateADT		seen_max_day;
 	/* the current customer */
 	int64		id;
 	const char *key;

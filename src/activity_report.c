@@ -74,30 +74,20 @@ too_many_cells(int64 cells, const Period *period)
 
 /* ---- the range of buckets ---- */
 
-/* First and last bucket index over every customer's days; false if empty. */
+/*
+ * Starts reading a summary and sets up the bucket of every day in it; false
+ * if the summary has no customers.  The summary's header knows its first and
+ * last day, so this costs no pass over the customers.
+ */
 static bool
-bucket_range(Datum summary, const Period *period, int64 *first, int64 *last)
+report_reader_begin(ActivityReader *reader, Datum summary, const Period *period,
+					PeriodTable *table, int64 *buckets)
 {
-	ActivityReader reader;
-	DateADT		min_day = 0,
-				max_day = 0;
-	bool		any = false;
-
-	activity_reader_begin(&reader, summary);
-	while (activity_reader_next(&reader))
-	{
-		if (!any || reader.days[0] < min_day)
-			min_day = reader.days[0];
-		if (!any || reader.days[reader.count - 1] > max_day)
-			max_day = reader.days[reader.count - 1];
-		any = true;
-		CHECK_FOR_INTERRUPTS();
-	}
-	if (!any)
+	activity_reader_begin(reader, summary);
+	if (reader->ncustomers == 0)
 		return false;
-	*first = period_index(period, min_day);
-	*last = period_index(period, max_day);
-	too_many_cells(*last - *first + 1, period);
+	period_table_init(table, period, reader->min_day, reader->max_day);
+	*buckets = period_table_index(table, reader->max_day) - table->first_index + 1;
 	return true;
 }
 
@@ -153,10 +143,8 @@ activity_cohort_retention(PG_FUNCTION_ARGS)
 	bool		rolling;
 	ReportOutput output;
 	ActivityReader reader;
-	PeriodCursor cursor;
-	int64		first,
-				last,
-				buckets,
+	PeriodTable table;
+	int64		buckets,
 				cells = 0;
 	int64	  **rows;
 	int64	   *row_length;
@@ -166,24 +154,21 @@ activity_cohort_retention(PG_FUNCTION_ARGS)
 	cohort_period = rolling ? &by_day : &period;
 
 	report_begin(fcinfo, &output);
-	if (!bucket_range(summary, cohort_period, &first, &last))
+	if (!report_reader_begin(&reader, summary, cohort_period, &table, &buckets))
 		PG_RETURN_NULL();
-	buckets = last - first + 1;
 	rows = palloc0(sizeof(int64 *) * buckets);
 	row_length = palloc0(sizeof(int64) * buckets);
 
-	period_cursor_init(&cursor, cohort_period);
-	activity_reader_begin(&reader, summary);
 	while (activity_reader_next(&reader))
 	{
-		int64		cohort = period_cursor_index(&cursor, reader.days[0]) - first;
+		int64		cohort = period_table_index(&table, reader.days[0]) - table.first_index;
 		int64	   *row = rows[cohort];
 		int64		previous = -1;
 
 		if (row == NULL)
 		{
 			/* the offsets run to the last bucket of the data */
-			int64		length = rolling ? (last - (first + cohort)) / period.days + 1 :
+			int64		length = rolling ? (buckets - 1 - cohort) / period.days + 1 :
 				buckets - cohort;
 
 			cells += length;
@@ -199,7 +184,7 @@ activity_cohort_retention(PG_FUNCTION_ARGS)
 			if (rolling)
 				offset = ((int64) reader.days[i] - reader.days[0]) / period.days;
 			else
-				offset = period_cursor_index(&cursor, reader.days[i]) - first - cohort;
+				offset = period_table_index(&table, reader.days[i]) - table.first_index - cohort;
 			if (offset != previous)
 				row[offset]++;
 			previous = offset;
@@ -218,7 +203,7 @@ activity_cohort_retention(PG_FUNCTION_ARGS)
 			Datum		values[5];
 			bool		nulls[5] = {false, false, false, false, false};
 
-			values[0] = DateADTGetDatum(period_start(cohort_period, first + cohort));
+			values[0] = DateADTGetDatum(period_start(cohort_period, table.first_index + cohort));
 			values[1] = Int32GetDatum((int32) k);
 			values[2] = Int64GetDatum(row[0]);
 			values[3] = Int64GetDatum(row[k]);
@@ -247,27 +232,25 @@ static bool
 count_buckets(Datum summary, const Period *period, BucketCounts *counts)
 {
 	ActivityReader reader;
-	PeriodCursor cursor;
-	int64		last;
+	PeriodTable table;
 
-	if (!bucket_range(summary, period, &counts->first, &last))
+	if (!report_reader_begin(&reader, summary, period, &table, &counts->buckets))
 		return false;
-	counts->buckets = last - counts->first + 1;
+	too_many_cells(counts->buckets, period);
+	counts->first = table.first_index;
 	counts->active = palloc0(sizeof(int64) * counts->buckets);
 	counts->new = palloc0(sizeof(int64) * counts->buckets);
 	counts->returning = palloc0(sizeof(int64) * counts->buckets);
 	counts->resurrecting = palloc0(sizeof(int64) * counts->buckets);
 	counts->dormant = palloc0(sizeof(int64) * (counts->buckets + 1));
 
-	period_cursor_init(&cursor, period);
-	activity_reader_begin(&reader, summary);
 	while (activity_reader_next(&reader))
 	{
 		int64		previous = -1;
 
 		for (int i = 0; i < reader.count; i++)
 		{
-			int64		p = period_cursor_index(&cursor, reader.days[i]) - counts->first;
+			int64		p = period_table_index(&table, reader.days[i]) - counts->first;
 
 			if (p == previous)
 				continue;
@@ -380,8 +363,9 @@ activity_stickiness(PG_FUNCTION_ARGS)
 	Period		within;
 	ReportOutput output;
 	ActivityReader reader;
-	PeriodCursor period_cursor;
-	PeriodCursor within_cursor;
+	PeriodTable period_table;
+	PeriodTable within_table;
+	int64		buckets;
 	int64	   *histogram;
 	int			size = 64;
 	int			largest = 0;
@@ -391,9 +375,8 @@ activity_stickiness(PG_FUNCTION_ARGS)
 	report_begin(fcinfo, &output);
 
 	histogram = palloc0(sizeof(int64) * (size + 1));
-	period_cursor_init(&period_cursor, &period);
-	period_cursor_init(&within_cursor, &within);
-	activity_reader_begin(&reader, PG_GETARG_DATUM(0));
+	if (report_reader_begin(&reader, PG_GETARG_DATUM(0), &period, &period_table, &buckets))
+		period_table_init(&within_table, &within, reader.min_day, reader.max_day);
 	while (activity_reader_next(&reader))
 	{
 		int64		current_within = 0;
@@ -407,8 +390,8 @@ activity_stickiness(PG_FUNCTION_ARGS)
 
 			if (i < reader.count)
 			{
-				w = period_cursor_index(&within_cursor, reader.days[i]);
-				p = period_cursor_index(&period_cursor, reader.days[i]);
+				w = period_table_index(&within_table, reader.days[i]);
+				p = period_table_index(&period_table, reader.days[i]);
 			}
 			if (i == reader.count || (i > 0 && w != current_within))
 			{

@@ -11,8 +11,10 @@
 
 #include <ctype.h>
 
+#include "miscadmin.h"
 #include "period.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 #define PERIOD_HINT_CALENDAR "Accepted periods are day, week (ISO weeks, starting Monday), week_<weekday> such as week_sunday, month, quarter and year."
 #define PERIOD_HINT_ROLLING "Accepted periods are day, week (ISO weeks, starting Monday), week_<weekday> such as week_sunday, month, quarter, year, and 'N days' for rolling N-day retention."
@@ -256,4 +258,27 @@ period_cursor_init(PeriodCursor *cursor, const Period *period)
 	cursor->start = 1;
 	cursor->end = 0;
 	cursor->index = 0;
+}
+
+void
+period_table_init(PeriodTable *table, const Period *period, DateADT first_day,
+				  DateADT last_day)
+{
+	PeriodCursor cursor;
+	int64		days = (int64) last_day - first_day + 1;
+
+	if (days < 1 || days > MaxAllocHugeSize / sizeof(int32))
+		elog(ERROR, "period_table_init: invalid range of days");
+	table->first_day = first_day;
+	table->last_day = last_day;
+	table->first_index = period_index(period, first_day);
+	table->offsets = palloc_extended(sizeof(int32) * days, MCXT_ALLOC_HUGE);
+	period_cursor_init(&cursor, period);
+	for (int64 d = 0; d < days; d++)
+	{
+		table->offsets[d] = (int32) (period_cursor_index(&cursor, (DateADT) (first_day + d)) -
+									 table->first_index);
+		if ((d & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
 }

@@ -168,7 +168,8 @@ SELECT pg_temp.binary_copy($$SELECT 'v1 ids=uuid customers=1 days=1 a0eebc99-9c0
 SELECT a FROM activity_copy;
 SELECT (SELECT a::text FROM activity_copy LIMIT 1) = (SELECT a::text FROM shop) AS binary_round_trip;
 -- the binary form is the stored byte stream: version 1, id type 1 (bigint),
--- 1 customer, 1 day, id 5, 1 day, zigzag(8766 = 2024-01-01) = 17532
+-- 1 customer, 1 day, first day zigzag(8766 = 2024-01-01) = 17532 = fc8801,
+-- span 0, then id 5, 1 day, 2024-01-01 (and with a second day: gap 1 -> 00)
 SELECT activity_send('v1 ids=bigint customers=1 days=1 5:2024-01-01');
 SELECT activity_send('v1 ids=bigint customers=1 days=2 5:2024-01-01,2024-01-02');
 
@@ -232,28 +233,34 @@ SELECT 'v1 ids=uuid customers=1 days=1 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1:2024-
 SELECT 'v1 ids=bigint customers=0 days=0 junk'::activity;
 \echo :LAST_ERROR_SQLSTATE
 
--- malformed binary input: raw bytes as the single field of a binary COPY
--- (version 2; id type 4; truncated; trailing bytes; ids not ascending; a
--- customer without days; a day count that disagrees; a non-minimal number;
--- a day out of range; text ids that are not valid UTF-8)
-SELECT pg_temp.binary_copy($$SELECT '\x020101010501fc8801'::bytea$$, 'activity_copy');
+-- malformed binary input: raw bytes as the single field of a binary COPY.
+-- Valid: 01 01 | 01 01 | fc8801 00 | 05 01 fc8801 (version, bigint, 1 customer,
+-- 1 day, days from 2024-01-01 spanning 0, id 5 with 1 day, 2024-01-01).
+-- Broken: version 2; id type 4; truncated; trailing bytes; ids not
+-- ascending; a customer without days; a day count that disagrees; a
+-- non-minimal number; a day outside the header's range; a header range
+-- that is not the data's; text ids that are not valid UTF-8.
+SELECT pg_temp.binary_copy($$SELECT '\x01010101fc8801000501fc8801'::bytea$$, 'activity_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x02010101fc8801000501fc8801'::bytea$$, 'activity_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x010401010501fc8801'::bytea$$, 'activity_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x01040101fc8801000501fc8801'::bytea$$, 'activity_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x010101010501fc88'::bytea$$, 'activity_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x01010101fc8801000501fc88'::bytea$$, 'activity_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x010101010501fc880100'::bytea$$, 'activity_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x01010101fc8801000501fc880100'::bytea$$, 'activity_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x010102020501fc88010001fc8801'::bytea$$, 'activity_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x01010202fc8801000501fc88010001fc8801'::bytea$$, 'activity_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x0101010105' || '00fc8801'::bytea$$, 'activity_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x01010101fc8801000500fc8801'::bytea$$, 'activity_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x010101020501fc8801'::bytea$$, 'activity_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x01010102fc8801000501fc8801'::bytea$$, 'activity_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x01010101850001fc8801'::bytea$$, 'activity_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x01010101fc880100850001fc8801'::bytea$$, 'activity_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x010101010501feffffff0f'::bytea$$, 'activity_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x01010101fc8801000501fe8801'::bytea$$, 'activity_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x01020101' || '\x01ff01fc8801'::bytea$$, 'activity_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x01010101fa8801010501fc8801'::bytea$$, 'activity_copy');
+\echo :LAST_ERROR_SQLSTATE
+SELECT pg_temp.binary_copy($$SELECT '\x01020101fc88010001ff01fc8801'::bytea$$, 'activity_copy');
 \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) AS rows_copied FROM activity_copy;
