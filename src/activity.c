@@ -34,6 +34,8 @@
 /* rows collected before they are added to the hash table, and customers per merge step */
 #define ACTIVITY_BATCH 1024
 #define ACTIVITY_PREFETCH_DISTANCE 16
+/* flat summaries a state keeps unmerged (see activity_add_part) */
+#define ACTIVITY_MAX_PARTS 8
 
 #if defined(__GNUC__) || defined(__clang__)
 #define activity_prefetch(address) __builtin_prefetch(address)
@@ -196,6 +198,9 @@ id_kind_mismatch(ActivityIdKind a, ActivityIdKind b)
 /* ---------------------------------------------------------------- */
 /* the expanded object                                              */
 /* ---------------------------------------------------------------- */
+
+static void reader_begin_flat(ActivityReader *reader, const uint8 *data, Size len,
+							  int error_code);
 
 static Size activity_get_flat_size(ExpandedObjectHeader *eohptr);
 static void activity_flatten_into(ExpandedObjectHeader *eohptr,
@@ -546,9 +551,9 @@ activity_flush(ActivityState *state)
 	activity_insert_batch(state, entries, n);
 }
 
-/* Adds everything a reader has not read yet to a state, a batch at a time. */
+/* Adds everything a reader has not read yet to the hash table, a batch at a time. */
 static void
-activity_merge(ActivityState *state, ActivityReader *reader)
+activity_merge_hash(ActivityState *state, ActivityReader *reader)
 {
 	ActivityBatchEntry entries[ACTIVITY_BATCH];
 	DateADT    *days = NULL;
@@ -595,6 +600,67 @@ activity_merge(ActivityState *state, ActivityReader *reader)
 	}
 	if (days)
 		pfree(days);
+}
+
+/* Moves the flat parts into the hash table (before the table changes). */
+static void
+activity_absorb_parts(ActivityState *state)
+{
+	int			nparts = state->nparts;
+
+	state->nparts = 0;
+	for (int i = 0; i < nparts; i++)
+	{
+		ActivityReader reader;
+
+		reader_begin_flat(&reader, (const uint8 *) VARDATA(state->parts[i]),
+						  VARSIZE(state->parts[i]) - VARHDRSZ, ERRCODE_DATA_CORRUPTED);
+		activity_merge_hash(state, &reader);
+		pfree(state->parts[i]);
+	}
+	state->flat_size = 0;
+}
+
+/* Adds everything a reader has not read yet to a state. */
+static void
+activity_merge(ActivityState *state, ActivityReader *reader)
+{
+	if (reader->id_kind != state->id_kind)
+		id_kind_mismatch(state->id_kind, reader->id_kind);
+	if (state->nparts > 0)
+		activity_absorb_parts(state);
+	activity_merge_hash(state, reader);
+}
+
+/*
+ * Keeps a flat summary as a part of the state instead of hashing it: the
+ * combine step of a parallel aggregate (and a rollup of a few summaries)
+ * then costs a copy, and the parts are merged in id order when the state is
+ * flattened or read.  Only while the hash table is empty, and for a few
+ * parts; beyond that the parts go into the hash table.
+ */
+static bool
+activity_add_part(ActivityState *state, ActivityReader *reader)
+{
+	struct varlena *part;
+
+	if (reader->state != NULL || state->ncustomers > 0 || state->npending > 0 ||
+		state->nparts >= ACTIVITY_MAX_PARTS)
+		return false;
+	if (reader->id_kind != state->id_kind)
+		id_kind_mismatch(state->id_kind, reader->id_kind);
+	if (reader->ncustomers == 0)
+		return true;
+	if (state->parts == NULL)
+		state->parts = MemoryContextAlloc(state->hdr.eoh_context,
+										  sizeof(struct varlena *) * ACTIVITY_MAX_PARTS);
+	part = MemoryContextAllocExtended(state->hdr.eoh_context, VARHDRSZ + reader->flat_len,
+									  MCXT_ALLOC_HUGE);
+	SET_VARSIZE(part, VARHDRSZ + reader->flat_len);
+	memcpy(VARDATA(part), reader->flat_start, reader->flat_len);
+	state->parts[state->nparts++] = part;
+	state->flat_size = 0;
+	return true;
 }
 
 /*
@@ -748,32 +814,165 @@ body_reserve(ActivityState *state, Size more)
 	return state->flat_body + state->flat_body_len;
 }
 
-/* Encodes one customer onto the flat body (layout in activity.h). */
+/*
+ * Encodes one customer onto the flat body (layout in activity.h), in id
+ * order, and counts it in the flat header's fields.
+ */
 static void
-encode_customer(ActivityState *state, const ActivityCustomer *customer, int64 *previous_id)
+encode_days(ActivityState *state, int64 id, const char *key, int keylen,
+			const DateADT *days, int count, int64 *previous_id)
 {
-	const DateADT *days = ACTIVITY_CUSTOMER_DAYS(customer);
-	uint8	   *start = body_reserve(state, 10 + 10 + customer->keylen + 10 + 10 +
-									 (Size) 5 * customer->ndays);
+	uint8	   *start = body_reserve(state, 10 + 10 + keylen + 10 + 10 + (Size) 5 * count);
 	uint8	   *p = start;
 
 	if (state->id_kind == ACTIVITY_ID_BIGINT)
 	{
-		p = varint_put(p, (uint64) customer->key.id - (uint64) *previous_id);
-		*previous_id = customer->key.id;
+		p = varint_put(p, (uint64) id - (uint64) *previous_id);
+		*previous_id = id;
 	}
 	else
 	{
 		if (state->id_kind == ACTIVITY_ID_TEXT)
-			p = varint_put(p, customer->keylen);
-		memcpy(p, customer->key.bytes, customer->keylen);
-		p += customer->keylen;
+			p = varint_put(p, keylen);
+		memcpy(p, key, keylen);
+		p += keylen;
 	}
-	p = varint_put(p, customer->ndays);
+	p = varint_put(p, count);
 	p = varint_put(p, zigzag_encode(days[0]));
-	for (int d = 1; d < customer->ndays; d++)
+	for (int d = 1; d < count; d++)
 		p = varint_put(p, (uint64) (days[d] - days[d - 1] - 1));
 	state->flat_body_len += p - start;
+
+	if (state->flat_ncustomers == 0)
+		state->flat_min_day = days[0], state->flat_max_day = days[count - 1];
+	state->flat_min_day = Min(state->flat_min_day, days[0]);
+	state->flat_max_day = Max(state->flat_max_day, days[count - 1]);
+	state->flat_ncustomers++;
+	state->flat_ndays += count;
+}
+
+static void
+encode_customer(ActivityState *state, const ActivityCustomer *customer, int64 *previous_id)
+{
+	encode_days(state, customer->key.id, customer->key.bytes, customer->keylen,
+				ACTIVITY_CUSTOMER_DAYS(customer), customer->ndays, previous_id);
+}
+
+/* The union of two ascending sets of distinct days; returns its size. */
+static int
+union_days(const DateADT *a, int na, const DateADT *b, int nb, DateADT *out)
+{
+	int			i = 0,
+				j = 0,
+				k = 0;
+
+	while (i < na && j < nb)
+	{
+		if (a[i] < b[j])
+			out[k++] = a[i++];
+		else if (b[j] < a[i])
+			out[k++] = b[j++];
+		else
+		{
+			out[k++] = a[i++];
+			j++;
+		}
+	}
+	while (i < na)
+		out[k++] = a[i++];
+	while (j < nb)
+		out[k++] = b[j++];
+	return k;
+}
+
+static inline int
+compare_reader_ids(const ActivityReader *a, const ActivityReader *b)
+{
+	if (a->id_kind == ACTIVITY_ID_BIGINT)
+		return (a->id > b->id) - (a->id < b->id);
+	return compare_bytes(a->key, a->keylen, b->key, b->keylen);
+}
+
+/*
+ * Encodes the union of the state's flat parts.  Each part is sorted by id,
+ * so this is a k-way merge: no hashing, sequential reads, and the customers
+ * come out in id order as the flat form wants them.
+ */
+static void
+encode_parts(ActivityState *state)
+{
+	int			k = state->nparts;
+	ActivityReader *readers = palloc(sizeof(ActivityReader) * k);
+	bool	   *live = palloc(sizeof(bool) * k);
+	DateADT    *merged = NULL;
+	DateADT    *scratch = NULL;
+	int64		merged_size = 0;
+	int64		previous_id = 0;
+
+	for (int i = 0; i < k; i++)
+	{
+		reader_begin_flat(&readers[i], (const uint8 *) VARDATA(state->parts[i]),
+						  VARSIZE(state->parts[i]) - VARHDRSZ, ERRCODE_DATA_CORRUPTED);
+		live[i] = activity_reader_next(&readers[i]);
+	}
+	for (int64 n = 0;; n++)
+	{
+		int			best = -1;
+		const DateADT *days;
+		int			count;
+
+		for (int i = 0; i < k; i++)
+			if (live[i] && (best < 0 || compare_reader_ids(&readers[i], &readers[best]) < 0))
+				best = i;
+		if (best < 0)
+			break;
+
+		days = readers[best].days;
+		count = readers[best].count;
+		for (int i = best + 1; i < k; i++)
+		{
+			DateADT    *swap;
+
+			if (!live[i] || compare_reader_ids(&readers[i], &readers[best]) != 0)
+				continue;
+			if (count + readers[i].count > merged_size)
+			{
+				merged_size = Max(merged_size * 2, count + readers[i].count);
+				if (merged)
+				{
+					/* days may point into merged: keep it valid */
+					scratch = repalloc(scratch, sizeof(DateADT) * merged_size);
+					if (days == merged)
+					{
+						merged = repalloc(merged, sizeof(DateADT) * merged_size);
+						days = merged;
+					}
+					else
+						merged = repalloc(merged, sizeof(DateADT) * merged_size);
+				}
+				else
+				{
+					merged = palloc(sizeof(DateADT) * merged_size);
+					scratch = palloc(sizeof(DateADT) * merged_size);
+				}
+			}
+			count = union_days(days, count, readers[i].days, readers[i].count, scratch);
+			swap = merged;
+			merged = scratch;
+			scratch = swap;
+			days = merged;
+		}
+		encode_days(state, readers[best].id, readers[best].key, readers[best].keylen,
+					days, count, &previous_id);
+
+		/* advance every part that had this customer (best last: others compare to it) */
+		for (int i = best + 1; i < k; i++)
+			if (live[i] && compare_reader_ids(&readers[i], &readers[best]) == 0)
+				live[i] = activity_reader_next(&readers[i]);
+		live[best] = activity_reader_next(&readers[best]);
+		if ((n & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
 }
 
 /*
@@ -792,10 +991,18 @@ activity_get_flat_size(ExpandedObjectHeader *eohptr)
 		return state->flat_size;
 
 	state->flat_body_len = 0;
-	/* a customer-day takes one or two bytes: avoid most regrowth */
-	(void) body_reserve(state, Min((Size) (state->ncustomers * 6 + state->ndays * 2),
-								   MaxAllocSize / 2));
-	if (state->id_kind == ACTIVITY_ID_BIGINT)
+	state->flat_ncustomers = 0;
+	state->flat_ndays = 0;
+	if (state->nparts > 0)
+	{
+		Size		parts_size = 0;
+
+		for (int i = 0; i < state->nparts; i++)
+			parts_size += VARSIZE(state->parts[i]);
+		(void) body_reserve(state, Min(parts_size, MaxAllocSize / 2));
+		encode_parts(state);
+	}
+	else if (state->id_kind == ACTIVITY_ID_BIGINT)
 	{
 		SortItem   *items = MemoryContextAllocExtended(state->hdr.eoh_context,
 													   sizeof(SortItem) * Max(state->ncustomers, 1),
@@ -808,6 +1015,9 @@ activity_get_flat_size(ExpandedObjectHeader *eohptr)
 				items[n].customer = &state->slots[i];
 				n++;
 			}
+		/* a customer-day takes one or two bytes: avoid most regrowth */
+		(void) body_reserve(state, Min((Size) (state->ncustomers * 6 + state->ndays * 2),
+									   MaxAllocSize / 2));
 		radix_sort(items, n, state->hdr.eoh_context);
 		for (int64 i = 0; i < n; i++)
 		{
@@ -837,10 +1047,10 @@ activity_get_flat_size(ExpandedObjectHeader *eohptr)
 		}
 		pfree(sorted);
 	}
-	Assert(n == state->ncustomers);
+	Assert(state->nparts > 0 || n == state->ncustomers);
 
-	state->flat_size = VARHDRSZ + header_size(state->ncustomers, state->ndays,
-											  state->min_day, state->max_day) +
+	state->flat_size = VARHDRSZ + header_size(state->flat_ncustomers, state->flat_ndays,
+											  state->flat_min_day, state->flat_max_day) +
 		state->flat_body_len;
 	if (state->flat_size > MaxAllocSize)
 		(void) body_reserve(state, MaxAllocSize);	/* raises the 54000 error */
@@ -855,8 +1065,8 @@ activity_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated
 
 	Assert(state->flat_size == allocated_size);
 	SET_VARSIZE(result, allocated_size);
-	p = header_put(p, state->id_kind, state->ncustomers, state->ndays,
-				   state->min_day, state->max_day);
+	p = header_put(p, state->id_kind, state->flat_ncustomers, state->flat_ndays,
+				   state->flat_min_day, state->flat_max_day);
 	memcpy(p, state->flat_body, state->flat_body_len);
 	if ((Size) (p + state->flat_body_len - (uint8 *) result) != allocated_size)
 		elog(ERROR, "activity summary flattened to %zu bytes instead of %zu",
@@ -874,6 +1084,8 @@ reader_begin_flat(ActivityReader *reader, const uint8 *data, Size len, int error
 
 	memset(reader, 0, sizeof(ActivityReader));
 	reader->error_code = error_code;
+	reader->flat_start = data;
+	reader->flat_len = len;
 	reader->cursor = data;
 	reader->end = data + len;
 	if (len < 2)
@@ -919,6 +1131,17 @@ activity_reader_begin(ActivityReader *reader, Datum summary)
 	{
 		ActivityState *state = (ActivityState *) DatumGetEOHP(summary);
 
+		if (state->nparts > 0)
+		{
+			/* parts are read through their merged flat form */
+			Size		size = EOH_get_flat_size(&state->hdr);
+			void	   *flat = palloc_extended(size, MCXT_ALLOC_HUGE);
+
+			EOH_flatten_into(&state->hdr, flat, size);
+			reader_begin_flat(reader, (const uint8 *) VARDATA(flat), size - VARHDRSZ,
+							  ERRCODE_DATA_CORRUPTED);
+			return;
+		}
 		/* rows still collected count as part of the value */
 		activity_flush(state);
 		memset(reader, 0, sizeof(ActivityReader));
@@ -1512,6 +1735,8 @@ activity_accumulate(FunctionCallInfo fcinfo, ActivityIdKind kind, DateADT day)
 		len = ACTIVITY_UUID_LEN;
 	}
 
+	if (state->nparts > 0)
+		activity_absorb_parts(state);
 	if (kind == ACTIVITY_ID_BIGINT)
 	{
 		/* collected, then added a batch at a time (activity_insert_batch) */
@@ -1600,6 +1825,7 @@ activity_agg_combinefn(PG_FUNCTION_ARGS)
 	}
 	activity_reader_begin(&reader, PG_GETARG_DATUM(1));
 	state = activity_state_for_update(fcinfo, reader.id_kind);
-	activity_merge(state, &reader);
+	if (!activity_add_part(state, &reader))
+		activity_merge(state, &reader);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
 }

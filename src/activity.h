@@ -98,11 +98,18 @@ typedef struct ActivityState
 	DateADT    *pending_days;
 	int			npending;
 	int			pending_size;
+	/* flat summaries not merged into the table yet (activity_add_part) */
+	struct varlena **parts;
+	int			nparts;
 	/* the flat form, computed on demand */
 	uint8	   *flat_body;		/* the flat form after its header */
 	Size		flat_body_len;
 	Size		flat_body_size;
 	Size		flat_size;		/* 0: not computed since the last change */
+	int64		flat_ncustomers;	/* the flat header's fields */
+	int64		flat_ndays;
+	DateADT		flat_min_day;
+	DateADT		flat_max_day;
 } ActivityState;
 
 /*
@@ -121,6 +128,8 @@ typedef struct ActivityReader
 	ActivityState *state;
 	uint32		slot;
 	/* flat source */
+	const uint8 *flat_start;	/* the bytes after the varlena header */
+	Size		flat_len;
 	const uint8 *cursor;
 	const uint8 *end;
 	int64		remaining_customers;
