@@ -211,6 +211,24 @@ static const ExpandedObjectMethods activity_methods = {
 	activity_flatten_into
 };
 
+StaticAssertDecl(sizeof(ActivityCustomer) == 32,
+				 "two slots per cache line");
+
+/*
+ * A zeroed slot array aligned to 64 bytes, so that no 32-byte slot straddles
+ * two cache lines (a lookup then costs one memory access, not two).
+ */
+static ActivityCustomer *
+allocate_slots(ActivityState *state, uint64 count)
+{
+	char	   *raw = MemoryContextAllocExtended(state->hdr.eoh_context,
+												 sizeof(ActivityCustomer) * count + PG_CACHE_LINE_SIZE,
+												 MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+
+	state->slots_allocation = raw;
+	return (ActivityCustomer *) TYPEALIGN(PG_CACHE_LINE_SIZE, raw);
+}
+
 static ActivityState *
 activity_state_create(MemoryContext parent, ActivityIdKind kind)
 {
@@ -224,8 +242,7 @@ activity_state_create(MemoryContext parent, ActivityIdKind kind)
 	EOH_init_header(&state->hdr, &activity_methods, context);
 	state->id_kind = kind;
 	state->mask = ACTIVITY_INITIAL_SLOTS - 1;
-	state->slots = MemoryContextAllocZero(context,
-										  sizeof(ActivityCustomer) * ACTIVITY_INITIAL_SLOTS);
+	state->slots = allocate_slots(state, ACTIVITY_INITIAL_SLOTS);
 	return state;
 }
 
@@ -243,6 +260,7 @@ activity_grow(ActivityState *state)
 	uint64		old_slots = (uint64) state->mask + 1;
 	uint64		new_slots = old_slots * 2;
 	ActivityCustomer *old = state->slots;
+	void	   *old_allocation = state->slots_allocation;
 	ActivityCustomer *slots;
 	uint32		mask;
 
@@ -253,9 +271,7 @@ activity_grow(ActivityState *state)
 						state->ncustomers),
 				 errhint("Partition the customers (for example GROUP BY customer_id %% 16) and add up the accessors' counts, which are additive over disjoint sets of customers.")));
 
-	slots = MemoryContextAllocExtended(state->hdr.eoh_context,
-									   sizeof(ActivityCustomer) * new_slots,
-									   MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	slots = allocate_slots(state, new_slots);
 	mask = (uint32) (new_slots - 1);
 	for (uint64 i = 0; i < old_slots; i++)
 	{
@@ -268,7 +284,7 @@ activity_grow(ActivityState *state)
 			slot = (slot + 1) & mask;
 		slots[slot] = old[i];
 	}
-	pfree(old);
+	pfree(old_allocation);
 	state->slots = slots;
 	state->mask = mask;
 }

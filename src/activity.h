@@ -90,6 +90,7 @@ typedef struct ActivityState
 	DateADT		min_day;		/* range of all days (when ncustomers > 0) */
 	DateADT		max_day;
 	ActivityCustomer *slots;
+	void	   *slots_allocation;	/* what to pfree: slots are cache-line aligned */
 	char	   *key_block;		/* bump allocator for id bytes */
 	Size		key_block_free;
 	Size		key_block_size;
