@@ -1,0 +1,1847 @@
+/*
+ * activity.c
+ *		activity_agg(customer_id, at) and rollup(activity): the set of active
+ *		days per customer, as an expanded object while aggregating and as a
+ *		compact byte stream when stored or shipped (layout in activity.h).
+ *
+ * The transition state is the activity type itself, not internal, so that
+ * partial aggregation can run on Citus workers.  The executor keeps a
+ * read-write expanded object whose memory context is a child of the
+ * aggregate context without copying it (ExecAggTransReparent), so the
+ * transition function updates one hash table in place for the whole scan;
+ * the table is flattened only when a tuple is formed from it (storing it,
+ * sending a partial state to a parallel leader) or when it is printed.
+ */
+#include "retention.h"
+
+#include "activity.h"
+#include "common/hashfn.h"
+#include "fmgr.h"
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/memutils.h"
+#include "utils/uuid.h"
+
+/* small to start with: GROUP BY may build one summary per group */
+#define ACTIVITY_INITIAL_SLOTS 16
+#define ACTIVITY_KEY_BLOCK_MIN (1024)
+#define ACTIVITY_KEY_BLOCK_MAX (64 * 1024)
+#define ACTIVITY_MAX_SLOTS ((uint64) 1 << 32)
+
+/* rows collected before they are added to the hash table, and customers per merge step */
+#define ACTIVITY_BATCH 1024
+#define ACTIVITY_PREFETCH_DISTANCE 16
+/* flat summaries a state keeps unmerged (see activity_add_part) */
+#define ACTIVITY_MAX_PARTS 8
+
+#if defined(__GNUC__) || defined(__clang__)
+#define activity_prefetch(address) __builtin_prefetch(address)
+#else
+#define activity_prefetch(address) ((void) 0)
+#endif
+
+typedef struct ActivityBatchEntry
+{
+	int64		id;
+	const char *key;
+	int			keylen;
+	uint32		hash;
+	const DateADT *days;		/* ascending, distinct */
+	int			count;
+	ActivityCustomer *customer;
+	bool		created;
+} ActivityBatchEntry;
+
+static const char *const id_kind_names[] = {NULL, "bigint", "text", "uuid"};
+
+
+/* ---------------------------------------------------------------- */
+/* varints                                                          */
+/* ---------------------------------------------------------------- */
+
+static inline int
+varint_size(uint64 value)
+{
+	int			size = 1;
+
+	while (value >= 0x80)
+	{
+		value >>= 7;
+		size++;
+	}
+	return size;
+}
+
+static inline uint8 *
+varint_put(uint8 *p, uint64 value)
+{
+	while (value >= 0x80)
+	{
+		*p++ = (uint8) (value | 0x80);
+		value >>= 7;
+	}
+	*p++ = (uint8) value;
+	return p;
+}
+
+static inline uint64
+zigzag_encode(int64 value)
+{
+	return ((uint64) value << 1) ^ (uint64) (value >> 63);
+}
+
+static inline int64
+zigzag_decode(uint64 value)
+{
+	return (int64) (value >> 1) ^ -(int64) (value & 1);
+}
+
+/* ---------------------------------------------------------------- */
+/* malformed values                                                 */
+/* ---------------------------------------------------------------- */
+
+/*
+ * A flat value that does not follow the layout.  From binary input that is
+ * 22P03; anywhere else (a value on disk) it can only be corruption.
+ */
+static pg_attribute_noreturn() void
+reader_error(ActivityReader *reader, const char *detail)
+{
+	if (reader->error_code == ERRCODE_INVALID_BINARY_REPRESENTATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid external binary value for type %s", "activity"),
+				 errdetail("%s", detail)));
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("corrupted activity value"),
+			 errdetail("%s", detail)));
+}
+
+static uint64
+reader_varint(ActivityReader *reader)
+{
+	uint64		value = 0;
+	int			shift = 0;
+
+	for (;;)
+	{
+		uint8		byte;
+
+		if (reader->cursor >= reader->end)
+			reader_error(reader, "The value is truncated.");
+		byte = *reader->cursor++;
+		if (shift == 63 && byte > 1)
+			reader_error(reader, "A number is out of range.");
+		value |= (uint64) (byte & 0x7f) << shift;
+		if ((byte & 0x80) == 0)
+		{
+			/* one spelling per number: no trailing zero groups */
+			if (byte == 0 && shift > 0)
+				reader_error(reader, "A number is not minimally encoded.");
+			return value;
+		}
+		shift += 7;
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* ids                                                              */
+/* ---------------------------------------------------------------- */
+
+/* Canonical id order: bigint by value; text and uuid bytewise, then by length. */
+static inline int
+compare_bytes(const char *a, int alen, const char *b, int blen)
+{
+	int			cmp = memcmp(a, b, Min(alen, blen));
+
+	if (cmp != 0)
+		return cmp;
+	return (alen > blen) - (alen < blen);
+}
+
+static inline uint32
+hash_bigint(int64 id)
+{
+	uint64		h = (uint64) id;
+
+	/* the splitmix64 finalizer: sequential ids spread over all slots */
+	h ^= h >> 30;
+	h *= UINT64CONST(0xbf58476d1ce4e5b9);
+	h ^= h >> 27;
+	h *= UINT64CONST(0x94d049bb133111eb);
+	h ^= h >> 31;
+	return (uint32) h;
+}
+
+static inline uint32
+hash_key(ActivityIdKind kind, int64 id, const char *bytes, int len)
+{
+	if (kind == ACTIVITY_ID_BIGINT)
+		return hash_bigint(id);
+	return hash_bytes((const unsigned char *) bytes, len);
+}
+
+static pg_attribute_noreturn() void
+id_kind_mismatch(ActivityIdKind a, ActivityIdKind b)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("cannot combine activity of %s customer ids with activity of %s customer ids",
+					id_kind_names[a], id_kind_names[b]),
+			 errhint("Aggregate and roll up activity of one customer id type at a time.")));
+}
+
+/* ---------------------------------------------------------------- */
+/* the expanded object                                              */
+/* ---------------------------------------------------------------- */
+
+static void reader_begin_flat(ActivityReader *reader, const uint8 *data, Size len,
+							  int error_code);
+
+static Size activity_get_flat_size(ExpandedObjectHeader *eohptr);
+static void activity_flatten_into(ExpandedObjectHeader *eohptr,
+								  void *result, Size allocated_size);
+
+static const ExpandedObjectMethods activity_methods = {
+	activity_get_flat_size,
+	activity_flatten_into
+};
+
+StaticAssertDecl(sizeof(ActivityCustomer) == 32,
+				 "two slots per cache line");
+
+/*
+ * A zeroed slot array aligned to 64 bytes, so that no 32-byte slot straddles
+ * two cache lines (a lookup then costs one memory access, not two).
+ */
+static ActivityCustomer *
+allocate_slots(ActivityState *state, uint64 count)
+{
+	char	   *raw = MemoryContextAllocExtended(state->hdr.eoh_context,
+												 sizeof(ActivityCustomer) * count + PG_CACHE_LINE_SIZE,
+												 MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+
+	state->slots_allocation = raw;
+	return (ActivityCustomer *) TYPEALIGN(PG_CACHE_LINE_SIZE, raw);
+}
+
+static ActivityState *
+activity_state_create(MemoryContext parent, ActivityIdKind kind)
+{
+	MemoryContext context;
+	ActivityState *state;
+
+	context = AllocSetContextCreate(parent, "activity summary",
+									ALLOCSET_SMALL_MINSIZE, ALLOCSET_SMALL_INITSIZE,
+									ALLOCSET_DEFAULT_MAXSIZE);
+	state = MemoryContextAllocZero(context, sizeof(ActivityState));
+	EOH_init_header(&state->hdr, &activity_methods, context);
+	state->id_kind = kind;
+	state->mask = ACTIVITY_INITIAL_SLOTS - 1;
+	state->slots = allocate_slots(state, ACTIVITY_INITIAL_SLOTS);
+	return state;
+}
+
+/* The datum is a read-write expanded activity object that may be changed. */
+static bool
+is_own_state(Datum datum)
+{
+	return DatumIsReadWriteExpandedObject(datum, false, -1) &&
+		DatumGetEOHP(datum)->eoh_methods == &activity_methods;
+}
+
+static void
+activity_grow(ActivityState *state)
+{
+	uint64		old_slots = (uint64) state->mask + 1;
+	uint64		new_slots = old_slots * 2;
+	ActivityCustomer *old = state->slots;
+	void	   *old_allocation = state->slots_allocation;
+	ActivityCustomer *slots;
+	uint32		mask;
+
+	if (new_slots > ACTIVITY_MAX_SLOTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("activity summary of " INT64_FORMAT " customers is too large",
+						state->ncustomers),
+				 errhint("Partition the customers (for example GROUP BY customer_id %% 16) and add up the accessors' counts, which are additive over disjoint sets of customers.")));
+
+	slots = allocate_slots(state, new_slots);
+	mask = (uint32) (new_slots - 1);
+	for (uint64 i = 0; i < old_slots; i++)
+	{
+		uint32		slot;
+
+		if (old[i].ndays == 0)
+			continue;
+		slot = old[i].hash & mask;
+		while (slots[slot].ndays != 0)
+			slot = (slot + 1) & mask;
+		slots[slot] = old[i];
+	}
+	pfree(old_allocation);
+	state->slots = slots;
+	state->mask = mask;
+}
+
+/* Copies id bytes into the state's key blocks (ids are never freed alone). */
+static char *
+activity_store_key(ActivityState *state, const char *bytes, int len)
+{
+	static char empty[1] = "";
+	char	   *copy;
+
+	if (len == 0)
+		return empty;
+	if ((Size) len > ACTIVITY_KEY_BLOCK_MAX / 4)
+		copy = MemoryContextAlloc(state->hdr.eoh_context, len);
+	else
+	{
+		if (state->key_block_free < (Size) len)
+		{
+			/* blocks double, so a summary of a few customers stays small */
+			state->key_block_size = state->key_block_size == 0 ? ACTIVITY_KEY_BLOCK_MIN :
+				Min(state->key_block_size * 2, ACTIVITY_KEY_BLOCK_MAX);
+			while (state->key_block_size < (Size) len)
+				state->key_block_size *= 2;
+			state->key_block = MemoryContextAlloc(state->hdr.eoh_context,
+												  state->key_block_size);
+			state->key_block_free = state->key_block_size;
+		}
+		copy = state->key_block;
+		state->key_block += len;
+		state->key_block_free -= len;
+	}
+	memcpy(copy, bytes, len);
+	return copy;
+}
+
+/* Grows the table so that `more` new customers fit at a load factor <= 3/4. */
+static void
+activity_reserve(ActivityState *state, int64 more)
+{
+	while ((uint64) (state->ncustomers + more) * 4 > ((uint64) state->mask + 1) * 3)
+		activity_grow(state);
+}
+
+/*
+ * The customer with this id; a new one is created with first_day as its only
+ * day (*created says which).  Ids are compared in full, so two customers
+ * whose hashes collide stay apart.  The caller has reserved room.
+ */
+static inline ActivityCustomer *
+activity_lookup(ActivityState *state, uint32 hash, int64 id, const char *bytes, int len,
+				DateADT first_day, bool *created)
+{
+	uint32		slot = hash & state->mask;
+	ActivityCustomer *customer;
+
+	for (;;)
+	{
+		customer = &state->slots[slot];
+		if (customer->ndays == 0)
+			break;
+		if (customer->hash == hash &&
+			(state->id_kind == ACTIVITY_ID_BIGINT ? customer->key.id == id :
+			 (customer->keylen == len && memcmp(customer->key.bytes, bytes, len) == 0)))
+		{
+			*created = false;
+			return customer;
+		}
+		slot = (slot + 1) & state->mask;
+	}
+
+	customer->hash = hash;
+	customer->capacity = 0;
+	if (state->id_kind == ACTIVITY_ID_BIGINT)
+	{
+		customer->key.id = id;
+		customer->keylen = 0;
+	}
+	else
+	{
+		customer->key.bytes = activity_store_key(state, bytes, len);
+		customer->keylen = len;
+	}
+	customer->days.inline_days[0] = first_day;
+	customer->ndays = 1;
+	state->ncustomers++;
+	state->ndays++;
+	*created = true;
+	return customer;
+}
+
+/* Makes room for at least `needed` days. */
+static DateADT *
+customer_reserve(ActivityState *state, ActivityCustomer *customer, int needed)
+{
+	int			capacity;
+	DateADT    *array;
+
+	if (customer->capacity == 0)
+	{
+		if (needed <= 2)
+			return customer->days.inline_days;
+		capacity = 4;
+		while (capacity < needed)
+			capacity *= 2;
+		array = MemoryContextAlloc(state->hdr.eoh_context, capacity * sizeof(DateADT));
+		memcpy(array, customer->days.inline_days, customer->ndays * sizeof(DateADT));
+		customer->days.array = array;
+		customer->capacity = capacity;
+		return array;
+	}
+	if (needed > customer->capacity)
+	{
+		capacity = customer->capacity;
+		while (capacity < needed)
+			capacity *= 2;
+		customer->days.array = repalloc(customer->days.array, capacity * sizeof(DateADT));
+		customer->capacity = capacity;
+	}
+	return customer->days.array;
+}
+
+/* Adds one day to a customer's sorted set of distinct days. */
+static inline void
+customer_add_day(ActivityState *state, ActivityCustomer *customer, DateADT day)
+{
+	DateADT    *days;
+	int			n = customer->ndays;
+	int			position;
+
+	days = ACTIVITY_CUSTOMER_DAYS(customer);
+	if (days[n - 1] < day)
+		position = n;			/* the common case: rows arrive in date order */
+	else if (days[n - 1] == day)
+		return;
+	else
+	{
+		int			lo = 0,
+					hi = n - 1;
+
+		while (lo < hi)
+		{
+			int			mid = (lo + hi) / 2;
+
+			if (days[mid] < day)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (days[lo] == day)
+			return;
+		position = lo;
+	}
+
+	days = customer_reserve(state, customer, n + 1);
+	if (position < n)
+		memmove(days + position + 1, days + position, (n - position) * sizeof(DateADT));
+	days[position] = day;
+	customer->ndays = n + 1;
+	state->ndays++;
+}
+
+/* Adds a sorted set of distinct days to a customer: the union of both. */
+static void
+customer_add_days(ActivityState *state, ActivityCustomer *customer,
+				  const DateADT *other, int count)
+{
+	DateADT    *days;
+	DateADT    *merged;
+	int			n = customer->ndays;
+	int			i = 0,
+				j = 0,
+				k = 0;
+
+	if (count == 0)
+		return;
+	if (count == 1)
+	{
+		customer_add_day(state, customer, other[0]);
+		return;
+	}
+	if (other[0] > ACTIVITY_CUSTOMER_DAYS(customer)[n - 1])
+	{
+		/* all after the known days: append */
+		days = customer_reserve(state, customer, n + count);
+		memcpy(days + n, other, count * sizeof(DateADT));
+		customer->ndays = n + count;
+		state->ndays += count;
+		return;
+	}
+
+	days = ACTIVITY_CUSTOMER_DAYS(customer);
+	merged = palloc((n + count) * sizeof(DateADT));
+	while (i < n || j < count)
+	{
+		if (j >= count || (i < n && days[i] < other[j]))
+			merged[k++] = days[i++];
+		else if (i >= n || other[j] < days[i])
+			merged[k++] = other[j++];
+		else
+		{
+			merged[k++] = days[i++];
+			j++;
+		}
+	}
+	days = customer_reserve(state, customer, k);
+	memcpy(days, merged, k * sizeof(DateADT));
+	pfree(merged);
+	state->ndays += k - n;
+	customer->ndays = k;
+}
+
+/*
+ * Adds a batch of customers with their days.  The lookups of a batch are
+ * independent, so the slot of a later entry is prefetched while an earlier
+ * one is looked up, and likewise for the day arrays: with a table far larger
+ * than the CPU caches this keeps several memory accesses in flight instead
+ * of waiting for each in turn.
+ */
+static void
+activity_insert_batch(ActivityState *state, ActivityBatchEntry *entries, int n)
+{
+	activity_reserve(state, n);
+	state->flat_size = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		entries[i].hash = hash_key(state->id_kind, entries[i].id, entries[i].key,
+								   entries[i].keylen);
+		if (state->ncustomers == 0 && i == 0)
+			state->min_day = state->max_day = entries[i].days[0];
+		state->min_day = Min(state->min_day, entries[i].days[0]);
+		state->max_day = Max(state->max_day, entries[i].days[entries[i].count - 1]);
+	}
+	for (int i = 0; i < n; i++)
+	{
+		if (i + ACTIVITY_PREFETCH_DISTANCE < n)
+			activity_prefetch(&state->slots[entries[i + ACTIVITY_PREFETCH_DISTANCE].hash &
+											state->mask]);
+		entries[i].customer = activity_lookup(state, entries[i].hash, entries[i].id,
+											  entries[i].key, entries[i].keylen,
+											  entries[i].days[0], &entries[i].created);
+	}
+	for (int i = 0; i < n; i++)
+	{
+		ActivityBatchEntry *entry = &entries[i];
+
+		if (i + ACTIVITY_PREFETCH_DISTANCE < n)
+		{
+			ActivityCustomer *ahead = entries[i + ACTIVITY_PREFETCH_DISTANCE].customer;
+
+			if (ahead->capacity != 0)
+				activity_prefetch(&ahead->days.array[ahead->ndays - 1]);
+		}
+		if (entry->created)
+			customer_add_days(state, entry->customer, entry->days + 1, entry->count - 1);
+		else
+			customer_add_days(state, entry->customer, entry->days, entry->count);
+	}
+}
+
+/* Adds the rows the transition function has collected (bigint ids). */
+static void
+activity_flush(ActivityState *state)
+{
+	ActivityBatchEntry entries[ACTIVITY_BATCH];
+	int			n = state->npending;
+
+	if (n == 0)
+		return;
+	for (int i = 0; i < n; i++)
+	{
+		entries[i].id = state->pending_ids[i];
+		entries[i].key = NULL;
+		entries[i].keylen = 0;
+		entries[i].days = &state->pending_days[i];
+		entries[i].count = 1;
+	}
+	state->npending = 0;
+	activity_insert_batch(state, entries, n);
+}
+
+/* Adds everything a reader has not read yet to the hash table, a batch at a time. */
+static void
+activity_merge_hash(ActivityState *state, ActivityReader *reader)
+{
+	ActivityBatchEntry entries[ACTIVITY_BATCH];
+	DateADT    *days = NULL;
+	int64		days_used = 0;
+	int64		days_size = 0;
+	bool		more = true;
+
+	if (reader->id_kind != state->id_kind)
+		id_kind_mismatch(state->id_kind, reader->id_kind);
+	activity_flush(state);
+	while (more)
+	{
+		int			n = 0;
+
+		days_used = 0;
+		while (n < ACTIVITY_BATCH && (more = activity_reader_next(reader)))
+		{
+			/* a flat reader reuses its day buffer: keep a copy */
+			if (days_used + reader->count > days_size)
+			{
+				days_size = Max(days_size * 2, days_used + reader->count + 1024);
+				days = days ? repalloc_huge(days, days_size * sizeof(DateADT)) :
+					palloc_extended(days_size * sizeof(DateADT), MCXT_ALLOC_HUGE);
+				/* the copies already taken moved along with the buffer */
+				days_used = 0;
+				for (int i = 0; i < n; i++)
+				{
+					entries[i].days = days + days_used;
+					days_used += entries[i].count;
+				}
+			}
+			memcpy(days + days_used, reader->days, reader->count * sizeof(DateADT));
+			entries[n].id = reader->id;
+			entries[n].key = reader->key;
+			entries[n].keylen = reader->keylen;
+			entries[n].days = days + days_used;
+			entries[n].count = reader->count;
+			days_used += reader->count;
+			n++;
+		}
+		if (n > 0)
+			activity_insert_batch(state, entries, n);
+		CHECK_FOR_INTERRUPTS();
+	}
+	if (days)
+		pfree(days);
+}
+
+/* Moves the flat parts into the hash table (before the table changes). */
+static void
+activity_absorb_parts(ActivityState *state)
+{
+	int			nparts = state->nparts;
+
+	state->nparts = 0;
+	for (int i = 0; i < nparts; i++)
+	{
+		ActivityReader reader;
+
+		reader_begin_flat(&reader, (const uint8 *) VARDATA(state->parts[i]),
+						  VARSIZE(state->parts[i]) - VARHDRSZ, ERRCODE_DATA_CORRUPTED);
+		activity_merge_hash(state, &reader);
+		pfree(state->parts[i]);
+	}
+	state->flat_size = 0;
+}
+
+/* Adds everything a reader has not read yet to a state. */
+static void
+activity_merge(ActivityState *state, ActivityReader *reader)
+{
+	if (reader->id_kind != state->id_kind)
+		id_kind_mismatch(state->id_kind, reader->id_kind);
+	if (state->nparts > 0)
+		activity_absorb_parts(state);
+	activity_merge_hash(state, reader);
+}
+
+/*
+ * Keeps a flat summary as a part of the state instead of hashing it: the
+ * combine step of a parallel aggregate (and a rollup of a few summaries)
+ * then costs a copy, and the parts are merged in id order when the state is
+ * flattened or read.  Only while the hash table is empty, and for a few
+ * parts; beyond that the parts go into the hash table.
+ */
+static bool
+activity_add_part(ActivityState *state, ActivityReader *reader)
+{
+	struct varlena *part;
+
+	if (reader->state != NULL || state->ncustomers > 0 || state->npending > 0 ||
+		state->nparts >= ACTIVITY_MAX_PARTS)
+		return false;
+	if (reader->id_kind != state->id_kind)
+		id_kind_mismatch(state->id_kind, reader->id_kind);
+	if (reader->ncustomers == 0)
+		return true;
+	if (state->parts == NULL)
+		state->parts = MemoryContextAlloc(state->hdr.eoh_context,
+										  sizeof(struct varlena *) * ACTIVITY_MAX_PARTS);
+	part = MemoryContextAllocExtended(state->hdr.eoh_context, VARHDRSZ + reader->flat_len,
+									  MCXT_ALLOC_HUGE);
+	SET_VARSIZE(part, VARHDRSZ + reader->flat_len);
+	memcpy(VARDATA(part), reader->flat_start, reader->flat_len);
+	state->parts[state->nparts++] = part;
+	state->flat_size = 0;
+	return true;
+}
+
+/*
+ * The state to update for argument 0: the aggregate's own read-write
+ * expanded object as is, or else a new one (in the aggregate context)
+ * holding a copy of whatever summary was passed.
+ */
+static ActivityState *
+activity_state_for_update(FunctionCallInfo fcinfo, ActivityIdKind kind)
+{
+	MemoryContext aggcontext;
+	bool		in_aggregate = AggCheckCallContext(fcinfo, &aggcontext) != 0;
+	ActivityState *state;
+	ActivityReader reader;
+
+	if (!in_aggregate)
+		aggcontext = CurrentMemoryContext;
+	if (PG_ARGISNULL(0))
+		return activity_state_create(aggcontext, kind);
+	if (in_aggregate && is_own_state(PG_GETARG_DATUM(0)))
+	{
+		state = (ActivityState *) DatumGetEOHP(PG_GETARG_DATUM(0));
+		if (state->id_kind != kind)
+			id_kind_mismatch(state->id_kind, kind);
+		return state;
+	}
+	activity_reader_begin(&reader, PG_GETARG_DATUM(0));
+	if (reader.id_kind != kind)
+		id_kind_mismatch(reader.id_kind, kind);
+	state = activity_state_create(aggcontext, kind);
+	activity_merge(state, &reader);
+	return state;
+}
+
+/* ---------------------------------------------------------------- */
+/* flattening                                                       */
+/* ---------------------------------------------------------------- */
+
+static int
+compare_customers(const void *a, const void *b)
+{
+	const ActivityCustomer *x = *(ActivityCustomer *const *) a;
+	const ActivityCustomer *y = *(ActivityCustomer *const *) b;
+
+	return compare_bytes(x->key.bytes, x->keylen, y->key.bytes, y->keylen);
+}
+
+typedef struct SortItem
+{
+	uint64		key;			/* the id with its sign bit flipped: unsigned order */
+	ActivityCustomer *customer;
+} SortItem;
+
+/*
+ * Sorts bigint customers by id: an LSD radix sort by 16-bit digits, skipping
+ * the digits every id shares (the high ones, for ids from a sequence).
+ * Several times faster than a comparison sort of a million customers.
+ */
+static void
+radix_sort(SortItem *items, int64 n, MemoryContext context)
+{
+	SortItem   *buffer = MemoryContextAllocExtended(context, sizeof(SortItem) * Max(n, 1),
+													MCXT_ALLOC_HUGE);
+	int64	   *counts = MemoryContextAlloc(context, sizeof(int64) * 65536);
+	SortItem   *from = items;
+	SortItem   *to = buffer;
+
+	for (int shift = 0; shift < 64; shift += 16)
+	{
+		int64		position = 0;
+		bool		one_bucket;
+
+		memset(counts, 0, sizeof(int64) * 65536);
+		for (int64 i = 0; i < n; i++)
+			counts[(from[i].key >> shift) & 0xffff]++;
+		one_bucket = n == 0 || counts[(from[0].key >> shift) & 0xffff] == n;
+		if (one_bucket)
+			continue;
+		for (int d = 0; d < 65536; d++)
+		{
+			int64		c = counts[d];
+
+			counts[d] = position;
+			position += c;
+		}
+		for (int64 i = 0; i < n; i++)
+			to[counts[(from[i].key >> shift) & 0xffff]++] = from[i];
+		{
+			SortItem   *swap = from;
+
+			from = to;
+			to = swap;
+		}
+		CHECK_FOR_INTERRUPTS();
+	}
+	if (from != items)
+		memcpy(items, from, sizeof(SortItem) * n);
+	pfree(buffer);
+	pfree(counts);
+}
+
+/* The flat header: version, id kind, counts, and the range of days. */
+static Size
+header_size(int64 ncustomers, int64 ndays, DateADT min_day, DateADT max_day)
+{
+	Size		size = 2 + varint_size(ncustomers) + varint_size(ndays);
+
+	if (ncustomers > 0)
+		size += varint_size(zigzag_encode(min_day)) + varint_size((uint64) (max_day - min_day));
+	return size;
+}
+
+static uint8 *
+header_put(uint8 *p, ActivityIdKind kind, int64 ncustomers, int64 ndays,
+		   DateADT min_day, DateADT max_day)
+{
+	*p++ = ACTIVITY_VERSION;
+	*p++ = (uint8) kind;
+	p = varint_put(p, ncustomers);
+	p = varint_put(p, ndays);
+	if (ncustomers > 0)
+	{
+		p = varint_put(p, zigzag_encode(min_day));
+		p = varint_put(p, (uint64) (max_day - min_day));
+	}
+	return p;
+}
+
+/* Appends bytes to the flat body, growing it geometrically up to the 1 GB limit. */
+static uint8 *
+body_reserve(ActivityState *state, Size more)
+{
+	Size		needed = state->flat_body_len + more;
+
+	if (needed > MaxAllocSize - 32)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("activity summary of " INT64_FORMAT " customers and " INT64_FORMAT " customer-days exceeds the 1 GB limit of a PostgreSQL value",
+						state->ncustomers, state->ndays),
+				 errhint("Partition the customers (for example GROUP BY customer_id %% 16) and add up the accessors' counts, which are additive over disjoint sets of customers.")));
+	if (needed > state->flat_body_size)
+	{
+		Size		size = Max(state->flat_body_size * 2, Max(needed, 1024));
+
+		size = Min(size, MaxAllocSize);
+		state->flat_body = state->flat_body ?
+			repalloc_huge(state->flat_body, size) :
+			MemoryContextAllocExtended(state->hdr.eoh_context, size, MCXT_ALLOC_HUGE);
+		state->flat_body_size = size;
+	}
+	return state->flat_body + state->flat_body_len;
+}
+
+/*
+ * Encodes one customer onto the flat body (layout in activity.h), in id
+ * order, and counts it in the flat header's fields.
+ */
+static void
+encode_days(ActivityState *state, int64 id, const char *key, int keylen,
+			const DateADT *days, int count, int64 *previous_id)
+{
+	uint8	   *start = body_reserve(state, 10 + 10 + keylen + 10 + 10 + (Size) 5 * count);
+	uint8	   *p = start;
+
+	if (state->id_kind == ACTIVITY_ID_BIGINT)
+	{
+		p = varint_put(p, (uint64) id - (uint64) *previous_id);
+		*previous_id = id;
+	}
+	else
+	{
+		if (state->id_kind == ACTIVITY_ID_TEXT)
+			p = varint_put(p, keylen);
+		memcpy(p, key, keylen);
+		p += keylen;
+	}
+	p = varint_put(p, count);
+	p = varint_put(p, zigzag_encode(days[0]));
+	for (int d = 1; d < count; d++)
+		p = varint_put(p, (uint64) (days[d] - days[d - 1] - 1));
+	state->flat_body_len += p - start;
+
+	if (state->flat_ncustomers == 0)
+		state->flat_min_day = days[0], state->flat_max_day = days[count - 1];
+	state->flat_min_day = Min(state->flat_min_day, days[0]);
+	state->flat_max_day = Max(state->flat_max_day, days[count - 1]);
+	state->flat_ncustomers++;
+	state->flat_ndays += count;
+}
+
+static void
+encode_customer(ActivityState *state, const ActivityCustomer *customer, int64 *previous_id)
+{
+	encode_days(state, customer->key.id, customer->key.bytes, customer->keylen,
+				ACTIVITY_CUSTOMER_DAYS(customer), customer->ndays, previous_id);
+}
+
+/* The union of two ascending sets of distinct days; returns its size. */
+static int
+union_days(const DateADT *a, int na, const DateADT *b, int nb, DateADT *out)
+{
+	int			i = 0,
+				j = 0,
+				k = 0;
+
+	while (i < na && j < nb)
+	{
+		if (a[i] < b[j])
+			out[k++] = a[i++];
+		else if (b[j] < a[i])
+			out[k++] = b[j++];
+		else
+		{
+			out[k++] = a[i++];
+			j++;
+		}
+	}
+	while (i < na)
+		out[k++] = a[i++];
+	while (j < nb)
+		out[k++] = b[j++];
+	return k;
+}
+
+static inline int
+compare_reader_ids(const ActivityReader *a, const ActivityReader *b)
+{
+	if (a->id_kind == ACTIVITY_ID_BIGINT)
+		return (a->id > b->id) - (a->id < b->id);
+	return compare_bytes(a->key, a->keylen, b->key, b->keylen);
+}
+
+/*
+ * Encodes the union of the state's flat parts.  Each part is sorted by id,
+ * so this is a k-way merge: no hashing, sequential reads, and the customers
+ * come out in id order as the flat form wants them.
+ */
+static void
+encode_parts(ActivityState *state)
+{
+	int			k = state->nparts;
+	ActivityReader *readers = palloc(sizeof(ActivityReader) * k);
+	bool	   *live = palloc(sizeof(bool) * k);
+	DateADT    *merged = NULL;
+	DateADT    *scratch = NULL;
+	int64		merged_size = 0;
+	int64		previous_id = 0;
+
+	for (int i = 0; i < k; i++)
+	{
+		reader_begin_flat(&readers[i], (const uint8 *) VARDATA(state->parts[i]),
+						  VARSIZE(state->parts[i]) - VARHDRSZ, ERRCODE_DATA_CORRUPTED);
+		live[i] = activity_reader_next(&readers[i]);
+	}
+	for (int64 n = 0;; n++)
+	{
+		int			best = -1;
+		const DateADT *days;
+		int			count;
+
+		for (int i = 0; i < k; i++)
+			if (live[i] && (best < 0 || compare_reader_ids(&readers[i], &readers[best]) < 0))
+				best = i;
+		if (best < 0)
+			break;
+
+		days = readers[best].days;
+		count = readers[best].count;
+		for (int i = best + 1; i < k; i++)
+		{
+			DateADT    *swap;
+
+			if (!live[i] || compare_reader_ids(&readers[i], &readers[best]) != 0)
+				continue;
+			if (count + readers[i].count > merged_size)
+			{
+				merged_size = Max(merged_size * 2, count + readers[i].count);
+				if (merged)
+				{
+					/* days may point into merged: keep it valid */
+					scratch = repalloc(scratch, sizeof(DateADT) * merged_size);
+					if (days == merged)
+					{
+						merged = repalloc(merged, sizeof(DateADT) * merged_size);
+						days = merged;
+					}
+					else
+						merged = repalloc(merged, sizeof(DateADT) * merged_size);
+				}
+				else
+				{
+					merged = palloc(sizeof(DateADT) * merged_size);
+					scratch = palloc(sizeof(DateADT) * merged_size);
+				}
+			}
+			count = union_days(days, count, readers[i].days, readers[i].count, scratch);
+			swap = merged;
+			merged = scratch;
+			scratch = swap;
+			days = merged;
+		}
+		encode_days(state, readers[best].id, readers[best].key, readers[best].keylen,
+					days, count, &previous_id);
+
+		/* advance every part that had this customer (best last: others compare to it) */
+		for (int i = best + 1; i < k; i++)
+			if (live[i] && compare_reader_ids(&readers[i], &readers[best]) == 0)
+				live[i] = activity_reader_next(&readers[i]);
+		live[best] = activity_reader_next(&readers[best]);
+		if ((n & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/*
+ * The flat size; computing it encodes the whole value (customers in id
+ * order) once, and flatten_into then only copies it.
+ */
+static Size
+activity_get_flat_size(ExpandedObjectHeader *eohptr)
+{
+	ActivityState *state = (ActivityState *) eohptr;
+	int64		n = 0;
+	int64		previous_id = 0;
+
+	activity_flush(state);
+	if (state->flat_size != 0)
+		return state->flat_size;
+
+	state->flat_body_len = 0;
+	state->flat_ncustomers = 0;
+	state->flat_ndays = 0;
+	if (state->nparts > 0)
+	{
+		Size		parts_size = 0;
+
+		for (int i = 0; i < state->nparts; i++)
+			parts_size += VARSIZE(state->parts[i]);
+		(void) body_reserve(state, Min(parts_size, MaxAllocSize / 2));
+		encode_parts(state);
+	}
+	else if (state->id_kind == ACTIVITY_ID_BIGINT)
+	{
+		SortItem   *items = MemoryContextAllocExtended(state->hdr.eoh_context,
+													   sizeof(SortItem) * Max(state->ncustomers, 1),
+													   MCXT_ALLOC_HUGE);
+
+		for (uint64 i = 0; i <= state->mask; i++)
+			if (state->slots[i].ndays != 0)
+			{
+				items[n].key = (uint64) state->slots[i].key.id ^ (UINT64CONST(1) << 63);
+				items[n].customer = &state->slots[i];
+				n++;
+			}
+		/* a customer-day takes one or two bytes: avoid most regrowth */
+		(void) body_reserve(state, Min((Size) (state->ncustomers * 6 + state->ndays * 2),
+									   MaxAllocSize / 2));
+		radix_sort(items, n, state->hdr.eoh_context);
+		for (int64 i = 0; i < n; i++)
+		{
+			if (i + ACTIVITY_PREFETCH_DISTANCE < n)
+				activity_prefetch(items[i + ACTIVITY_PREFETCH_DISTANCE].customer);
+			encode_customer(state, items[i].customer, &previous_id);
+			if ((i & 0xffff) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		pfree(items);
+	}
+	else
+	{
+		ActivityCustomer **sorted = MemoryContextAllocExtended(state->hdr.eoh_context,
+															   sizeof(ActivityCustomer *) * Max(state->ncustomers, 1),
+															   MCXT_ALLOC_HUGE);
+
+		for (uint64 i = 0; i <= state->mask; i++)
+			if (state->slots[i].ndays != 0)
+				sorted[n++] = &state->slots[i];
+		qsort(sorted, n, sizeof(ActivityCustomer *), compare_customers);
+		for (int64 i = 0; i < n; i++)
+		{
+			encode_customer(state, sorted[i], &previous_id);
+			if ((i & 0xffff) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		pfree(sorted);
+	}
+	Assert(state->nparts > 0 || n == state->ncustomers);
+
+	state->flat_size = VARHDRSZ + header_size(state->flat_ncustomers, state->flat_ndays,
+											  state->flat_min_day, state->flat_max_day) +
+		state->flat_body_len;
+	if (state->flat_size > MaxAllocSize)
+		(void) body_reserve(state, MaxAllocSize);	/* raises the 54000 error */
+	return state->flat_size;
+}
+
+static void
+activity_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	ActivityState *state = (ActivityState *) eohptr;
+	uint8	   *p = (uint8 *) result + VARHDRSZ;
+
+	Assert(state->flat_size == allocated_size);
+	SET_VARSIZE(result, allocated_size);
+	p = header_put(p, state->id_kind, state->flat_ncustomers, state->flat_ndays,
+				   state->flat_min_day, state->flat_max_day);
+	memcpy(p, state->flat_body, state->flat_body_len);
+	if ((Size) (p + state->flat_body_len - (uint8 *) result) != allocated_size)
+		elog(ERROR, "activity summary flattened to %zu bytes instead of %zu",
+			 (Size) (p + state->flat_body_len - (uint8 *) result), allocated_size);
+}
+
+/* ---------------------------------------------------------------- */
+/* reading either form                                              */
+/* ---------------------------------------------------------------- */
+
+static void
+reader_begin_flat(ActivityReader *reader, const uint8 *data, Size len, int error_code)
+{
+	uint64		value;
+
+	memset(reader, 0, sizeof(ActivityReader));
+	reader->error_code = error_code;
+	reader->flat_start = data;
+	reader->flat_len = len;
+	reader->cursor = data;
+	reader->end = data + len;
+	if (len < 2)
+		reader_error(reader, "The value is truncated.");
+	if (data[0] != ACTIVITY_VERSION)
+		reader_error(reader, psprintf("Format version %d is not supported; this version of retention reads version %d.",
+									  data[0], ACTIVITY_VERSION));
+	if (data[1] < ACTIVITY_ID_BIGINT || data[1] > ACTIVITY_ID_UUID)
+		reader_error(reader, psprintf("Customer id type %d is not 1 (bigint), 2 (text) or 3 (uuid).", data[1]));
+	reader->id_kind = (ActivityIdKind) data[1];
+	reader->cursor += 2;
+	value = reader_varint(reader);
+	if (value > PG_INT64_MAX)
+		reader_error(reader, "The customer count is out of range.");
+	reader->ncustomers = reader->remaining_customers = (int64) value;
+	value = reader_varint(reader);
+	if (value > PG_INT64_MAX || value < (uint64) reader->ncustomers)
+		reader_error(reader, "The day count is smaller than the customer count.");
+	reader->ndays = reader->remaining_days = (int64) value;
+	if (reader->ncustomers > 0)
+	{
+		int64		min_day = zigzag_decode(reader_varint(reader));
+		uint64		span = reader_varint(reader);
+
+		if (min_day < ACTIVITY_MIN_DAY || min_day > ACTIVITY_MAX_DAY ||
+			span > (uint64) (ACTIVITY_MAX_DAY - min_day))
+			reader_error(reader, "The range of days is outside the years 1 to 9999.");
+		reader->min_day = (DateADT) min_day;
+		reader->max_day = (DateADT) (min_day + (int64) span);
+		/* the first and last day seen must be these */
+		reader->seen_min_day = reader->max_day;
+		reader->seen_max_day = reader->min_day;
+	}
+	if (reader->ncustomers == 0 && reader->cursor != reader->end)
+		reader_error(reader, "Bytes follow the last customer.");
+}
+
+void
+activity_reader_begin(ActivityReader *reader, Datum summary)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(summary)) &&
+		DatumGetEOHP(summary)->eoh_methods == &activity_methods)
+	{
+		ActivityState *state = (ActivityState *) DatumGetEOHP(summary);
+
+		if (state->nparts > 0)
+		{
+			/* parts are read through their merged flat form */
+			Size		size = EOH_get_flat_size(&state->hdr);
+			void	   *flat = palloc_extended(size, MCXT_ALLOC_HUGE);
+
+			EOH_flatten_into(&state->hdr, flat, size);
+			reader_begin_flat(reader, (const uint8 *) VARDATA(flat), size - VARHDRSZ,
+							  ERRCODE_DATA_CORRUPTED);
+			return;
+		}
+		/* rows still collected count as part of the value */
+		activity_flush(state);
+		memset(reader, 0, sizeof(ActivityReader));
+		reader->state = state;
+		reader->id_kind = state->id_kind;
+		reader->ncustomers = state->ncustomers;
+		reader->ndays = state->ndays;
+		reader->min_day = state->min_day;
+		reader->max_day = state->max_day;
+	}
+	else
+	{
+		struct varlena *flat = PG_DETOAST_DATUM(summary);
+
+		reader_begin_flat(reader, (const uint8 *) VARDATA_ANY(flat), VARSIZE_ANY_EXHDR(flat),
+						  ERRCODE_DATA_CORRUPTED);
+	}
+}
+
+/*
+ * Advances to the next customer; false at the end.  Flat values are checked
+ * as they are read: ids strictly ascending, days strictly ascending and in
+ * range, the counts in the header exact, nothing left over.
+ */
+bool
+activity_reader_next(ActivityReader *reader)
+{
+	uint64		value;
+	int64		day;
+	int			count;
+
+	if (reader->state)
+	{
+		ActivityState *state = reader->state;
+
+		while ((uint64) reader->slot <= state->mask)
+		{
+			ActivityCustomer *customer = &state->slots[reader->slot++];
+
+			if (customer->ndays == 0)
+				continue;
+			reader->id = customer->key.id;
+			reader->key = customer->key.bytes;
+			reader->keylen = customer->keylen;
+			reader->days = ACTIVITY_CUSTOMER_DAYS(customer);
+			reader->count = customer->ndays;
+			if (reader->id_kind == ACTIVITY_ID_BIGINT)
+				reader->key = NULL;
+			return true;
+		}
+		return false;
+	}
+
+	if (reader->remaining_customers == 0)
+	{
+		if (reader->cursor != reader->end)
+			reader_error(reader, "Bytes follow the last customer.");
+		if (reader->remaining_days != 0)
+			reader_error(reader, "The day count does not match the customers' days.");
+		if (reader->ncustomers > 0 &&
+			(reader->seen_min_day != reader->min_day || reader->seen_max_day != reader->max_day))
+			reader_error(reader, "The range of days in the header does not match the customers' days.");
+		return false;
+	}
+
+	/* the id, ascending */
+	if (reader->id_kind == ACTIVITY_ID_BIGINT)
+	{
+		bool		first = reader->remaining_customers == reader->ncustomers;
+		int64		id;
+
+		value = reader_varint(reader);
+		id = (int64) ((uint64) reader->id + value);
+		if (!first && (value == 0 || id <= reader->id))
+			reader_error(reader, "Customer ids are not strictly ascending.");
+		reader->id = id;
+	}
+	else
+	{
+		const char *previous = reader->key;
+		int			previous_len = reader->keylen;
+		bool		first = reader->remaining_customers == reader->ncustomers;
+		uint64		len = ACTIVITY_UUID_LEN;
+
+		if (reader->id_kind == ACTIVITY_ID_TEXT)
+		{
+			len = reader_varint(reader);
+			if (len > (uint64) (reader->end - reader->cursor))
+				reader_error(reader, "The value is truncated.");
+		}
+		else if (reader->end - reader->cursor < ACTIVITY_UUID_LEN)
+			reader_error(reader, "The value is truncated.");
+		reader->key = (const char *) reader->cursor;
+		reader->keylen = (int) len;
+		reader->cursor += len;
+		if (!first && compare_bytes(previous, previous_len, reader->key, reader->keylen) >= 0)
+			reader_error(reader, "Customer ids are not strictly ascending.");
+		if (reader->id_kind == ACTIVITY_ID_TEXT &&
+			!pg_verifymbstr(reader->key, reader->keylen, true))
+			reader_error(reader, "A customer id is not valid text in the database encoding.");
+	}
+
+	/* the days, ascending */
+	value = reader_varint(reader);
+	if (value == 0 || value > (uint64) reader->remaining_days ||
+		value > (uint64) (ACTIVITY_MAX_DAY - ACTIVITY_MIN_DAY + 1))
+		reader_error(reader, "A customer's day count is zero or exceeds the total.");
+	count = (int) Min(value, (uint64) PG_INT32_MAX);
+	if (count > reader->buffer_size)
+	{
+		int			size = Max(64, reader->buffer_size);
+
+		while (size < count)
+			size *= 2;
+		if (reader->buffer)
+			pfree(reader->buffer);
+		reader->buffer = MemoryContextAllocHuge(CurrentMemoryContext, size * sizeof(DateADT));
+		reader->buffer_size = size;
+	}
+	day = zigzag_decode(reader_varint(reader));
+	for (int i = 0; i < count; i++)
+	{
+		if (i > 0)
+		{
+			value = reader_varint(reader);
+			if (value > (uint64) (PG_INT32_MAX))
+				reader_error(reader, "A day is out of range.");
+			day += (int64) value + 1;
+		}
+		if (day < reader->min_day || day > reader->max_day)
+			reader_error(reader, "A day is outside the range of days in the header.");
+		reader->buffer[i] = (DateADT) day;
+	}
+	reader->seen_min_day = Min(reader->seen_min_day, reader->buffer[0]);
+	reader->seen_max_day = Max(reader->seen_max_day, reader->buffer[count - 1]);
+	reader->days = reader->buffer;
+	reader->count = count;
+	reader->remaining_customers--;
+	reader->remaining_days -= count;
+	return true;
+}
+
+/* ---------------------------------------------------------------- */
+/* text I/O                                                         */
+/* ---------------------------------------------------------------- */
+
+/*
+ * Text form: "v1 ids=bigint customers=2 days=3 17:2024-01-05,2024-02-01
+ * 42:2023-12-31" -- customers in canonical id order, each with its days in
+ * ascending order.  Text ids are double-quoted with \" and \\ escaped; uuids
+ * are written in their standard form.
+ */
+
+static void
+append_day(StringInfo out, DateADT day)
+{
+	int			year,
+				month,
+				mday;
+
+	j2date(day + POSTGRES_EPOCH_JDATE, &year, &month, &mday);
+	appendStringInfo(out, "%04d-%02d-%02d", year, month, mday);
+}
+
+static void
+append_id(StringInfo out, const ActivityReader *reader)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	switch (reader->id_kind)
+	{
+		case ACTIVITY_ID_BIGINT:
+			appendStringInfo(out, INT64_FORMAT, reader->id);
+			break;
+		case ACTIVITY_ID_TEXT:
+			appendStringInfoChar(out, '"');
+			for (int i = 0; i < reader->keylen; i++)
+			{
+				char		c = reader->key[i];
+
+				if (c == '"' || c == '\\')
+					appendStringInfoChar(out, '\\');
+				appendStringInfoChar(out, c);
+			}
+			appendStringInfoChar(out, '"');
+			break;
+		case ACTIVITY_ID_UUID:
+			for (int i = 0; i < ACTIVITY_UUID_LEN; i++)
+			{
+				uint8		b = (uint8) reader->key[i];
+
+				if (i == 4 || i == 6 || i == 8 || i == 10)
+					appendStringInfoChar(out, '-');
+				appendStringInfoChar(out, hex[b >> 4]);
+				appendStringInfoChar(out, hex[b & 0xf]);
+			}
+			break;
+	}
+}
+
+/* The flat form of any activity datum (an expanded one is flattened). */
+static struct varlena *
+activity_flat(Datum summary)
+{
+	return PG_DETOAST_DATUM(summary);
+}
+
+PG_FUNCTION_INFO_V1(activity_out);
+Datum
+activity_out(PG_FUNCTION_ARGS)
+{
+	ActivityReader reader;
+	StringInfoData out;
+
+	activity_reader_begin(&reader, PointerGetDatum(activity_flat(PG_GETARG_DATUM(0))));
+	initStringInfo(&out);
+	summary_write_begin(&out, ACTIVITY_VERSION);
+	appendStringInfo(&out, " ids=%s customers=" INT64_FORMAT " days=" INT64_FORMAT,
+					 id_kind_names[reader.id_kind], reader.ncustomers, reader.ndays);
+	while (activity_reader_next(&reader))
+	{
+		appendStringInfoChar(&out, ' ');
+		append_id(&out, &reader);
+		for (int i = 0; i < reader.count; i++)
+		{
+			appendStringInfoChar(&out, i == 0 ? ':' : ',');
+			append_day(&out, reader.days[i]);
+		}
+		CHECK_FOR_INTERRUPTS();
+	}
+	PG_RETURN_CSTRING(out.data);
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Reads a fixed number of decimal digits. */
+static int
+read_fixed_digits(SummaryReader *reader, int digits, const char *expected)
+{
+	int			value = 0;
+
+	for (int i = 0; i < digits; i++)
+	{
+		char		c = reader->cursor[i];
+
+		if (c < '0' || c > '9')
+			summary_syntax_error(reader, expected);
+		value = value * 10 + (c - '0');
+	}
+	reader->cursor += digits;
+	return value;
+}
+
+static DateADT
+read_day(SummaryReader *reader)
+{
+	const char *start = reader->cursor;
+	int			year,
+				month,
+				mday;
+
+	year = read_fixed_digits(reader, 4, "a date YYYY-MM-DD");
+	summary_read_char(reader, '-');
+	month = read_fixed_digits(reader, 2, "a date YYYY-MM-DD");
+	summary_read_char(reader, '-');
+	mday = read_fixed_digits(reader, 2, "a date YYYY-MM-DD");
+	if (year < 1 || month < 1 || month > 12 || mday < 1 ||
+		mday > day_tab[isleap(year)][month - 1])
+	{
+		reader->cursor = start;
+		summary_syntax_error(reader, "a valid date between 0001-01-01 and 9999-12-31");
+	}
+	return date2j(year, month, mday) - POSTGRES_EPOCH_JDATE;
+}
+
+static int64
+read_bigint_id(SummaryReader *reader)
+{
+	bool		negative = false;
+	uint64		value = 0;
+	const char *p = reader->cursor;
+
+	if (*p == '-')
+	{
+		negative = true;
+		p++;
+	}
+	if (*p < '0' || *p > '9')
+		summary_syntax_error(reader, "a bigint customer id");
+	while (*p >= '0' && *p <= '9')
+	{
+		value = value * 10 + (*p - '0');
+		if (value > (uint64) PG_INT64_MAX + (negative ? 1 : 0))
+			summary_syntax_error(reader, "a customer id in the range of bigint");
+		p++;
+	}
+	reader->cursor = p;
+	return negative ? (int64) (0 - value) : (int64) value;
+}
+
+static void
+read_text_id(SummaryReader *reader, StringInfo id)
+{
+	summary_read_char(reader, '"');
+	resetStringInfo(id);
+	for (;;)
+	{
+		char		c = *reader->cursor;
+
+		if (c == '\0')
+			summary_syntax_error(reader, "a closing double quote");
+		reader->cursor++;
+		if (c == '"')
+			break;
+		if (c == '\\')
+		{
+			c = *reader->cursor;
+			if (c != '"' && c != '\\')
+				summary_syntax_error(reader, "\\\" or \\\\ after a backslash");
+			reader->cursor++;
+		}
+		appendStringInfoChar(id, c);
+	}
+}
+
+static void
+read_uuid_id(SummaryReader *reader, uint8 *uuid)
+{
+	const char *p = reader->cursor;
+
+	for (int i = 0; i < ACTIVITY_UUID_LEN; i++)
+	{
+		int			hi,
+					lo;
+
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+		{
+			if (*p != '-')
+				summary_syntax_error(reader, "a uuid customer id such as a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+			p++;
+		}
+		hi = hex_value(p[0]);
+		lo = hi < 0 ? -1 : hex_value(p[1]);
+		if (lo < 0)
+			summary_syntax_error(reader, "a uuid customer id such as a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+		uuid[i] = (uint8) (hi << 4 | lo);
+		p += 2;
+	}
+	reader->cursor = p;
+}
+
+PG_FUNCTION_INFO_V1(activity_in);
+Datum
+activity_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	SummaryReader reader;
+	ActivityIdKind kind;
+	int64		ncustomers,
+				ndays,
+				days_seen = 0;
+	int64		previous_id = 0;
+	DateADT		min_day = 0,
+				max_day = 0;
+	Size		header;
+	StringInfoData body;
+	StringInfoData id;
+	StringInfoData previous_key;
+	struct varlena *result;
+
+	summary_read_begin(&reader, "activity", input, ACTIVITY_VERSION);
+	summary_read_key(&reader, "ids");
+	if (strncmp(reader.cursor, "bigint", 6) == 0)
+		kind = ACTIVITY_ID_BIGINT;
+	else if (strncmp(reader.cursor, "text", 4) == 0)
+		kind = ACTIVITY_ID_TEXT;
+	else if (strncmp(reader.cursor, "uuid", 4) == 0)
+		kind = ACTIVITY_ID_UUID;
+	else
+		summary_syntax_error(&reader, "bigint, text or uuid");
+	reader.cursor += strlen(id_kind_names[kind]);
+	summary_read_key(&reader, "customers");
+	ncustomers = summary_read_count(&reader);
+	summary_read_key(&reader, "days");
+	ndays = summary_read_count(&reader);
+
+	initStringInfo(&body);
+	initStringInfo(&id);
+	initStringInfo(&previous_key);
+
+	for (int64 c = 0; c < ncustomers; c++)
+	{
+		const char *start;
+		const char *customer_start;
+		int			count = 0;
+		DateADT		previous_day = 0;
+		StringInfoData days;
+		uint8		uuid[ACTIVITY_UUID_LEN];
+
+		start = reader.cursor;
+		while (*reader.cursor == ' ' || *reader.cursor == '\t' ||
+			   *reader.cursor == '\n' || *reader.cursor == '\r')
+			reader.cursor++;
+		if (reader.cursor == start)
+			summary_syntax_error(&reader, "a space before the next customer");
+		customer_start = reader.cursor;
+
+		enlargeStringInfo(&body, 32);
+		if (kind == ACTIVITY_ID_BIGINT)
+		{
+			int64		customer = read_bigint_id(&reader);
+
+			if (c > 0 && customer <= previous_id)
+			{
+				reader.cursor = customer_start;
+				summary_syntax_error(&reader, "customer ids in strictly ascending order");
+			}
+			body.len = (char *) varint_put((uint8 *) body.data + body.len,
+										   (uint64) customer - (uint64) previous_id) - body.data;
+			previous_id = customer;
+		}
+		else
+		{
+			if (kind == ACTIVITY_ID_TEXT)
+				read_text_id(&reader, &id);
+			else
+			{
+				read_uuid_id(&reader, uuid);
+				resetStringInfo(&id);
+				appendBinaryStringInfo(&id, (char *) uuid, ACTIVITY_UUID_LEN);
+			}
+			if (c > 0 && compare_bytes(previous_key.data, previous_key.len, id.data, id.len) >= 0)
+			{
+				reader.cursor = customer_start;
+				summary_syntax_error(&reader, "customer ids in strictly ascending order (bytewise)");
+			}
+			if (kind == ACTIVITY_ID_TEXT)
+			{
+				enlargeStringInfo(&body, 10);
+				body.len = (char *) varint_put((uint8 *) body.data + body.len, id.len) - body.data;
+			}
+			appendBinaryStringInfo(&body, id.data, id.len);
+			resetStringInfo(&previous_key);
+			appendBinaryStringInfo(&previous_key, id.data, id.len);
+		}
+
+		/* the days go after their count, so collect them first */
+		initStringInfo(&days);
+		do
+		{
+			const char *day_start;
+			DateADT		day;
+
+			summary_read_char(&reader, count == 0 ? ':' : ',');
+			day_start = reader.cursor;
+			day = read_day(&reader);
+			if (count > 0 && day <= previous_day)
+			{
+				reader.cursor = day_start;
+				summary_syntax_error(&reader, "days in strictly ascending order");
+			}
+			if (c == 0 && count == 0)
+				min_day = max_day = day;
+			min_day = Min(min_day, day);
+			max_day = Max(max_day, day);
+			enlargeStringInfo(&days, 10);
+			days.len = (char *) varint_put((uint8 *) days.data + days.len,
+										   count == 0 ? zigzag_encode(day) :
+										   (uint64) (day - previous_day - 1)) - days.data;
+			previous_day = day;
+			count++;
+		} while (*reader.cursor == ',');
+
+		enlargeStringInfo(&body, 10);
+		body.len = (char *) varint_put((uint8 *) body.data + body.len, count) - body.data;
+		appendBinaryStringInfo(&body, days.data, days.len);
+		pfree(days.data);
+		days_seen += count;
+		CHECK_FOR_INTERRUPTS();
+	}
+	summary_read_end(&reader);
+	if (days_seen != ndays)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type %s: \"%s\"", "activity", input),
+				 errdetail("The header says days=" INT64_FORMAT " but the customers have " INT64_FORMAT " days.",
+						   ndays, days_seen)));
+
+	header = header_size(ncustomers, ndays, min_day, max_day);
+	result = palloc(VARHDRSZ + header + body.len);
+	SET_VARSIZE(result, VARHDRSZ + header + body.len);
+	header_put((uint8 *) VARDATA(result), kind, ncustomers, ndays, min_day, max_day);
+	memcpy(VARDATA(result) + header, body.data, body.len);
+	PG_RETURN_POINTER(result);
+}
+
+/* ---------------------------------------------------------------- */
+/* binary I/O: the flat byte stream itself                          */
+/* ---------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(activity_recv);
+Datum
+activity_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			len = buf->len - buf->cursor;
+	ActivityReader reader;
+	struct varlena *result;
+
+	/* validate everything before accepting it */
+	reader_begin_flat(&reader, (const uint8 *) buf->data + buf->cursor, len,
+					  ERRCODE_INVALID_BINARY_REPRESENTATION);
+	while (activity_reader_next(&reader))
+		CHECK_FOR_INTERRUPTS();
+
+	result = palloc(VARHDRSZ + len);
+	SET_VARSIZE(result, VARHDRSZ + len);
+	memcpy(VARDATA(result), buf->data + buf->cursor, len);
+	buf->cursor = buf->len;
+	PG_RETURN_POINTER(result);
+}
+
+PG_FUNCTION_INFO_V1(activity_send);
+Datum
+activity_send(PG_FUNCTION_ARGS)
+{
+	struct varlena *flat = activity_flat(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbytes(&buf, VARDATA_ANY(flat), VARSIZE_ANY_EXHDR(flat));
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* ---------------------------------------------------------------- */
+/* the aggregates                                                   */
+/* ---------------------------------------------------------------- */
+
+static DateADT
+check_day(DateADT day)
+{
+	if (day < ACTIVITY_MIN_DAY || day > ACTIVITY_MAX_DAY)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("activity date %s is out of range",
+						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(day)))),
+				 errhint("Activity dates must be between 0001-01-01 and 9999-12-31.")));
+	return day;
+}
+
+static DateADT
+day_of_timestamptz(Datum at)
+{
+	/* the session time zone decides the day, hence STABLE */
+	return check_day(DatumGetDateADT(DirectFunctionCall1(timestamptz_date, at)));
+}
+
+/* The shared body of every activity_agg transition function. */
+static Datum
+activity_accumulate(FunctionCallInfo fcinfo, ActivityIdKind kind, DateADT day)
+{
+	ActivityState *state = activity_state_for_update(fcinfo, kind);
+	ActivityCustomer *customer;
+	bool		created;
+	int64		id = 0;
+	const char *bytes = NULL;
+	int			len = 0;
+
+	if (kind == ACTIVITY_ID_BIGINT)
+		id = PG_GETARG_INT64(1);
+	else if (kind == ACTIVITY_ID_TEXT)
+	{
+		text	   *t = PG_GETARG_TEXT_PP(1);
+
+		bytes = VARDATA_ANY(t);
+		len = VARSIZE_ANY_EXHDR(t);
+	}
+	else
+	{
+		bytes = (const char *) PG_GETARG_UUID_P(1)->data;
+		len = ACTIVITY_UUID_LEN;
+	}
+
+	if (state->nparts > 0)
+		activity_absorb_parts(state);
+	if (kind == ACTIVITY_ID_BIGINT)
+	{
+		/* collected, then added a batch at a time (activity_insert_batch) */
+		if (state->npending == state->pending_size)
+		{
+			if (state->pending_size == ACTIVITY_BATCH)
+				activity_flush(state);
+			else
+			{
+				int			size = state->pending_size == 0 ? 16 : state->pending_size * 2;
+
+				state->pending_ids = state->pending_ids ?
+					repalloc(state->pending_ids, size * sizeof(int64)) :
+					MemoryContextAlloc(state->hdr.eoh_context, size * sizeof(int64));
+				state->pending_days = state->pending_days ?
+					repalloc(state->pending_days, size * sizeof(DateADT)) :
+					MemoryContextAlloc(state->hdr.eoh_context, size * sizeof(DateADT));
+				state->pending_size = size;
+			}
+		}
+		state->pending_ids[state->npending] = id;
+		state->pending_days[state->npending] = day;
+		state->npending++;
+		state->flat_size = 0;
+		PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
+	}
+
+	/* text and uuid ids point into the current row: add them at once */
+	if (state->ncustomers == 0)
+		state->min_day = state->max_day = day;
+	state->min_day = Min(state->min_day, day);
+	state->max_day = Max(state->max_day, day);
+	activity_reserve(state, 1);
+	customer = activity_lookup(state, hash_key(kind, id, bytes, len), id, bytes, len,
+							   day, &created);
+	if (!created)
+		customer_add_day(state, customer, day);
+	state->flat_size = 0;
+	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
+}
+
+/* NULL ids and NULL dates are skipped (the transition functions are not strict). */
+#define ACTIVITY_SKIP_NULLS() \
+	do { \
+		if (PG_ARGISNULL(1) || PG_ARGISNULL(2)) \
+		{ \
+			if (PG_ARGISNULL(0)) \
+				PG_RETURN_NULL(); \
+			PG_RETURN_DATUM(PG_GETARG_DATUM(0)); \
+		} \
+	} while (0)
+
+#define ACTIVITY_TRANSFN(name, kind, day_expr) \
+PG_FUNCTION_INFO_V1(name); \
+Datum \
+name(PG_FUNCTION_ARGS) \
+{ \
+	ACTIVITY_SKIP_NULLS(); \
+	return activity_accumulate(fcinfo, kind, day_expr); \
+}
+
+ACTIVITY_TRANSFN(activity_agg_transfn_bigint_date, ACTIVITY_ID_BIGINT, check_day(PG_GETARG_DATEADT(2)))
+ACTIVITY_TRANSFN(activity_agg_transfn_text_date, ACTIVITY_ID_TEXT, check_day(PG_GETARG_DATEADT(2)))
+ACTIVITY_TRANSFN(activity_agg_transfn_uuid_date, ACTIVITY_ID_UUID, check_day(PG_GETARG_DATEADT(2)))
+ACTIVITY_TRANSFN(activity_agg_transfn_bigint_timestamptz, ACTIVITY_ID_BIGINT, day_of_timestamptz(PG_GETARG_DATUM(2)))
+ACTIVITY_TRANSFN(activity_agg_transfn_text_timestamptz, ACTIVITY_ID_TEXT, day_of_timestamptz(PG_GETARG_DATUM(2)))
+ACTIVITY_TRANSFN(activity_agg_transfn_uuid_timestamptz, ACTIVITY_ID_UUID, day_of_timestamptz(PG_GETARG_DATUM(2)))
+
+/*
+ * activity_agg_combinefn(a activity, b activity): the union per customer.
+ * The combine function of activity_agg and the transition function of
+ * rollup(activity); NULL on either side is skipped.
+ */
+PG_FUNCTION_INFO_V1(activity_agg_combinefn);
+Datum
+activity_agg_combinefn(PG_FUNCTION_ARGS)
+{
+	ActivityState *state;
+	ActivityReader reader;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	activity_reader_begin(&reader, PG_GETARG_DATUM(1));
+	state = activity_state_for_update(fcinfo, reader.id_kind);
+	if (!activity_add_part(state, &reader))
+		activity_merge(state, &reader);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
+}
