@@ -3,7 +3,7 @@
 -- bars and the subscription survival curve of the sample shop, generated
 -- entirely in SQL.  Run with: psql -At -f demo/report.html.sql -o report.html
 \set ON_ERROR_STOP 1
-SET search_path = public, retention;
+SET search_path = public, retention \g /dev/null
 
 WITH
 activity AS (
@@ -63,7 +63,7 @@ heatmap AS (
 ),
 stages AS (
     SELECT l.*, row_number() OVER (ORDER BY l.period) - 1 AS i,
-           max(l.new + l.returning + l.resurrecting) OVER () AS top,
+           max(l.new + l."returning" + l.resurrecting) OVER () AS top,
            max(l.dormant) OVER () AS bottom
     FROM activity, lifecycle(a, 'month') l
 ),
@@ -78,13 +78,16 @@ lifecycle_bars AS (
                          '<rect x="%1$s" y="150" width="20" height="%8$s" fill="#c62828"><title>%9$s: %13$s dormant</title></rect>',
                          56 + 26 * i,
                          150 - 120.0 * new / top, 120.0 * new / top,
-                         150 - 120.0 * (new + returning) / top, 120.0 * returning / top,
-                         150 - 120.0 * (new + returning + resurrecting) / top, 120.0 * resurrecting / top,
+                         150 - 120.0 * (new + "returning") / top, 120.0 * "returning" / top,
+                         150 - 120.0 * (new + "returning" + resurrecting) / top, 120.0 * resurrecting / top,
                          100.0 * dormant / greatest(bottom, 1),
-                         to_char(period, 'Mon YYYY'), new, returning, resurrecting, dormant), '')
+                         to_char(period, 'Mon YYYY'), new, "returning", resurrecting, dormant), '')
            || string_agg(format('<text x="%s" y="%s" class="axis">%s</text>', 56 + 26 * i, 270 - 10,
                                 to_char(period, 'MM/YY')), '') FILTER (WHERE i % 3 = 0)
-           || '<text x="4" y="30" class="axis">new</text><text x="4" y="45" class="axis" fill="#1565c0">returning</text>'
+           || '<rect x="4" y="6" width="10" height="10" fill="#2e7d32"/><text x="18" y="15" class="axis">new</text>'
+           || '<rect x="60" y="6" width="10" height="10" fill="#1565c0"/><text x="74" y="15" class="axis">returning</text>'
+           || '<rect x="140" y="6" width="10" height="10" fill="#f9a825"/><text x="154" y="15" class="axis">resurrecting</text>'
+           || '<rect x="240" y="6" width="10" height="10" fill="#c62828"/><text x="254" y="15" class="axis">dormant</text>'
            || '</svg>' AS svg
     FROM stages
 ),

@@ -4,7 +4,7 @@
 # fails on any failure or crashed backend.  Safe to run repeatedly.
 source "$(dirname "$0")/common.sh"
 need_root "$@"
-install_packages python3-psycopg "postgresql-$PG_MAJOR-cron"
+install_packages python3-psycopg "postgresql-$PG_MAJOR-cron" chromium
 lock_install
 build_and_install
 cluster_start

@@ -10,5 +10,5 @@ lock_install
 build_and_install
 cluster_start
 psql -q -X -c 'CREATE EXTENSION retention'
-psql -X "$@"
+if [ -n "${TRY_SCRIPT:-}" ]; then bash "$TRY_SCRIPT"; else psql -X "$@"; fi
 check_server_log

@@ -31,6 +31,11 @@ INSERT INTO fuzz.samples VALUES
     ('retention.rfm_state', 'v1 amounts=numeric end=2024-12-31 orders=5 revenue=67.50 first_day_total=25.00 days=2024-01-10,2024-02-15,2024-03-01'),
     ('retention.rfm_state', 'v1 amounts=numeric end=2024-12-31 orders=0 revenue=0 first_day_total=0 days='),
     ('retention.rfm_state', 'v1 amounts=float8 end=2024-12-31 orders=2 revenue=0.30000000000000004 first_day_total=0.1 days=2024-01-01,2024-12-31'),
+    ('retention.activity', 'v1 ids=bigint customers=0 days=0'),
+    ('retention.activity', 'v1 ids=bigint customers=1 days=2 9:2024-05-01,2024-05-31'),
+    ('retention.activity', 'v1 ids=bigint customers=2 days=2 -9223372036854775808:0001-01-01 9223372036854775807:9999-12-31'),
+    ('retention.activity', 'v1 ids=text customers=2 days=3 "":2024-01-03 "al\"ice":2024-01-01,2024-01-02'),
+    ('retention.activity', 'v1 ids=uuid customers=1 days=1 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11:2024-01-01'),
     ('retention.rfm_state', 'v1 amounts=numeric end=5874897-12-31 orders=3 revenue=100000000000000000000000000000000000000000000000000.5 first_day_total=-0.0000000000000000000000000000000000000001 days=-4712-11-24,2024-12-31,5874897-12-31');
 
 -- an ordinary value of each argument type, used for the other arguments

@@ -26,6 +26,11 @@ SELECT (day - DATE '2024-01-01') % 37 AS customer_id,
        rfm_agg(day, (duration / 3)::numeric(10, 2), DATE '2024-03-15') AS summary
 FROM answers GROUP BY 1;
 
+CREATE MATERIALIZED VIEW activity_daily AS
+SELECT day, activity_agg((i_customer % 300)::bigint, day) AS summary
+FROM (SELECT *, (row_number() OVER ())::int * 7919 AS i_customer FROM answers) a
+GROUP BY day;
+
 CREATE VIEW accessor_answers AS
 SELECT 'nps' AS area, day::text AS key,
        concat_ws(' ', summary, nps(summary), promoters(summary), passives(summary),
@@ -57,4 +62,18 @@ SELECT 'rfm', customer_id::text, concat_ws(' ', summary, rfm(summary))
 FROM rfm_customers
 UNION ALL
 SELECT 'rfm rollup', (customer_id % 2)::text, concat_ws(' ', rollup(summary), rfm(rollup(summary)))
-FROM rfm_customers GROUP BY 2;
+FROM rfm_customers GROUP BY 2
+UNION ALL
+SELECT 'activity', day::text, concat_ws(' ', summary, customers(summary), repeat_purchase_rate(summary))
+FROM activity_daily
+UNION ALL
+SELECT 'activity rollup ' || p, c::text, c::text
+FROM (SELECT rollup(summary) AS a FROM activity_daily) x,
+     unnest(ARRAY['month', 'week_sunday', '30 days']) p,
+     LATERAL cohort_retention(a, p) c
+UNION ALL
+SELECT 'lifecycle', l::text, l::text FROM (SELECT rollup(summary) AS a FROM activity_daily) x, lifecycle(a, 'week') l
+UNION ALL
+SELECT 'period retention', r::text, r::text FROM (SELECT rollup(summary) AS a FROM activity_daily) x, period_retention(a) r
+UNION ALL
+SELECT 'stickiness', s::text, s::text FROM (SELECT rollup(summary) AS a FROM activity_daily) x, stickiness(a, 'day', 'month') s;

@@ -27,7 +27,8 @@ SELECT id % 40 AS part,
        nps_agg(nps_score) AS nps_s,
        csat_agg(csat_score) AS csat_s,
        survival_agg(duration, churned) AS survival_s,
-       rfm_agg(day, duration, DATE '2024-06-30') AS rfm_s
+       rfm_agg(day, duration, DATE '2024-06-30') AS rfm_s,
+       activity_agg(customer_id, day) AS activity_s
 FROM fixture GROUP BY 1;
 ANALYZE fixture_parts;
 
@@ -59,7 +60,14 @@ INSERT INTO sample_calls VALUES
     ('rfm_agg(date, float8, date)', $$SELECT rfm_agg(day, duration::float8, DATE '2024-06-30') FROM fixture$$),
     ('rfm_agg(timestamptz, numeric, date)', $$SELECT rfm_agg(at, duration, DATE '2024-06-30') FROM fixture$$),
     ('rfm_agg(timestamptz, float8, date)', $$SELECT rfm_agg(at, duration::float8, DATE '2024-06-30') FROM fixture$$),
-    ('rollup(rfm_state)', 'SELECT rollup(rfm_s) FROM fixture_parts');
+    ('rollup(rfm_state)', 'SELECT rollup(rfm_s) FROM fixture_parts'),
+    ('activity_agg(bigint, date)', 'SELECT activity_agg(customer_id, day) FROM fixture'),
+    ('activity_agg(text, date)', $$SELECT activity_agg('c' || customer_id, day) FROM fixture$$),
+    ('activity_agg(uuid, date)', $$SELECT activity_agg(md5(customer_id::text)::uuid, day) FROM fixture$$),
+    ('activity_agg(bigint, timestamptz)', 'SELECT activity_agg(customer_id, at) FROM fixture'),
+    ('activity_agg(text, timestamptz)', $$SELECT activity_agg('c' || customer_id, at) FROM fixture$$),
+    ('activity_agg(uuid, timestamptz)', $$SELECT activity_agg(md5(customer_id::text)::uuid, at) FROM fixture$$),
+    ('rollup(activity)', 'SELECT rollup(activity_s) FROM fixture_parts');
 
 INSERT INTO sample_calls VALUES
     ('rfm(date, numeric, date)',
