@@ -9,7 +9,7 @@ build_and_install
 cluster_start
 psql -q -X -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION retention' -f "$TOP/demo/shop.sql"
 for report in "$TOP"/demo/report/*.sql; do
-    psql -X -v ON_ERROR_STOP=1 -P footer=off -f "$report"
+    psql -X -q -v ON_ERROR_STOP=1 -P footer=off -f "$report"
 done
 mkdir -p "$TOP/demo/out"
 psql -X -q -At -v ON_ERROR_STOP=1 -f "$TOP/demo/report.html.sql" -o "$TOP/demo/out/report.html"
