@@ -39,6 +39,9 @@
 /* A log-parameter beyond this is a likelihood maximised at the boundary. */
 #define FIT_MAX_LOG_PARAMETER 25.0
 
+static const char *const bgnbd_names[] = {"r", "alpha", "a", "b"};
+static const char *const gammagamma_names[] = {"p", "q", "v"};
+
 /* ---------------------------------------------------------------- */
 /* The BG/NBD likelihood                                            */
 /* ---------------------------------------------------------------- */
@@ -433,11 +436,25 @@ gammagamma_objective(const double *theta, double *grad, void *arg)
  * after a WARNING if it did not.
  */
 static bool
-fit(const char *what, int n, double *theta, ObjectiveFunction fn, void *arg)
+fit(const char *what, int n, const char *const *names, double *theta,
+	ObjectiveFunction fn, void *arg)
 {
 	OptimizeResult result;
+	int			runaway = -1;
 
 	bfgs_minimize(n, theta, fn, arg, FIT_GRADIENT_TOLERANCE, FIT_MAX_ITERATIONS, &result);
+	for (int k = 0; k < n; k++)
+		if (fabs(theta[k]) > (result.converged ? FIT_MAX_LOG_PARAMETER : FIT_MAX_LOG_PARAMETER / 2))
+			runaway = k;
+	if (runaway >= 0)
+	{
+		ereport(WARNING,
+				(errmsg("%s did not converge", what),
+				 errdetail("Parameter %s ran off to %g: the likelihood has no maximum at finite parameters.",
+						   names[runaway], exp(theta[runaway])),
+				 errhint("The data does not identify the model (for example, no customer made a repeat purchase, or every customer has the same dropout); add a penalizer.")));
+		return false;
+	}
 	if (!result.converged)
 	{
 		ereport(WARNING,
@@ -447,16 +464,6 @@ fit(const char *what, int n, double *theta, ObjectiveFunction fn, void *arg)
 				 errhint("The estimates are not maximum-likelihood estimates; check the inputs or add a penalizer.")));
 		return false;
 	}
-	for (int k = 0; k < n; k++)
-		if (fabs(theta[k]) > FIT_MAX_LOG_PARAMETER)
-		{
-			ereport(WARNING,
-					(errmsg("%s did not converge", what),
-					 errdetail("Parameter %d ran off to %g: the likelihood has no maximum at finite parameters.",
-							   k + 1, exp(theta[k])),
-					 errhint("The data does not identify the model (for example, no customer made a repeat purchase); add a penalizer.")));
-			return false;
-		}
 	return true;
 }
 
@@ -514,7 +521,7 @@ bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 	theta[1] = log(bgnbd_alpha_scale(&pb) / 10.0);
 	theta[2] = 0.0;
 	theta[3] = 0.0;
-	converged = fit("bgnbd_fit", 4, theta, bgnbd_objective, &pb);
+	converged = fit("bgnbd_fit", 4, bgnbd_names, theta, bgnbd_objective, &pb);
 
 	for (int k = 0; k < 4; k++)
 		param[k] = exp(theta[k]);
@@ -550,7 +557,7 @@ gammagamma_fit_finalfn(PG_FUNCTION_ARGS)
 	theta[0] = 0.0;
 	theta[1] = 0.0;
 	theta[2] = log(mean);
-	converged = fit("gammagamma_fit", 3, theta, gammagamma_objective, &pb);
+	converged = fit("gammagamma_fit", 3, gammagamma_names, theta, gammagamma_objective, &pb);
 
 	for (int k = 0; k < 3; k++)
 		param[k] = exp(theta[k]);
@@ -569,25 +576,21 @@ check_parameter(const char *model, const char *name, double value)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s parameter %s = %g is not a positive number", model, name, value),
-				 errhint("Every parameter of a %s model is positive and finite.", model)));
+				 errhint("Every parameter of a %s is positive and finite.", model)));
 }
 
 static void
 check_bgnbd_parameters(const double *param)
 {
-	static const char *const names[] = {"r", "alpha", "a", "b"};
-
 	for (int k = 0; k < 4; k++)
-		check_parameter("bgnbd_model", names[k], param[k]);
+		check_parameter("bgnbd_model", bgnbd_names[k], param[k]);
 }
 
 static void
 check_gammagamma_parameters(const double *param)
 {
-	static const char *const names[] = {"p", "q", "v"};
-
 	for (int k = 0; k < 3; k++)
-		check_parameter("gammagamma_model", names[k], param[k]);
+		check_parameter("gammagamma_model", gammagamma_names[k], param[k]);
 }
 
 static void
