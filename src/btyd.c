@@ -36,8 +36,13 @@
 /* Convergence: largest gradient component of the mean objective, log scale. */
 #define FIT_GRADIENT_TOLERANCE 1e-9
 #define FIT_MAX_ITERATIONS 1000
-/* A log-parameter beyond this is a likelihood maximised at the boundary. */
-#define FIT_MAX_LOG_PARAMETER 25.0
+/*
+ * A parameter more than e^13 (about 440,000) times larger or smaller than
+ * its natural scale (1, or the data's time or money scale for alpha and v)
+ * means the likelihood is maximised at the boundary of the parameter space:
+ * the data does not identify the model.
+ */
+#define FIT_MAX_LOG_PARAMETER 13.0
 
 static const char *const bgnbd_names[] = {"r", "alpha", "a", "b"};
 static const char *const gammagamma_names[] = {"p", "q", "v"};
@@ -437,24 +442,21 @@ gammagamma_objective(const double *theta, double *grad, void *arg)
  */
 static bool
 fit(const char *what, int n, const char *const *names, double *theta,
-	ObjectiveFunction fn, void *arg)
+	const double *log_scale, ObjectiveFunction fn, void *arg)
 {
 	OptimizeResult result;
-	int			runaway = -1;
 
 	bfgs_minimize(n, theta, fn, arg, FIT_GRADIENT_TOLERANCE, FIT_MAX_ITERATIONS, &result);
 	for (int k = 0; k < n; k++)
-		if (fabs(theta[k]) > (result.converged ? FIT_MAX_LOG_PARAMETER : FIT_MAX_LOG_PARAMETER / 2))
-			runaway = k;
-	if (runaway >= 0)
-	{
-		ereport(WARNING,
-				(errmsg("%s did not converge", what),
-				 errdetail("Parameter %s ran off to %g: the likelihood has no maximum at finite parameters.",
-						   names[runaway], exp(theta[runaway])),
-				 errhint("The data does not identify the model (for example, no customer made a repeat purchase, or every customer has the same dropout); add a penalizer.")));
-		return false;
-	}
+		if (fabs(theta[k] - log_scale[k]) > FIT_MAX_LOG_PARAMETER)
+		{
+			ereport(WARNING,
+					(errmsg("%s did not converge", what),
+					 errdetail("Parameter %s ran off to %g: the likelihood has no maximum at finite parameters.",
+							   names[k], exp(theta[k])),
+					 errhint("The data does not identify the model: too few customers, or too little variation between them.")));
+			return false;
+		}
 	if (!result.converged)
 	{
 		ereport(WARNING,
@@ -504,6 +506,7 @@ bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 	BtydData	data;
 	BgnbdProblem pb;
 	double		theta[4],
+				log_scale[4],
 				param[4],
 				grad[4],
 				ll;
@@ -514,14 +517,27 @@ bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a gammagamma histogram cannot be fitted as a BG/NBD model")));
+	if (data.npoints == 0)
+		PG_RETURN_NULL();
 	bgnbd_problem_init(&pb, &data);
 
 	/* start: r = a = b = 1 and α a tenth of the observation span */
+	log_scale[0] = log_scale[2] = log_scale[3] = 0.0;
+	log_scale[1] = log(bgnbd_alpha_scale(&pb));
 	theta[0] = 0.0;
-	theta[1] = log(bgnbd_alpha_scale(&pb) / 10.0);
+	theta[1] = log_scale[1] - log(10.0);
 	theta[2] = 0.0;
 	theta[3] = 0.0;
-	converged = fit("bgnbd_fit", 4, bgnbd_names, theta, bgnbd_objective, &pb);
+	converged = fit("bgnbd_fit", 4, bgnbd_names, theta, log_scale, bgnbd_objective, &pb);
+	if (converged && data.points[data.npoints - 1].x == 0)
+	{
+		/* the likelihood then only depends on r ln(α / (α + T)) */
+		ereport(WARNING,
+				(errmsg("bgnbd_fit did not converge"),
+				 errdetail("No customer made a repeat purchase, so the dropout process is not identified."),
+				 errhint("Fit customers with repeat purchases among them.")));
+		converged = false;
+	}
 
 	for (int k = 0; k < 4; k++)
 		param[k] = exp(theta[k]);
@@ -537,6 +553,7 @@ gammagamma_fit_finalfn(PG_FUNCTION_ARGS)
 	BtydData	data;
 	GammaGammaProblem pb;
 	double		theta[3],
+				log_scale[3],
 				param[3],
 				grad[3],
 				ll,
@@ -548,16 +565,20 @@ gammagamma_fit_finalfn(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a bgnbd histogram cannot be fitted as a Gamma-Gamma model")));
+	if (data.npoints == 0)
+		PG_RETURN_NULL();
 	gammagamma_problem_init(&pb, &data);
 
 	/* start: p = q = 1 and v at the mean spend, the scale of the data */
 	for (int64 i = 0; i < data.npoints; i++)
 		mean += (double) data.points[i].count * data.points[i].u;
 	mean /= pb.customers;
+	log_scale[0] = log_scale[1] = 0.0;
+	log_scale[2] = log(mean);
 	theta[0] = 0.0;
 	theta[1] = 0.0;
-	theta[2] = log(mean);
-	converged = fit("gammagamma_fit", 3, gammagamma_names, theta, gammagamma_objective, &pb);
+	theta[2] = log_scale[2];
+	converged = fit("gammagamma_fit", 3, gammagamma_names, theta, log_scale, gammagamma_objective, &pb);
 
 	for (int k = 0; k < 3; k++)
 		param[k] = exp(theta[k]);
