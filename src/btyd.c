@@ -447,6 +447,9 @@ fit(const char *what, int n, const char *const *names, double *theta,
 	OptimizeResult result;
 
 	bfgs_minimize(n, theta, fn, arg, FIT_GRADIENT_TOLERANCE, FIT_MAX_ITERATIONS, &result);
+	elog(DEBUG1, "%s: %d iterations, %d evaluations, objective %.17g, gradient norm %g (%s)",
+		 what, result.iterations, result.evaluations, result.f, result.gradient_norm,
+		 result.message);
 	for (int k = 0; k < n; k++)
 		if (fabs(theta[k] - log_scale[k]) > FIT_MAX_LOG_PARAMETER)
 		{

@@ -16,6 +16,7 @@
  */
 #include "postgres.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "miscadmin.h"
@@ -25,7 +26,7 @@
 #define WOLFE_C1 1e-4			/* sufficient decrease */
 #define WOLFE_C2 0.9			/* curvature: loose, as usual for quasi-Newton */
 #define MAX_FIRST_STEP 2.0		/* largest change of a coordinate on step one */
-#define MAX_LINE_SEARCH_STEPS 60
+#define MAX_LINE_SEARCH_STEPS 30
 
 /* One evaluated point along the search line. */
 typedef struct LinePoint
@@ -273,6 +274,19 @@ bfgs_minimize(int n, double *x, ObjectiveFunction fn, void *arg,
 			fresh = true;
 		}
 
+		/*
+		 * Near a minimum, the decrease a step promises (about -slope / 2)
+		 * can fall below the rounding noise of f itself, a few ulps of |f|;
+		 * no line search can then tell better from worse, and the point is
+		 * as stationary as floating point allows.
+		 */
+		if (gnorm < sqrt(gtol) && -slope < 16.0 * DBL_EPSILON * fmax(fabs(f), 1.0))
+		{
+			result->converged = true;
+			result->message = "the remaining decrease is below the rounding of the objective";
+			return;
+		}
+
 		alpha = 1.0;
 		if (fresh)
 			alpha = fmin(1.0, MAX_FIRST_STEP / max_abs(n, p));
@@ -288,7 +302,7 @@ bfgs_minimize(int n, double *x, ObjectiveFunction fn, void *arg,
 		if (!line_search(&ls, alpha, &next))
 		{
 			result->evaluations += ls.evaluations;
-			if (!fresh)
+			if (!fresh && gnorm >= sqrt(gtol))
 			{
 				/* retry once along the gradient before giving up */
 				for (int i = 0; i < n; i++)
