@@ -132,10 +132,11 @@ log_beta(double a, double b)
  * (₂F₁(a, b; c; z) - 1) / b by its power series, for |z| < 1 and c not a
  * non-positive integer.  Dividing by b analytically (each term after the
  * first carries the factor b) keeps the value exact as b -> 0, which the
- * BG/NBD expectations need at a = 1.  The series is summed until a term no
- * longer changes the sum, with a generous cap: near z = 1 its terms decay
- * like n^(a+b-c-1) z^n, so the count of terms grows like 1 / (1 - z).
- * Returns NaN if the cap is hit (only for z within about 1e-6 of 1).
+ * BG/NBD expectations need at a = 1.  The series is summed until a bound on
+ * the rest of it falls below 1e-17 of the sum, with a generous cap: near
+ * z = 1 its terms decay like n^(a+b-c-1) z^n, so the count of terms grows
+ * like 1 / (1 - z).  Returns NaN if the cap is hit (z within about 1e-6
+ * of 1).
  */
 double
 hyp2f1_minus_one_over_b(double a, double b, double c, double z)
