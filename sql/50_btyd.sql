@@ -179,3 +179,10 @@ CREATE FUNCTION hyp2f1(a float8, b float8, c float8, z float8) RETURNS float8
     AS 'MODULE_PATHNAME', 'sql_hyp2f1' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION hyp2f1(float8, float8, float8, float8) IS
     'Gauss hypergeometric function 2F1(a, b; c; z) for -1 < z < 1';
+
+CREATE FUNCTION bfgs_selftest(OUT problem text, OUT converged boolean, OUT iterations int,
+                              OUT evaluations int, OUT distance float8)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION bfgs_selftest() IS
+    'diagnostic: runs the fits'' BFGS minimiser on classic test problems (Rosenbrock, an ill-conditioned quadratic, a problem undefined beyond a barrier) and reports convergence and the distance from the known minimiser';

@@ -1,7 +1,13 @@
 -- Predictive CLV: properties of the fits and scores, on simulated populations.
 BEGIN;
 SET LOCAL search_path = public, retention;
-SELECT plan(33);
+SELECT plan(37);
+
+-- ---- the minimiser on classic problems (including one undefined past a barrier) ----
+SELECT ok(converged AND distance < 1e-6,
+          format('BFGS: %s converges to the known minimiser (%s iterations, %s evaluations)',
+                 problem, iterations, evaluations))
+FROM bfgs_selftest();
 
 -- ---- gradients against central finite differences ----
 SELECT setseed(0.5);
