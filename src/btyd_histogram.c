@@ -313,6 +313,7 @@ histogram_for_update(FunctionCallInfo fcinfo, int kind, double penalizer)
 	MemoryContext aggcontext;
 	bool		in_aggregate = AggCheckCallContext(fcinfo, &aggcontext);
 	Datum		d;
+	BtydHistogram *h;
 
 	if (!in_aggregate)
 		aggcontext = CurrentMemoryContext;
@@ -323,8 +324,17 @@ histogram_for_update(FunctionCallInfo fcinfo, int kind, double penalizer)
 	if (in_aggregate && DatumIsReadWriteExpandedObject(d, false, -1) &&
 		datum_is_histogram_object(d) &&
 		MemoryContextGetParent(DatumGetEOHP(d)->eoh_context) == aggcontext)
-		return (BtydHistogram *) DatumGetEOHP(d);
-	return histogram_copy(d, aggcontext);
+		h = (BtydHistogram *) DatumGetEOHP(d);
+	else
+		h = histogram_copy(d, aggcontext);
+
+	/* only reachable by calling the support functions by hand */
+	if (h->kind != kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine a %s histogram with %s data",
+						kind_name(h->kind), kind_name(kind))));
+	return h;
 }
 
 /* ---- input checks ---- */
@@ -487,11 +497,6 @@ btyd_histogram_combinefn(PG_FUNCTION_ARGS)
 	}
 	btyd_histogram_data(PG_GETARG_DATUM(1), &other);
 	h = histogram_for_update(fcinfo, other.kind, other.penalizer);
-	if (h->kind != other.kind)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot combine a %s histogram with a %s histogram",
-						kind_name(h->kind), kind_name(other.kind))));
 	check_same_penalizer(h->penalizer, other.penalizer);
 	for (int64 i = 0; i < other.npoints; i++)
 		histogram_add(h, other.points[i].x, other.points[i].u, other.points[i].v,

@@ -192,6 +192,13 @@ SELECT gammagamma_log_likelihood(1, 1, 1, 0, 10);
 \echo :LAST_ERROR_SQLSTATE
 SELECT bgnbd_fit_finalfn('v1 kind=gammagamma penalizer=0 points=1:5:0:1');
 \echo :LAST_ERROR_SQLSTATE
+SELECT btyd_histogram_combinefn('v1 kind=bgnbd penalizer=0 points=0:0:1:1', 'v1 kind=gammagamma penalizer=0 points=1:1:0:1');
+\echo :LAST_ERROR_SQLSTATE
+SELECT gammagamma_fit_transfn('v1 kind=bgnbd penalizer=0 points=0:0:1:1', 1, 10);
+\echo :LAST_ERROR_SQLSTATE
+SELECT btyd_histogram_combinefn('v1 kind=bgnbd penalizer=0 points=0:0:1:1', 'v1 kind=bgnbd penalizer=0.5 points=0:0:1:1');
+\echo :LAST_ERROR_SQLSTATE
+SELECT btyd_histogram_combinefn('v1 kind=bgnbd penalizer=0 points=0:0:1:1', 'v1 kind=bgnbd penalizer=0 points=0:0:1:2,1:1:2:1');
 SELECT hyp2f1(1, 1, -2, 0.5);
 \echo :LAST_ERROR_SQLSTATE
 SELECT hyp2f1(1, 1, 2, 1);
