@@ -15,10 +15,11 @@
  *
  * Every term that depends on the customer only through the frequency x
  * (ln Γ(r + x), ln B(a, b + x) and their derivatives) is computed once per
- * distinct x and iteration, and the logarithms ln(α + t) once per distinct
- * recency or tenure value, so an iteration costs one exp and one log1p per
- * distinct (x, recency, tenure) with repeat purchases, and almost nothing for
- * the customers without.
+ * distinct x and iteration, and, when recency and tenure values repeat (as
+ * whole days do), the logarithms ln(α + t) once per distinct value, so an
+ * iteration then costs one exp and one log1p per distinct (x, recency,
+ * tenure) with repeat purchases, and almost nothing for the customers
+ * without.
  */
 #include "btyd.h"
 
@@ -108,6 +109,37 @@ value_index(const double *values, int n, double value)
 	return lo;
 }
 
+/*
+ * Whether the recency and tenure values repeat enough (as summaries in
+ * whole days do) for a table of ln(α + value) per distinct value to pay:
+ * judged on the values of up to 2,048 points spread over the histogram.
+ */
+static bool
+time_values_repeat(const BtydData *data)
+{
+	int64		n = data->npoints;
+	int			m = (int) Min(n, 2048);
+	int			distinct = 0;
+	double	   *sample;
+
+	if (m == 0)
+		return true;
+	sample = palloc(2 * m * sizeof(double));
+	for (int j = 0; j < m; j++)
+	{
+		int64		i = (int64) ((double) j * n / m);
+
+		sample[2 * j] = data->points[i].u;
+		sample[2 * j + 1] = data->points[i].v;
+	}
+	qsort(sample, 2 * m, sizeof(double), double_cmp);
+	for (int j = 0; j < 2 * m; j++)
+		if (j == 0 || sample[j] != sample[j - 1])
+			distinct++;
+	pfree(sample);
+	return distinct < m;
+}
+
 /* Groups the (sorted) points by frequency and indexes their time values. */
 static void
 bgnbd_problem_init(BgnbdProblem *pb, const BtydData *data)
@@ -139,25 +171,44 @@ bgnbd_problem_init(BgnbdProblem *pb, const BtydData *data)
 	}
 	pb->group_start[pb->ngroups] = n;
 
+	if (n > PG_INT32_MAX / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct customer summaries for one fit: " INT64_FORMAT, n)));
+	pb->u_index = palloc_extended(Max(n, 1) * sizeof(int32), MCXT_ALLOC_HUGE);
+	pb->v_index = palloc_extended(Max(n, 1) * sizeof(int32), MCXT_ALLOC_HUGE);
 	all = palloc_extended(Max(2 * n, 1) * sizeof(double), MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < n; i++)
 	{
 		all[2 * i] = data->points[i].u;
 		all[2 * i + 1] = data->points[i].v;
 	}
-	qsort(all, 2 * n, sizeof(double), double_cmp);
-	for (int64 i = 0; i < 2 * n; i++)
-		if (nvalues == 0 || all[i] != all[nvalues - 1])
-			all[nvalues++] = all[i];
+
+	if (time_values_repeat(data))
+	{
+		/* a table of the distinct values, and each point's two indexes into it */
+		qsort(all, 2 * n, sizeof(double), double_cmp);
+		for (int64 i = 0; i < 2 * n; i++)
+			if (nvalues == 0 || all[i] != all[nvalues - 1])
+				all[nvalues++] = all[i];
+		for (int64 i = 0; i < n; i++)
+		{
+			pb->u_index[i] = value_index(all, (int) nvalues, data->points[i].u);
+			pb->v_index[i] = value_index(all, (int) nvalues, data->points[i].v);
+		}
+	}
+	else
+	{
+		/* nearly every value distinct: sorting them would cost more than it saves */
+		nvalues = 2 * n;
+		for (int64 i = 0; i < n; i++)
+		{
+			pb->u_index[i] = (int32) (2 * i);
+			pb->v_index[i] = (int32) (2 * i + 1);
+		}
+	}
 	pb->values = all;
 	pb->nvalues = (int) nvalues;
-	pb->u_index = palloc_extended(Max(n, 1) * sizeof(int32), MCXT_ALLOC_HUGE);
-	pb->v_index = palloc_extended(Max(n, 1) * sizeof(int32), MCXT_ALLOC_HUGE);
-	for (int64 i = 0; i < n; i++)
-	{
-		pb->u_index[i] = value_index(all, pb->nvalues, data->points[i].u);
-		pb->v_index[i] = value_index(all, pb->nvalues, data->points[i].v);
-	}
 	pb->log_alpha_value = palloc_extended(Max(nvalues, 1) * sizeof(double), MCXT_ALLOC_HUGE);
 	pb->inv_alpha_value = palloc_extended(Max(nvalues, 1) * sizeof(double), MCXT_ALLOC_HUGE);
 }
