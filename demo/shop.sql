@@ -8,7 +8,7 @@
 SET client_min_messages = warning;
 DROP SCHEMA IF EXISTS shop CASCADE;
 CREATE SCHEMA shop;
-SELECT setseed(0.1977);
+SELECT setseed(0.1977) \g /dev/null
 
 CREATE TABLE shop.customers AS
 SELECT c AS customer_id,

@@ -86,4 +86,17 @@ extern double log_beta(double a, double b);
 extern double hyp2f1(double a, double b, double c, double z);
 extern double hyp2f1_minus_one_over_b(double a, double b, double c, double z);
 
+/* ---- float8 fields of summaries (summary_io.c) ---- */
+
+/*
+ * Text: written in the shortest form that reads back as the same double
+ * (as float8out does with extra_float_digits > 0, whatever the session's
+ * setting), read back exactly; only finite decimal numbers are accepted.
+ * Binary: 8 bytes as pq_sendfloat8 writes them.
+ */
+extern void summary_write_float8(StringInfo out, double value);
+extern double summary_read_float8(SummaryReader *reader);
+extern double summary_recv_float8(StringInfo buf, const char *type_name);
+extern char *float8_shortest(double value);
+
 #endif							/* RETENTION_H */

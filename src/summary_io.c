@@ -183,3 +183,89 @@ summary_recv_end(StringInfo buf, const char *type_name)
 		binary_error(type_name,
 					 psprintf("%d bytes follow the last field.", buf->len - buf->cursor));
 }
+
+/* ---------------------------------------------------------------- */
+/* float8 fields                                                    */
+/* ---------------------------------------------------------------- */
+
+#include <math.h>
+
+#include "common/shortest_dec.h"
+
+/* The shortest decimal that reads back as exactly this double (palloc'd). */
+char *
+float8_shortest(double value)
+{
+	char	   *buf = palloc(DOUBLE_SHORTEST_DECIMAL_LEN);
+
+	double_to_shortest_decimal_buf(value, buf);
+	return buf;
+}
+
+void
+summary_write_float8(StringInfo out, double value)
+{
+	char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	double_to_shortest_decimal_buf(value, buf);
+	appendStringInfoString(out, buf);
+}
+
+/*
+ * Reads [+-]digits[.digits][e[+-]digits] (or .digits): a plain decimal, so
+ * that no hexadecimal, "inf" or "nan" spelling slips through strtod, which
+ * then converts it with correct rounding.
+ */
+double
+summary_read_float8(SummaryReader *reader)
+{
+	const char *start = reader->cursor;
+	const char *p = start;
+	int			mantissa_digits = 0;
+	char	   *copy;
+	char	   *end;
+	double		value;
+
+	if (*p == '+' || *p == '-')
+		p++;
+	while (*p >= '0' && *p <= '9')
+		p++, mantissa_digits++;
+	if (*p == '.')
+	{
+		p++;
+		while (*p >= '0' && *p <= '9')
+			p++, mantissa_digits++;
+	}
+	if (mantissa_digits == 0)
+		summary_syntax_error(reader, "a finite decimal number");
+	if (*p == 'e' || *p == 'E')
+	{
+		const char *exponent = p + 1;
+
+		if (*exponent == '+' || *exponent == '-')
+			exponent++;
+		if (*exponent < '0' || *exponent > '9')
+		{
+			reader->cursor = exponent;
+			summary_syntax_error(reader, "the digits of an exponent");
+		}
+		while (*exponent >= '0' && *exponent <= '9')
+			exponent++;
+		p = exponent;
+	}
+
+	copy = pnstrdup(start, p - start);
+	value = strtod(copy, &end);
+	if (*end != '\0' || !isfinite(value))
+		summary_syntax_error(reader, "a finite decimal number");
+	pfree(copy);
+	reader->cursor = p;
+	return value;
+}
+
+double
+summary_recv_float8(StringInfo buf, const char *type_name)
+{
+	require_bytes(buf, type_name, sizeof(float8));
+	return pq_getmsgfloat8(buf);
+}

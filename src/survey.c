@@ -56,8 +56,39 @@ typedef struct CsatSummary
 	int64		counts[CSAT_MAX_SCALE];	/* counts[s - 1]: responses scoring s */
 } CsatSummary;
 
-#define PG_GETARG_NPS_SUMMARY(n) ((NpsSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
-#define PG_GETARG_CSAT_SUMMARY(n) ((CsatSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+#define PG_GETARG_NPS_SUMMARY(n) nps_summary_checked(PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+#define PG_GETARG_CSAT_SUMMARY(n) csat_summary_checked(PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+/*
+ * Input validation guarantees these invariants; assertion-enabled builds
+ * check them again on every summary an accessor reads.
+ */
+static inline NpsSummary *
+nps_summary_checked(struct varlena *datum)
+{
+	NpsSummary *summary = (NpsSummary *) datum;
+
+	Assert(VARSIZE(summary) == sizeof(NpsSummary));
+	Assert(summary->version == NPS_SUMMARY_VERSION);
+	Assert(summary->counts[0] >= 0 && summary->counts[1] >= 0 && summary->counts[2] >= 0);
+	return summary;
+}
+
+static inline CsatSummary *
+csat_summary_checked(struct varlena *datum)
+{
+	CsatSummary *summary = (CsatSummary *) datum;
+
+	Assert(VARSIZE(summary) == sizeof(CsatSummary));
+	Assert(summary->version == CSAT_SUMMARY_VERSION);
+	Assert(summary->scale >= CSAT_MIN_SCALE && summary->scale <= CSAT_MAX_SCALE);
+#ifdef USE_ASSERT_CHECKING
+	for (int score = 1; score <= CSAT_MAX_SCALE; score++)
+		Assert(summary->counts[score - 1] >= 0 &&
+			   (score <= summary->scale || summary->counts[score - 1] == 0));
+#endif
+	return summary;
+}
 
 /* ---------------------------------------------------------------- */
 /* NPS                                                              */

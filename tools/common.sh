@@ -10,6 +10,7 @@ set -euo pipefail
 PG_MAJOR=${PG_MAJOR:-15}
 PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
 export PG_CONFIG=$PG_BIN/pg_config
+export PATH=$PG_BIN:$PATH
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PACKAGES=(make gcc "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR"
           "postgresql-$PG_MAJOR-pgtap" libtap-parser-sourcehandler-pgtap-perl)
@@ -42,8 +43,10 @@ install_packages() {
 # Serialises "install into the server's directories, then test" between
 # several checkouts on one machine, so no run loads another tree's library.
 lock_install() {
+    [ -n "${RETENTION_LOCK_HELD:-}" ] && return   # a calling script holds it
     exec 9>/tmp/retention-install.lock
     flock 9
+    export RETENTION_LOCK_HELD=1
 }
 
 build_and_install() {
@@ -53,38 +56,66 @@ build_and_install() {
     make -C "$TOP" -s install >/dev/null
 }
 
-# cluster_start [postgresql.conf lines...]: initdb + start; sets PGHOST etc.
-cluster_start() {
-    CLUSTER_DIR=$(mktemp -d /tmp/retention-cluster.XXXXXX)
-    chown postgres: "$CLUSTER_DIR"
-    chmod 755 "$CLUSTER_DIR"
+# A port on 127.0.0.1 that nothing listens on.
+free_port() {
+    local port
+    while :; do
+        port=$((20000 + RANDOM % 20000))
+        (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null || { echo $port; return; }
+    done
+}
+
+# cluster_new [postgresql.conf lines...]: initdb + start a cluster in a new
+# directory, listening on its Unix socket and on 127.0.0.1 (postgres trusted,
+# other roles by password); sets NEW_CLUSTER_DIR and NEW_CLUSTER_PORT.
+CLUSTER_DIRS=()
+cluster_new() {
+    NEW_CLUSTER_DIR=$(mktemp -d /tmp/retention-cluster.XXXXXX)
+    NEW_CLUSTER_PORT=$(free_port)
+    CLUSTER_DIRS+=("$NEW_CLUSTER_DIR")
     trap cluster_stop EXIT
-    runuser -u postgres -- "$PG_BIN/initdb" -D "$CLUSTER_DIR/data" -U postgres -A trust \
+    chown postgres: "$NEW_CLUSTER_DIR"
+    chmod 755 "$NEW_CLUSTER_DIR"
+    runuser -u postgres -- "$PG_BIN/initdb" -D "$NEW_CLUSTER_DIR/data" -U postgres -A trust \
         --no-sync -E UTF8 --locale=C.UTF-8 >/dev/null
     {
-        echo "listen_addresses = ''"
-        echo "unix_socket_directories = '$CLUSTER_DIR'"
+        echo "listen_addresses = '127.0.0.1'"
+        echo "port = $NEW_CLUSTER_PORT"
+        echo "unix_socket_directories = '$NEW_CLUSTER_DIR'"
         echo "fsync = off"
         echo "max_parallel_workers_per_gather = 2"
         local line
         for line in "$@"; do echo "$line"; done
-    } >>"$CLUSTER_DIR/data/postgresql.conf"
-    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" \
-        -w start >/dev/null
-    export PGHOST=$CLUSTER_DIR PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
+    } >>"$NEW_CLUSTER_DIR/data/postgresql.conf"
+    printf '%s\n' 'local all all trust' 'host all postgres 127.0.0.1/32 trust' \
+        'host all all 127.0.0.1/32 scram-sha-256' >"$NEW_CLUSTER_DIR/data/pg_hba.conf"
+    # 9>&-: the server must not inherit (and so keep holding) the install lock
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$NEW_CLUSTER_DIR/data" \
+        -l "$NEW_CLUSTER_DIR/server.log" -w start >/dev/null 9>&-
+}
+
+# cluster_start [postgresql.conf lines...]: the main throwaway cluster, which
+# PGHOST, PGPORT etc. point at.
+cluster_start() {
+    cluster_new "$@"
+    CLUSTER_DIR=$NEW_CLUSTER_DIR
+    export PGHOST=$CLUSTER_DIR PGPORT=$NEW_CLUSTER_PORT PGUSER=postgres PGDATABASE=postgres
 }
 
 cluster_stop() {
-    [ -n "${CLUSTER_DIR:-}" ] || return 0
-    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate stop \
-        >/dev/null 2>&1 || true
-    rm -rf "$CLUSTER_DIR"
-    CLUSTER_DIR=
+    local dir
+    for dir in "${CLUSTER_DIRS[@]}"; do
+        runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate stop \
+            >/dev/null 2>&1 || true
+        rm -rf "$dir"
+    done
+    CLUSTER_DIRS=()
 }
 
 # Fails if any backend died of a signal (a crash restarts the whole server).
 check_server_log() {
-    if grep -E 'terminated by signal|server process .* was terminated|TRAP:' "$CLUSTER_DIR/server.log"; then
+    if cat "${CLUSTER_DIRS[@]/%//server.log}" |
+        grep -E 'terminated by signal|server process .* was terminated|TRAP:'; then
         echo "FAILED: the server log shows a crashed backend" >&2
         return 1
     fi

@@ -1,0 +1,493 @@
+/*
+ * subscription.c
+ *		Contractual churn: churn_rate and retention_rate over subscription
+ *		rows (started, ended) for one period, and the classic formulas over
+ *		customer counts.
+ *
+ * A subscription is active on day d when started <= d and (ended IS NULL or
+ * d < ended): "ended" is the first day it no longer runs.  Over a period
+ * [period_start, period_end], S counts the subscriptions active on
+ * period_start and "churned" those of S not active on period_end, i.e. with
+ * ended <= period_end.  churn = churned / S, retention = (S - churned) / S.
+ *
+ * The aggregates' state is the small fixed-size churn_summary (the period and
+ * the two counts), updated in place, so the aggregates cost about what a
+ * count(*) with two FILTERs costs and combine in parallel workers.  All rows
+ * of one aggregate must name the same period: mixing periods would make the
+ * counts meaningless, so it is an error (22023) rather than a silent choice.
+ */
+#include "retention.h"
+
+#include "datatype/timestamp.h"
+#include "fmgr.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+
+#define CHURN_SUMMARY_VERSION 1
+
+typedef struct ChurnSummary
+{
+	int32		vl_len_;		/* varlena header (do not touch directly!) */
+	uint8		version;
+	DateADT		period_start;
+	DateADT		period_end;		/* always > period_start */
+	int64		customers_start;	/* S: active on period_start */
+	int64		churned;		/* members of S not active on period_end */
+} ChurnSummary;
+
+#define PG_GETARG_CHURN_SUMMARY(n) ((ChurnSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+/* ---------------------------------------------------------------- */
+/* dates in the text form and in messages, independent of DateStyle */
+/* ---------------------------------------------------------------- */
+
+static void
+append_iso_date(StringInfo out, DateADT date)
+{
+	int			year,
+				month,
+				day;
+
+	if (DATE_IS_NOBEGIN(date))
+	{
+		appendStringInfoString(out, "-infinity");
+		return;
+	}
+	if (DATE_IS_NOEND(date))
+	{
+		appendStringInfoString(out, "infinity");
+		return;
+	}
+	j2date(date + POSTGRES_EPOCH_JDATE, &year, &month, &day);
+	if (year > 0)
+		appendStringInfo(out, "%04d-%02d-%02d", year, month, day);
+	else
+		appendStringInfo(out, "%04d-%02d-%02d BC", 1 - year, month, day);
+}
+
+static char *
+iso_date(DateADT date)
+{
+	StringInfoData out;
+
+	initStringInfo(&out);
+	append_iso_date(&out, date);
+	return out.data;
+}
+
+/* Reads a finite date written by append_iso_date: YYYY-MM-DD[ BC]. */
+static DateADT
+read_iso_date(SummaryReader *reader)
+{
+	const char *expected = "a date such as 2024-01-31";
+	int64		year,
+				month,
+				day;
+	int			julian;
+
+	if (*reader->cursor < '0' || *reader->cursor > '9')
+		summary_syntax_error(reader, expected);
+	year = summary_read_count(reader);
+	summary_read_char(reader, '-');
+	month = summary_read_count(reader);
+	summary_read_char(reader, '-');
+	day = summary_read_count(reader);
+	/* there is no year 0: 1 BC is year 0 of the proleptic calendar */
+	if (year < 1 || year > 5874898)
+		summary_syntax_error(reader, expected);
+	if (strncmp(reader->cursor, " BC", 3) == 0)
+	{
+		reader->cursor += 3;
+		year = 1 - year;
+	}
+	if (month < 1 || month > 12 ||
+		day < 1 || day > day_tab[isleap(year) ? 1 : 0][month - 1] ||
+		!IS_VALID_JULIAN(year, month, day))
+		summary_syntax_error(reader, expected);
+	julian = date2j((int) year, (int) month, (int) day) - POSTGRES_EPOCH_JDATE;
+	if (!IS_VALID_DATE(julian))
+		summary_syntax_error(reader, expected);
+	return (DateADT) julian;
+}
+
+/* ---------------------------------------------------------------- */
+/* churn_summary                                                    */
+/* ---------------------------------------------------------------- */
+
+static ChurnSummary *
+churn_summary_new(DateADT period_start, DateADT period_end)
+{
+	ChurnSummary *summary = palloc0(sizeof(ChurnSummary));
+
+	SET_VARSIZE(summary, sizeof(ChurnSummary));
+	summary->version = CHURN_SUMMARY_VERSION;
+	summary->period_start = period_start;
+	summary->period_end = period_end;
+	return summary;
+}
+
+static ChurnSummary *
+churn_summary_copy(const ChurnSummary *summary)
+{
+	ChurnSummary *copy = palloc(sizeof(ChurnSummary));
+
+	memcpy(copy, summary, sizeof(ChurnSummary));
+	return copy;
+}
+
+PG_FUNCTION_INFO_V1(churn_summary_in);
+Datum
+churn_summary_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	SummaryReader reader;
+	DateADT		period_start,
+				period_end;
+	ChurnSummary *summary;
+
+	summary_read_begin(&reader, "churn_summary", input, CHURN_SUMMARY_VERSION);
+	summary_read_key(&reader, "period_start");
+	period_start = read_iso_date(&reader);
+	summary_read_key(&reader, "period_end");
+	period_end = read_iso_date(&reader);
+	if (period_end <= period_start)
+		summary_syntax_error(&reader, "a period_end later than period_start");
+	summary = churn_summary_new(period_start, period_end);
+	summary_read_key(&reader, "customers_start");
+	summary->customers_start = summary_read_count(&reader);
+	summary_read_key(&reader, "churned");
+	summary->churned = summary_read_count(&reader);
+	if (summary->churned > summary->customers_start)
+		summary_syntax_error(&reader, "churned no larger than customers_start");
+	summary_read_end(&reader);
+
+	PG_RETURN_POINTER(summary);
+}
+
+PG_FUNCTION_INFO_V1(churn_summary_out);
+Datum
+churn_summary_out(PG_FUNCTION_ARGS)
+{
+	ChurnSummary *summary = PG_GETARG_CHURN_SUMMARY(0);
+	StringInfoData out;
+
+	initStringInfo(&out);
+	summary_write_begin(&out, CHURN_SUMMARY_VERSION);
+	appendStringInfoString(&out, " period_start=");
+	append_iso_date(&out, summary->period_start);
+	appendStringInfoString(&out, " period_end=");
+	append_iso_date(&out, summary->period_end);
+	appendStringInfo(&out, " customers_start=" INT64_FORMAT " churned=" INT64_FORMAT,
+					 summary->customers_start, summary->churned);
+	PG_RETURN_CSTRING(out.data);
+}
+
+static pg_attribute_noreturn() void
+churn_binary_error(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid external binary value for type %s", "churn_summary"),
+			 errdetail("%s", detail)));
+}
+
+PG_FUNCTION_INFO_V1(churn_summary_recv);
+Datum
+churn_summary_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int64		period_start,
+				period_end;
+	ChurnSummary *summary;
+
+	summary_recv_version(buf, "churn_summary", CHURN_SUMMARY_VERSION);
+	/* the dates travel as day counts from 2000-01-01, widened to 8 bytes */
+	period_start = summary_recv_count(buf, "churn_summary") + PG_INT32_MIN;
+	period_end = summary_recv_count(buf, "churn_summary") + PG_INT32_MIN;
+	if (!IS_VALID_DATE(period_start) || !IS_VALID_DATE(period_end))
+		churn_binary_error("A period bound is not a valid finite date.");
+	if (period_end <= period_start)
+		churn_binary_error("The period ends before it starts.");
+	summary = churn_summary_new((DateADT) period_start, (DateADT) period_end);
+	summary->customers_start = summary_recv_count(buf, "churn_summary");
+	summary->churned = summary_recv_count(buf, "churn_summary");
+	if (summary->churned > summary->customers_start)
+		churn_binary_error("More customers churned than were active at the start.");
+	summary_recv_end(buf, "churn_summary");
+
+	PG_RETURN_POINTER(summary);
+}
+
+PG_FUNCTION_INFO_V1(churn_summary_send);
+Datum
+churn_summary_send(PG_FUNCTION_ARGS)
+{
+	ChurnSummary *summary = PG_GETARG_CHURN_SUMMARY(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, CHURN_SUMMARY_VERSION);
+	/* offset so that the (non-negative) count reader can read them back */
+	pq_sendint64(&buf, (int64) summary->period_start - PG_INT32_MIN);
+	pq_sendint64(&buf, (int64) summary->period_end - PG_INT32_MIN);
+	pq_sendint64(&buf, summary->customers_start);
+	pq_sendint64(&buf, summary->churned);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* ---------------------------------------------------------------- */
+/* the aggregates                                                   */
+/* ---------------------------------------------------------------- */
+
+static void
+check_period(DateADT period_start, DateADT period_end)
+{
+	if (DATE_NOT_FINITE(period_start) || DATE_NOT_FINITE(period_end))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("period from %s to %s is not finite",
+						iso_date(period_start), iso_date(period_end)),
+				 errhint("A churn period starts and ends on finite dates.")));
+	if (period_end <= period_start)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("period end %s is not after period start %s",
+						iso_date(period_end), iso_date(period_start)),
+				 errhint("The period_end must be later than the period_start.")));
+}
+
+/*
+ * Counts one subscription into the state (created on the first row).
+ * ended may be NULL (still running); the caller has skipped rows with
+ * another NULL.
+ */
+static Datum
+churn_accumulate(FunctionCallInfo fcinfo, DateADT started, bool ended_null,
+				 DateADT ended, DateADT period_start, DateADT period_end)
+{
+	ChurnSummary *state;
+
+	if (!ended_null && ended < started)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("subscription end %s is before its start %s",
+						iso_date(ended), iso_date(started)),
+				 errhint("A subscription ends on or after the day it starts; ended is the first day it no longer runs.")));
+
+	if (PG_ARGISNULL(0))
+	{
+		check_period(period_start, period_end);
+		state = churn_summary_new(period_start, period_end);
+	}
+	else
+	{
+		if (AggCheckCallContext(fcinfo, NULL))
+			state = (ChurnSummary *) PG_GETARG_POINTER(0);
+		else
+			state = churn_summary_copy(PG_GETARG_CHURN_SUMMARY(0));
+		if (period_start != state->period_start || period_end != state->period_end)
+		{
+			check_period(period_start, period_end);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("period from %s to %s differs from period from %s to %s of earlier rows",
+							iso_date(period_start), iso_date(period_end),
+							iso_date(state->period_start), iso_date(state->period_end)),
+					 errhint("Every row of one churn_rate or retention_rate aggregate must name the same period; use GROUP BY the period to get one rate per period.")));
+		}
+	}
+
+	/* active on period_start: started <= period_start < ended */
+	if (started <= period_start && (ended_null || period_start < ended))
+	{
+		state->customers_start++;
+		/* not active on period_end (started <= period_end holds already) */
+		if (!ended_null && ended <= period_end)
+			state->churned++;
+	}
+
+	PG_RETURN_POINTER(state);
+}
+
+/* churn_agg_transfn(state, started date, ended date, period_start date, period_end date) */
+PG_FUNCTION_INFO_V1(churn_agg_transfn);
+Datum
+churn_agg_transfn(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	return churn_accumulate(fcinfo, PG_GETARG_DATEADT(1),
+							PG_ARGISNULL(2), PG_ARGISNULL(2) ? 0 : PG_GETARG_DATEADT(2),
+							PG_GETARG_DATEADT(3), PG_GETARG_DATEADT(4));
+}
+
+/* The day of a timestamptz in the session time zone. */
+static DateADT
+session_date(Datum timestamp)
+{
+	return DatumGetDateADT(DirectFunctionCall1(timestamptz_date, timestamp));
+}
+
+/* churn_agg_tz_transfn(state, started timestamptz, ended, period_start, period_end) */
+PG_FUNCTION_INFO_V1(churn_agg_tz_transfn);
+Datum
+churn_agg_tz_transfn(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	return churn_accumulate(fcinfo, session_date(PG_GETARG_DATUM(1)),
+							PG_ARGISNULL(2),
+							PG_ARGISNULL(2) ? 0 : session_date(PG_GETARG_DATUM(2)),
+							session_date(PG_GETARG_DATUM(3)),
+							session_date(PG_GETARG_DATUM(4)));
+}
+
+/* churn_agg_combinefn(a, b): the counts of both, for the same period */
+PG_FUNCTION_INFO_V1(churn_agg_combinefn);
+Datum
+churn_agg_combinefn(PG_FUNCTION_ARGS)
+{
+	ChurnSummary *state;
+	ChurnSummary *other;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	if (PG_ARGISNULL(0))
+		PG_RETURN_DATUM(PG_GETARG_DATUM(1));
+
+	if (AggCheckCallContext(fcinfo, NULL))
+		state = (ChurnSummary *) PG_GETARG_POINTER(0);
+	else
+		state = churn_summary_copy(PG_GETARG_CHURN_SUMMARY(0));
+	other = PG_GETARG_CHURN_SUMMARY(1);
+
+	if (state->period_start != other->period_start || state->period_end != other->period_end)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("period from %s to %s differs from period from %s to %s of earlier rows",
+						iso_date(other->period_start), iso_date(other->period_end),
+						iso_date(state->period_start), iso_date(state->period_end)),
+				 errhint("Every row of one churn_rate or retention_rate aggregate must name the same period; use GROUP BY the period to get one rate per period.")));
+	state->customers_start = count_add(state->customers_start, other->customers_start);
+	state->churned = count_add(state->churned, other->churned);
+
+	PG_RETURN_POINTER(state);
+}
+
+/* churn_agg_churn_finalfn(state): churned / S, NULL when S = 0 */
+PG_FUNCTION_INFO_V1(churn_agg_churn_finalfn);
+Datum
+churn_agg_churn_finalfn(PG_FUNCTION_ARGS)
+{
+	ChurnSummary *state;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = PG_GETARG_CHURN_SUMMARY(0);
+	if (state->customers_start == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) state->churned / (double) state->customers_start);
+}
+
+/*
+ * churn_agg_retention_finalfn(state): (S - churned) / S, which is
+ * 1 - churn_rate computed without the extra rounding of the subtraction.
+ */
+PG_FUNCTION_INFO_V1(churn_agg_retention_finalfn);
+Datum
+churn_agg_retention_finalfn(PG_FUNCTION_ARGS)
+{
+	ChurnSummary *state;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = PG_GETARG_CHURN_SUMMARY(0);
+	if (state->customers_start == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) (state->customers_start - state->churned) /
+					 (double) state->customers_start);
+}
+
+/* ---------------------------------------------------------------- */
+/* the formulas over counts                                         */
+/* ---------------------------------------------------------------- */
+
+static void
+check_count(const char *what, int64 value)
+{
+	if (value < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s " INT64_FORMAT " is negative", what, value),
+				 errhint("Customer counts are zero or positive.")));
+}
+
+/* churn_rate(customers_start, customers_lost) = lost / start */
+PG_FUNCTION_INFO_V1(churn_rate_counts);
+Datum
+churn_rate_counts(PG_FUNCTION_ARGS)
+{
+	int64		start = PG_GETARG_INT64(0);
+	int64		lost = PG_GETARG_INT64(1);
+
+	check_count("customers_start", start);
+	check_count("customers_lost", lost);
+	if (lost > start)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("customers_lost " INT64_FORMAT " exceeds customers_start " INT64_FORMAT,
+						lost, start),
+				 errhint("Only customers present at the start can be lost; count new customers lost in the same period separately.")));
+	if (start == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) lost / (double) start);
+}
+
+/*
+ * retention_rate(customers_start S, customers_end E, new_customers N) =
+ * (E - N) / S: the customers at the end who were already there at the start.
+ */
+PG_FUNCTION_INFO_V1(retention_rate_counts);
+Datum
+retention_rate_counts(PG_FUNCTION_ARGS)
+{
+	int64		start = PG_GETARG_INT64(0);
+	int64		end = PG_GETARG_INT64(1);
+	int64		new_customers = PG_GETARG_INT64(2);
+	int64		retained;
+
+	check_count("customers_start", start);
+	check_count("customers_end", end);
+	check_count("new_customers", new_customers);
+	/* both are non-negative, so the difference cannot overflow */
+	retained = end - new_customers;
+	if (retained < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("new_customers " INT64_FORMAT " exceeds customers_end " INT64_FORMAT,
+						new_customers, end),
+				 errhint("New customers are among the customers at the end, so customers_end - new_customers must not be negative.")));
+	if (retained > start)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("customers_end " INT64_FORMAT " - new_customers " INT64_FORMAT " = " INT64_FORMAT " exceeds customers_start " INT64_FORMAT,
+						end, new_customers, retained, start),
+				 errhint("Retained customers (customers_end - new_customers) cannot outnumber the customers at the start.")));
+	if (start == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) retained / (double) start);
+}

@@ -1,0 +1,280 @@
+-- The fuzz harness: feeds every summary type's text input random and mutated
+-- strings, every binary receive function random and mutated bytes (through
+-- COPY ... FROM ... (FORMAT binary)), and every function and aggregate of
+-- the extension extreme arguments.  Each attempt must end in a result or an
+-- ERROR with a specific SQLSTATE: an internal error (class XX), a value that
+-- is accepted but does not round-trip, or a crash (the session dies) is a
+-- failure.  Functions, aggregates and types are discovered from the catalog;
+-- the tables below give the valid samples and argument values they need, and
+-- a missing entry is itself reported as a failure.
+--
+-- Used by test/sql/fuzz.sql (fixed seed, small budget) and tools/fuzz.sh
+-- (random seed, any budget).
+
+CREATE SCHEMA fuzz;
+
+-- valid text forms of each summary or composite type
+CREATE TABLE fuzz.samples (type regtype, sample text);
+INSERT INTO fuzz.samples VALUES
+    ('retention.nps_summary', 'v1 promoters=12 passives=5 detractors=3'),
+    ('retention.nps_summary', 'v1 promoters=0 passives=0 detractors=0'),
+    ('retention.nps_summary', 'v1 promoters=9223372036854775807 passives=9223372036854775807 detractors=1'),
+    ('retention.csat_summary', 'v1 scale=5 counts=1,0,3,10,20'),
+    ('retention.csat_summary', 'v1 scale=2 counts=0,0'),
+    ('retention.csat_summary', 'v1 scale=10 counts=9223372036854775807,1,1,1,1,1,1,1,1,9223372036854775807'),
+    ('retention.churn_summary', 'v1 period_start=2024-01-01 period_end=2024-03-31 customers_start=5 churned=3'),
+    ('retention.churn_summary', 'v1 period_start=2024-01-01 period_end=2024-03-31 customers_start=0 churned=0'),
+    ('retention.churn_summary', 'v1 period_start=2024-02-28 period_end=2024-02-29 customers_start=9223372036854775807 churned=9223372036854775807'),
+    ('retention.survival', 'v1 n=10 entries=9:1:0,13:1:1,18:1:0,23:1:0,28:0:1,31:1:0,34:1:0,45:0:1,48:1:0,161:0:1'),
+    ('retention.survival', 'v1 n=6 entries=0:1:0,1e-300:1:0,0.1:1:0,0.3:1:0,0.3333333333333333:0:1,2.5e+15:0:1'),
+    ('retention.survival', 'v1 n=2 entries=0:9223372036854775806:0,1e308:0:1');
+
+-- an ordinary value of each argument type, used for the other arguments
+-- while one argument takes its extreme values
+CREATE TABLE fuzz.normal_args (type regtype PRIMARY KEY, value text);
+INSERT INTO fuzz.normal_args VALUES
+    ('int', '5'), ('bigint', '42'), ('float8', '0.5'), ('numeric', '19.99'),
+    ('boolean', 'true'), ('text', 'month'), ('date', '2024-03-15'),
+    ('timestamptz', '2024-03-15 12:00:00+00'), ('uuid', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11');
+
+CREATE TABLE fuzz.extreme_args (type regtype, value text);
+INSERT INTO fuzz.extreme_args VALUES
+    ('int', NULL), ('int', '0'), ('int', '-1'), ('int', '2147483647'), ('int', '-2147483648'),
+    ('bigint', NULL), ('bigint', '0'), ('bigint', '-1'),
+    ('bigint', '9223372036854775807'), ('bigint', '-9223372036854775808'),
+    ('float8', NULL), ('float8', '0'), ('float8', '-0'), ('float8', '-1'), ('float8', 'NaN'),
+    ('float8', 'Infinity'), ('float8', '-Infinity'), ('float8', '1e308'), ('float8', '-1e308'),
+    ('float8', '5e-324'), ('float8', '1'),
+    ('numeric', NULL), ('numeric', '0'), ('numeric', '-1'), ('numeric', 'NaN'),
+    ('numeric', '1e100'), ('numeric', '-1e100'), ('numeric', '0.000000000000000000001'),
+    ('boolean', NULL), ('boolean', 'false'),
+    ('text', NULL), ('text', ''), ('text', 'x'), ('text', '0 days'), ('text', '-7 days'),
+    ('text', '2147483648 days'), ('text', 'week_funday'), ('text', 'week_'), ('text', 'MONTH'),
+    ('date', NULL), ('date', 'infinity'), ('date', '-infinity'), ('date', '4713-01-01 BC'),
+    ('date', '5874897-12-31'), ('date', '2000-02-29'),
+    ('timestamptz', NULL), ('timestamptz', 'infinity'), ('timestamptz', '-infinity'),
+    ('timestamptz', '4713-01-01 00:00:00+00 BC'), ('timestamptz', '294276-12-31 23:59:59+00'),
+    ('uuid', NULL), ('uuid', '00000000-0000-0000-0000-000000000000');
+
+CREATE TABLE fuzz.failures (what text, input text, sqlstate text, message text);
+CREATE SEQUENCE fuzz.attempts;     -- not rolled back with a failed attempt
+CREATE TABLE fuzz.outcomes (what text, sqlstate text, n bigint, PRIMARY KEY (what, sqlstate));
+
+CREATE FUNCTION fuzz.count_outcome(what text, sqlstate text) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO fuzz.outcomes VALUES (what, sqlstate, 1)
+    ON CONFLICT (what, sqlstate) DO UPDATE SET n = fuzz.outcomes.n + 1
+$$;
+
+-- Runs one statement; records it as a failure when it raises an internal
+-- error.  Returns the SQLSTATE, or NULL when it succeeded.
+CREATE FUNCTION fuzz.try(what text, statement text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM nextval('fuzz.attempts');
+    EXECUTE statement;
+    PERFORM fuzz.count_outcome(what, 'ok');
+    RETURN NULL;
+EXCEPTION WHEN OTHERS THEN
+    PERFORM fuzz.count_outcome(what, SQLSTATE);
+    IF SQLSTATE LIKE 'XX%' THEN
+        INSERT INTO fuzz.failures VALUES (what, statement, SQLSTATE, SQLERRM);
+    END IF;
+    RETURN SQLSTATE;
+END $$;
+
+CREATE FUNCTION fuzz.random_int(lo int, hi int) RETURNS int LANGUAGE sql AS $$
+    SELECT lo + floor(random() * (hi - lo + 1))::int
+$$;
+
+-- characters that summary text forms are made of, and some that they are not
+CREATE FUNCTION fuzz.random_char() RETURNS text LANGUAGE sql AS $$
+    SELECT substr(E'v0123456789=, .-+eE\tpromtersascld{}()[]:;"''\\xn', fuzz.random_int(1, 44), 1)
+$$;
+
+CREATE FUNCTION fuzz.random_string() RETURNS text LANGUAGE sql AS $$
+    SELECT string_agg(fuzz.random_char(), '') FROM generate_series(1, fuzz.random_int(0, 60))
+$$;
+
+-- One random edit of a string: delete, insert, replace, duplicate, truncate,
+-- or swap a number for an extreme one.
+CREATE FUNCTION fuzz.mutate(s text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    pos int := fuzz.random_int(1, greatest(length(s), 1));
+    len int := fuzz.random_int(1, 12);
+BEGIN
+    CASE fuzz.random_int(1, 7)
+    WHEN 1 THEN RETURN overlay(s PLACING '' FROM pos FOR len);
+    WHEN 2 THEN RETURN overlay(s PLACING fuzz.random_char() FROM pos FOR 0);
+    WHEN 3 THEN RETURN overlay(s PLACING fuzz.random_char() FROM pos FOR 1);
+    WHEN 4 THEN RETURN overlay(s PLACING substr(s, pos, len) FROM pos FOR 0);
+    WHEN 5 THEN RETURN left(s, pos - 1);
+    WHEN 6 THEN RETURN regexp_replace(s, '[0-9]+',
+                (ARRAY['99999999999999999999', '-1', '9223372036854775807', '0', '1e308',
+                       'nan', '-0', '4294967296'])[fuzz.random_int(1, 8)],
+                'g');
+    ELSE RETURN regexp_replace(s, '[0-9]+', fuzz.random_int(0, 300)::text);
+    END CASE;
+END $$;
+
+CREATE FUNCTION fuzz.mutate_bytes(b bytea) RETURNS bytea LANGUAGE plpgsql AS $$
+DECLARE
+    pos int := fuzz.random_int(0, greatest(length(b) - 1, 0));
+BEGIN
+    IF length(b) = 0 THEN
+        RETURN '\x00'::bytea;
+    END IF;
+    CASE fuzz.random_int(1, 6)
+    WHEN 1 THEN RETURN set_byte(b, pos, fuzz.random_int(0, 255));
+    WHEN 2 THEN RETURN substr(b, 1, pos);
+    WHEN 3 THEN RETURN b || substr(b, 1, fuzz.random_int(1, 16));
+    WHEN 4 THEN RETURN set_byte(b, pos, 255);
+    WHEN 5 THEN RETURN overlay(b PLACING '\xffffffffffffffff'::bytea FROM pos + 1 FOR 8);
+    ELSE RETURN decode(md5(random()::text) || md5(random()::text), 'hex');
+    END CASE;
+END $$;
+
+-- An accepted text must round-trip through output and input unchanged.
+CREATE FUNCTION fuzz.check_round_trip(type regtype, input text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    once text;
+    twice text;
+BEGIN
+    EXECUTE format('SELECT %L::%s::text', input, type) INTO once;
+    EXECUTE format('SELECT %L::%s::text', once, type) INTO twice;
+    IF once IS DISTINCT FROM twice THEN
+        INSERT INTO fuzz.failures VALUES (type || ' text round trip', input, NULL, once || ' <> ' || twice);
+    END IF;
+END $$;
+
+CREATE FUNCTION fuzz.summary_types() RETURNS SETOF regtype LANGUAGE sql AS $$
+    SELECT t.oid::regtype FROM pg_type t
+    WHERE t.typnamespace = 'retention'::regnamespace AND t.typtype = 'b' AND t.typcategory <> 'A'
+    ORDER BY 1::text
+$$;
+
+-- Text input: random strings and mutations of valid samples.
+CREATE FUNCTION fuzz.text_inputs(budget int) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    summary_type regtype;
+    samples text[];
+    input text;
+BEGIN
+    FOR summary_type IN SELECT * FROM fuzz.summary_types() LOOP
+        samples := ARRAY(SELECT s.sample FROM fuzz.samples s WHERE s.type = summary_type);
+        IF cardinality(samples) = 0 THEN
+            INSERT INTO fuzz.failures VALUES (summary_type || ' has no sample in fuzz.samples', NULL, NULL, NULL);
+            CONTINUE;
+        END IF;
+        FOR i IN 1 .. budget LOOP
+            IF random() < 0.2 THEN
+                input := fuzz.random_string();
+            ELSE
+                input := samples[fuzz.random_int(1, cardinality(samples))];
+                FOR j IN 1 .. fuzz.random_int(1, 3) LOOP
+                    input := fuzz.mutate(input);
+                END LOOP;
+            END IF;
+            IF fuzz.try(summary_type || ' input', format('SELECT %L::%s', input, summary_type)) IS NULL THEN
+                PERFORM fuzz.check_round_trip(summary_type, input);
+            END IF;
+        END LOOP;
+    END LOOP;
+END $$;
+
+-- Binary input: mutated send() output and random bytes, written as the one
+-- field of a binary COPY file and read back into a column of the type.
+CREATE FUNCTION fuzz.binary_inputs(budget int) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    summary_type regtype;
+    send_fn regproc;
+    valid bytea[];
+    bytes bytea;
+    file text := current_setting('data_directory') || '/fuzz.bin';
+    accepted text;
+BEGIN
+    FOR summary_type IN SELECT * FROM fuzz.summary_types() LOOP
+        SELECT typsend INTO send_fn FROM pg_type WHERE oid = summary_type;
+        EXECUTE format('SELECT array_agg(%s(s.sample::%s)) FROM fuzz.samples s WHERE s.type = %L::regtype',
+                       send_fn, summary_type, summary_type) INTO valid;
+        CONTINUE WHEN valid IS NULL;
+        EXECUTE format('CREATE TEMP TABLE fuzz_target (value %s)', summary_type);
+        FOR i IN 1 .. budget LOOP
+            bytes := valid[fuzz.random_int(1, cardinality(valid))];
+            FOR j IN 1 .. fuzz.random_int(1, 3) LOOP
+                bytes := fuzz.mutate_bytes(bytes);
+            END LOOP;
+            EXECUTE format('COPY (SELECT %L::bytea) TO %L (FORMAT binary)', bytes, file);
+            IF fuzz.try(summary_type || ' receive', format('COPY fuzz_target FROM %L (FORMAT binary)', file)) IS NULL THEN
+                EXECUTE 'SELECT value::text FROM fuzz_target' INTO accepted;
+                PERFORM fuzz.check_round_trip(summary_type, accepted);
+                TRUNCATE fuzz_target;
+            END IF;
+        END LOOP;
+        DROP TABLE fuzz_target;
+    END LOOP;
+END $$;
+
+-- A literal of the given type, or NULL.
+CREATE FUNCTION fuzz.literal(value text, type regtype) RETURNS text LANGUAGE sql AS $$
+    SELECT CASE WHEN value IS NULL THEN format('NULL::%s', type) ELSE format('%L::%s', value, type) END
+$$;
+
+-- The values one argument takes: the type's extremes, or the samples of a
+-- summary or composite type (with NULL).
+CREATE FUNCTION fuzz.argument_values(type regtype) RETURNS SETOF text LANGUAGE sql AS $$
+    SELECT value FROM fuzz.extreme_args e WHERE e.type = $1
+    UNION ALL SELECT sample FROM fuzz.samples s WHERE s.type = $1
+    UNION ALL SELECT NULL WHERE EXISTS (SELECT 1 FROM fuzz.samples s WHERE s.type = $1)
+$$;
+
+CREATE FUNCTION fuzz.normal_value(type regtype) RETURNS text LANGUAGE sql AS $$
+    SELECT coalesce((SELECT value FROM fuzz.normal_args n WHERE n.type = $1),
+                    (SELECT sample FROM fuzz.samples s WHERE s.type = $1 LIMIT 1))
+$$;
+
+-- Every function and aggregate: each argument in turn takes each of its
+-- extreme values while the others are ordinary.
+CREATE FUNCTION fuzz.extreme_arguments() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    f record;
+    args text[];
+    call text;
+    value text;
+BEGIN
+    FOR f IN
+        SELECT p.oid, p.oid::regprocedure::text AS signature, p.prokind,
+               ARRAY(SELECT unnest(p.proargtypes::regtype[])) AS types  -- 1-based
+        FROM pg_proc p
+        WHERE p.pronamespace = 'retention'::regnamespace
+          AND NOT EXISTS (SELECT 1 FROM unnest(p.proargtypes::regtype[]) t
+                          WHERE t IN ('internal'::regtype, 'cstring'::regtype))
+        ORDER BY 2
+    LOOP
+        IF EXISTS (SELECT 1 FROM unnest(f.types) t WHERE fuzz.normal_value(t) IS NULL) THEN
+            INSERT INTO fuzz.failures VALUES (f.signature || ' has an argument type without a value in fuzz.normal_args or fuzz.samples', NULL, NULL, NULL);
+            CONTINUE;
+        END IF;
+        FOR position IN 1 .. cardinality(f.types) LOOP
+            FOR value IN SELECT * FROM fuzz.argument_values(f.types[position]) LOOP
+                args := ARRAY(SELECT fuzz.literal(CASE WHEN i = position THEN value
+                                                       ELSE fuzz.normal_value(f.types[i]) END,
+                                                  f.types[i])
+                              FROM generate_subscripts(f.types, 1) i ORDER BY i);
+                IF f.prokind = 'a' THEN
+                    -- the extreme row alone, and after an ordinary row
+                    call := format('SELECT %s(%s)', f.oid::regproc, array_to_string(args, ', '));
+                    PERFORM fuzz.try(f.signature, call);
+                    call := format('SELECT %s(%s) FROM (VALUES (1), (2)) v(k)', f.oid::regproc,
+                                   array_to_string(ARRAY(
+                                       SELECT format('CASE WHEN k = 1 THEN %s ELSE %s END',
+                                                     fuzz.literal(fuzz.normal_value(f.types[i]), f.types[i]),
+                                                     args[i])
+                                       FROM generate_subscripts(f.types, 1) i ORDER BY i), ', '));
+                ELSE
+                    call := format('SELECT count(*) FROM %s(%s) AS r', f.oid::regproc,
+                                   array_to_string(args, ', '));
+                END IF;
+                PERFORM fuzz.try(f.signature, call);
+            END LOOP;
+        END LOOP;
+    END LOOP;
+END $$;

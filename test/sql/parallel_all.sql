@@ -1,0 +1,96 @@
+-- Parallel = serial for every aggregate of the extension, discovered from the
+-- catalog: each must have a sample call below (a new aggregate without one
+-- is listed as missing), and each call must run as a Partial Aggregate under
+-- a forced parallel plan with results identical to the serial plan.
+SET search_path = public, retention;
+SET extra_float_digits = 0;
+
+-- one fixed data set with a column for every kind of argument
+CREATE TABLE fixture AS
+SELECT i AS id,
+       i % 500 AS customer_id,
+       (i * 37) % 11 AS nps_score,
+       1 + (i * 13) % 5 AS csat_score,
+       1 + (i * 7) % 7 AS csat7,
+       DATE '2023-01-01' + (i * 17) % 700 AS day,
+       TIMESTAMPTZ '2023-01-01 00:00:00+00' + ((i * 7919) % 60000000) * interval '1 second' AS at,
+       DATE '2023-01-01' + (i * 29) % 600 AS started,
+       CASE WHEN i % 3 = 0 THEN NULL ELSE DATE '2023-01-01' + (i * 29) % 600 + (i * 13) % 400 END AS ended,
+       ((i * 31) % 1000) / 4.0 AS duration,
+       i % 4 <> 0 AS churned
+FROM generate_series(1, 60000) i;
+ANALYZE fixture;
+
+-- summaries kept per part, as a materialized view would keep them
+CREATE TABLE fixture_parts AS
+SELECT id % 40 AS part,
+       nps_agg(nps_score) AS nps_s,
+       csat_agg(csat_score) AS csat_s,
+       survival_agg(duration, churned) AS survival_s
+FROM fixture GROUP BY 1;
+ANALYZE fixture_parts;
+
+CREATE TABLE sample_calls (aggregate regprocedure, query text);
+INSERT INTO sample_calls VALUES
+    ('nps(int)', 'SELECT nps(nps_score) FROM fixture'),
+    ('nps_agg(int)', 'SELECT nps_agg(nps_score) FROM fixture'),
+    ('rollup(nps_summary)', 'SELECT rollup(nps_s) FROM fixture_parts'),
+    ('csat(int)', 'SELECT csat(csat_score) FROM fixture'),
+    ('csat(int, int)', 'SELECT csat(csat7, 7) FROM fixture'),
+    ('csat_agg(int)', 'SELECT csat_agg(csat_score) FROM fixture'),
+    ('csat_agg(int, int)', 'SELECT csat_agg(csat7, 7) FROM fixture'),
+    ('rollup(csat_summary)', 'SELECT rollup(csat_s) FROM fixture_parts'),
+    ('churn_rate(date, date, date, date)',
+     $$SELECT churn_rate(started, ended, DATE '2023-06-01', DATE '2023-12-31') FROM fixture$$),
+    ('churn_rate(timestamptz, timestamptz, timestamptz, timestamptz)',
+     $$SELECT churn_rate(started::timestamptz, ended::timestamptz, '2023-06-01', '2023-12-31') FROM fixture$$),
+    ('retention_rate(date, date, date, date)',
+     $$SELECT retention_rate(started, ended, DATE '2023-06-01', DATE '2023-12-31') FROM fixture$$),
+    ('retention_rate(timestamptz, timestamptz, timestamptz, timestamptz)',
+     $$SELECT retention_rate(started::timestamptz, ended::timestamptz, '2023-06-01', '2023-12-31') FROM fixture$$),
+    ('survival_agg(float8, boolean)', 'SELECT survival_agg(duration, churned) FROM fixture'),
+    ('rollup(survival)', 'SELECT rollup(survival_s) FROM fixture_parts');
+
+-- aggregates without a sample call (none expected)
+SELECT a.aggfnoid::regprocedure AS missing_sample_call
+FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
+WHERE p.pronamespace = 'retention'::regnamespace
+  AND a.aggfnoid NOT IN (SELECT aggregate FROM sample_calls)
+ORDER BY 1::text;
+
+-- the query's rows as one text, under the current settings
+CREATE FUNCTION pg_temp.as_text(query text) RETURNS text LANGUAGE sql AS $$
+    SELECT format('SELECT string_agg(r::text, %L ORDER BY r::text) FROM (%s) r', E'\n', query)
+$$;
+CREATE FUNCTION pg_temp.result_of(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    result text;
+BEGIN
+    EXECUTE pg_temp.as_text(query) INTO result;
+    RETURN result;
+END $$;
+
+-- does the plan of that query contain a partial aggregate?
+CREATE FUNCTION pg_temp.has_partial_aggregate(query text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+    plan text;
+BEGIN
+    EXECUTE 'EXPLAIN (FORMAT JSON, COSTS OFF) ' || pg_temp.as_text(query) INTO plan;
+    RETURN plan LIKE '%"Partial Mode": "Partial"%';
+END $$;
+
+SET max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE serial_results AS
+SELECT aggregate, pg_temp.result_of(query) AS result FROM sample_calls;
+
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+
+SELECT c.aggregate,
+       pg_temp.has_partial_aggregate(c.query) AS partial_plan,
+       s.result IS NOT NULL AS has_result,
+       pg_temp.result_of(c.query) IS NOT DISTINCT FROM s.result AS parallel_equals_serial
+FROM sample_calls c JOIN serial_results s USING (aggregate)
+ORDER BY c.aggregate::text;
