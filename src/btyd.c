@@ -45,6 +45,9 @@
  */
 #define FIT_MAX_LOG_PARAMETER 13.0
 
+/* clv's horizon: 100 years of 30-day months is beyond any business question */
+#define CLV_MAX_MONTHS 1200
+
 static const char *const bgnbd_names[] = {"r", "alpha", "a", "b"};
 static const char *const gammagamma_names[] = {"p", "q", "v"};
 
@@ -1029,11 +1032,12 @@ btyd_clv(PG_FUNCTION_ARGS)
 				total = 0.0;
 
 	bgnbd_check_customer(x, tx, T);
-	if (months < 0)
+	if (months < 0 || months > CLV_MAX_MONTHS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("months %d is negative", months),
-				 errhint("The horizon in months must be at least 0.")));
+				 errmsg("months %d is out of range", months),
+				 errhint("The horizon must be between 0 and %d months (100 years).",
+						 CLV_MAX_MONTHS)));
 	if (!(d >= 0.0 && isfinite(d)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -27,7 +27,8 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 
-#define MAX_SIMULATED_PURCHASES 100000000
+#define MAX_SIMULATED_PURCHASES 1000000
+#define MAX_SIMULATED_CUSTOMERS INT64CONST(1000000000)
 
 typedef struct Simulator
 {
@@ -133,10 +134,12 @@ btyd_simulate(PG_FUNCTION_ARGS)
 		sim->v = PG_GETARG_FLOAT8(9);
 		sim->state = (uint64) PG_GETARG_INT64(10);
 
-		if (sim->customers < 0)
+		if (sim->customers < 0 || sim->customers > MAX_SIMULATED_CUSTOMERS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("number of customers " INT64_FORMAT " is negative", sim->customers)));
+					 errmsg("number of customers " INT64_FORMAT " is out of range", sim->customers),
+					 errhint("Simulate between 0 and " INT64_FORMAT " customers.",
+							 MAX_SIMULATED_CUSTOMERS)));
 		check_simulation_parameter("r", sim->r);
 		check_simulation_parameter("alpha", sim->alpha);
 		check_simulation_parameter("a", sim->a);

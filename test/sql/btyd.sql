@@ -209,6 +209,12 @@ SELECT digamma(-1);
 \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) FROM btyd_simulate(10, 1, 1, 1, 1, 5, 2);
 \echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM btyd_simulate(2000000000, 1, 1, 1, 1, 5, 10);
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM btyd_simulate(10, 1e300, 1, 1, 1e300, 5, 10);
+\echo :LAST_ERROR_SQLSTATE
+SELECT clv(ROW(1, 1, 1, 1, NULL, NULL, NULL), ROW(1, 2, 1, NULL, NULL, NULL), 1, 1, 2, 10, 1201, 0.01);
+\echo :LAST_ERROR_SQLSTATE
 
 -- malformed text input
 SELECT 'v1 kind=pareto penalizer=0 points='::btyd_histogram;
