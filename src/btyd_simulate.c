@@ -80,6 +80,9 @@ gamma_variate(Simulator *s, double shape)
 
 	if (shape < 1.0)
 		return gamma_variate(s, shape + 1.0) * pow(uniform(s), 1.0 / shape);
+	/* relative spread 1/sqrt(shape) below 1e-8: the variate is its mean */
+	if (shape > 1e16)
+		return shape;
 	d = shape - 1.0 / 3.0;
 	c = 1.0 / sqrt(9.0 * d);
 	for (;;)
@@ -88,6 +91,7 @@ gamma_variate(Simulator *s, double shape)
 					v = 1.0 + c * x,
 					u;
 
+		CHECK_FOR_INTERRUPTS();
 		if (v <= 0.0)
 			continue;
 		v = v * v * v;
