@@ -540,7 +540,8 @@ read_float(SummaryReader *reader)
 		summary_syntax_error(reader, "a number");
 	errno = 0;
 	value = strtod(reader->cursor, &end);
-	if (end == reader->cursor || errno == ERANGE || !isfinite(value))
+	/* subnormal values set ERANGE too, and round-trip; overflow and underflow to 0 do not */
+	if (end == reader->cursor || !isfinite(value) || (errno == ERANGE && value == 0.0))
 		summary_syntax_error(reader, "a finite number");
 	reader->cursor = end;
 	return value;

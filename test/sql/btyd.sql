@@ -120,6 +120,7 @@ SELECT 'v1 kind=bgnbd penalizer=0 points=1:2:10:1,0:0:10:3,1:2:10:2'::btyd_histo
 SELECT '  v1 kind=gammagamma penalizer=0 points=2:12.5:0:1 '::btyd_histogram;
 SELECT 'v1 kind=bgnbd penalizer=0.25 points='::btyd_histogram;
 SELECT 'v1 kind=bgnbd penalizer=0 points=0:0:1e-300:1,3:0.1:0.30000000000000004:9223372036854775807'::btyd_histogram;
+SELECT 'v1 kind=bgnbd penalizer=0 points=1:8.69169475979376e-310:10:3'::btyd_histogram; -- subnormal
 SELECT h::text::btyd_histogram::text = h::text AS round_trip
 FROM (SELECT 'v1 kind=bgnbd penalizer=0 points=0:0:38.857142857142854:3,2:30.428571428571427:38.857142857142854:1'::btyd_histogram AS h) x;
 SELECT (bgnbd_fit_finalfn('v1 kind=bgnbd penalizer=0 points=0:0:30:1,1:10:30:1,3:25:30:1,0:0:20:1,2:5:20:1,5:18:20:1,1:1:10:1,0:0:10:1,4:9:12:1'::btyd_histogram)).log_likelihood
@@ -230,6 +231,10 @@ SELECT 'v1 kind=bgnbd penalizer=0 points=1:1:4:0'::btyd_histogram;
 SELECT 'v1 kind=bgnbd penalizer=0 points=1:1:4:1,'::btyd_histogram;
 \echo :LAST_ERROR_SQLSTATE
 SELECT 'v1 kind=bgnbd penalizer=0 points=1:1:inf:1'::btyd_histogram;
+\echo :LAST_ERROR_SQLSTATE
+SELECT 'v1 kind=bgnbd penalizer=0 points=1:1:1e400:1'::btyd_histogram;
+\echo :LAST_ERROR_SQLSTATE
+SELECT 'v1 kind=bgnbd penalizer=0 points=1:1e-400:4:1'::btyd_histogram;
 \echo :LAST_ERROR_SQLSTATE
 SELECT 'v1 kind=gammagamma penalizer=0 points=0:5:0:1'::btyd_histogram;
 \echo :LAST_ERROR_SQLSTATE
