@@ -80,6 +80,11 @@ extern void summary_recv_end(StringInfo buf, const char *type_name);
 /* ---- special functions (specfun.c) ---- */
 
 extern double normal_quantile(double p);
+extern double log_gamma(double x);
+extern double digamma(double x);
+extern double log_beta(double a, double b);
+extern double hyp2f1(double a, double b, double c, double z);
+extern double hyp2f1_minus_one_over_b(double a, double b, double c, double z);
 
 /* ---- float8 fields of summaries (summary_io.c) ---- */
 

@@ -11,6 +11,8 @@
 
 #include <math.h>
 
+#include "miscadmin.h"
+
 static const double acklam_a[] = {
 	-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
 	1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00
@@ -70,4 +72,131 @@ normal_quantile(double p)
 	x = x - u / (1.0 + x * u / 2.0);
 
 	return (p > 0.5) ? -x : x;
+}
+
+/* ---------------------------------------------------------------- */
+/* Gamma-family functions and the Gauss hypergeometric function     */
+/* ---------------------------------------------------------------- */
+
+/*
+ * ln Γ(x) for x > 0.  C99's lgamma is accurate to a few ulps on every libm
+ * PostgreSQL supports; the wrapper exists so that callers state the domain
+ * (the sign of Γ never matters for x > 0).
+ */
+double
+log_gamma(double x)
+{
+	return lgamma(x);
+}
+
+/*
+ * ψ(x) = d/dx ln Γ(x) for x > 0: the recurrence ψ(x) = ψ(x + 1) - 1/x lifts
+ * x to at least 10, where the asymptotic series
+ *   ψ(x) ~ ln x - 1/(2x) - Σ B_2k / (2k x^2k)
+ * truncated after x^-14 is accurate to well below one ulp.
+ */
+double
+digamma(double x)
+{
+	double		result = 0.0;
+	double		inv,
+				inv2;
+
+	if (!(x > 0.0))
+		return NAN;
+	while (x < 10.0)
+	{
+		result -= 1.0 / x;
+		x += 1.0;
+	}
+	inv = 1.0 / x;
+	inv2 = inv * inv;
+	result += log(x) - 0.5 * inv -
+		inv2 * (1.0 / 12 - inv2 * (1.0 / 120 - inv2 * (1.0 / 252 - inv2 * (1.0 / 240 -
+		inv2 * (1.0 / 132 - inv2 * (691.0 / 32760 - inv2 * (1.0 / 12)))))));
+	return result;
+}
+
+/*
+ * ln B(a, b) = ln Γ(a) + ln Γ(b) - ln Γ(a + b) for a, b > 0.  The absolute
+ * error is a few ulps of the largest of the three terms, which is what the
+ * likelihoods need: they only use differences of such values of similar size.
+ */
+double
+log_beta(double a, double b)
+{
+	return lgamma(a) + lgamma(b) - lgamma(a + b);
+}
+
+/*
+ * (₂F₁(a, b; c; z) - 1) / b by its power series, for |z| < 1 and c not a
+ * non-positive integer.  Dividing by b analytically (each term after the
+ * first carries the factor b) keeps the value exact as b -> 0, which the
+ * BG/NBD expectations need at a = 1.  The series is summed until a bound on
+ * the rest of it falls below 1e-17 of the sum, with a generous cap: near
+ * z = 1 its terms decay like n^(a+b-c-1) z^n, so the count of terms grows
+ * like 1 / (1 - z).  Returns NaN if the cap is hit (z within about 1e-6
+ * of 1).
+ */
+double
+hyp2f1_minus_one_over_b(double a, double b, double c, double z)
+{
+	const int	max_terms = 10000000;
+	double		term,
+				sum;
+
+	if (!(fabs(z) < 1.0))
+		return NAN;
+	if (z == 0.0)
+		return 0.0;
+	/* n = 1: a z / c; then t_{n+1} = t_n (a + n)(b + n) z / ((c + n)(n + 1)) */
+	term = a * z / c;
+	sum = term;
+	for (int n = 1; n < max_terms; n++)
+	{
+		double		ratio = (a + n) * (b + n) / ((c + n) * (n + 1)) * z;
+
+		term *= ratio;
+		sum += term;
+		if (term == 0.0)
+			return sum;
+
+		/*
+		 * Stop when the rest of the series cannot change the sum.  With a
+		 * <= c and b <= 1 (or the other way round) and n past -a and -b,
+		 * every later ratio is at most z, so the rest is below
+		 * |term| z / (1 - z).  Otherwise, far past every parameter, the
+		 * ratios settle monotonically toward z and the current one bounds
+		 * them.
+		 */
+		if (n + a > 0 && n + b > 0 && z > 0 &&
+			((a <= c && b <= 1.0) || (b <= c && a <= 1.0)))
+		{
+			if (fabs(term) * z < 1e-17 * fabs(sum) * (1.0 - z))
+				return sum;
+		}
+		else if (n > 2.0 * (fabs(a) + fabs(b) + fabs(c)) + 10.0 && fabs(ratio) < 1.0 &&
+				 fabs(term) * fabs(ratio) < 1e-17 * fabs(sum) * (1.0 - fabs(ratio)))
+			return sum;
+		if ((n & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return NAN;
+}
+
+/*
+ * ₂F₁(a, b; c; z) for |z| < 1.  When c - a and c - b are smaller than a and
+ * b (as for the BG/NBD's ₂F₁(r + x, b + x; a + b + x - 1; z), where the
+ * customer's x grows all three), Euler's transformation
+ *   ₂F₁(a, b; c; z) = (1 - z)^(c-a-b) ₂F₁(c - a, c - b; c; z)
+ * moves the large parameter into c alone, where it speeds the series up
+ * instead of making its terms grow to huge values before they cancel.
+ */
+double
+hyp2f1(double a, double b, double c, double z)
+{
+	if (fabs((c - a) * (c - b)) < fabs(a * b) && z > 0.0)
+		return pow(1.0 - z, c - a - b) *
+			(1.0 + (c - b) * hyp2f1_minus_one_over_b(c - a, c - b, c, z));
+	return 1.0 + b * hyp2f1_minus_one_over_b(a, b, c, z);
 }

@@ -1,0 +1,727 @@
+/*
+ * btyd_histogram.c
+ *		btyd_histogram: the transition state of bgnbd_fit and gammagamma_fit.
+ *
+ * A fit needs every customer's inputs, but customers with identical inputs
+ * contribute identical terms, so the state is a histogram: each distinct
+ * (frequency, recency, tenure) triple -- or (frequency, monetary_value) pair
+ * for Gamma-Gamma -- with its count.  Summaries computed in whole days repeat
+ * a lot, which is what makes a fit over a million customers fast.
+ *
+ * One histogram covers a whole table, so it is an expanded object (see
+ * utils/expandeddatum.h): an open-addressing hash table in its own memory
+ * context, a child of the aggregate context, updated in place by the
+ * transition and combine functions.  The executor keeps such a read/write
+ * object without copying it (ExecAggTransReparent).  It is flattened only to
+ * be stored or sent to another process (a parallel worker's partial state),
+ * and its flat form lists the points sorted by (x, u, v), so that the flat
+ * and text forms are canonical and the fit sums its terms in an order that
+ * does not depend on how the rows were split between workers.
+ *
+ * Flat form: varlena header, version byte, kind byte, two zero bytes, four
+ * bytes of padding, the penalizer (float8), the number of points (int64),
+ * then the points (BtydPoint, 32 bytes each).
+ * Text form: "v1 kind=bgnbd penalizer=0 points=x:u:v:count,..." with floats
+ * in their shortest exact decimal form.
+ */
+#include "btyd.h"
+
+#include <math.h>
+
+#include "common/shortest_dec.h"
+#include "libpq/pqformat.h"
+#include "utils/expandeddatum.h"
+#include "utils/memutils.h"
+
+#define BTYD_HISTOGRAM_VERSION 1
+#define MIN_CAPACITY 64
+
+typedef struct BtydHistogramFlat
+{
+	int32		vl_len_;		/* varlena header (do not touch directly!) */
+	uint8		version;
+	uint8		kind;
+	uint8		reserved[2];
+	double		penalizer;		/* 8-aligned: offset 8 */
+	int64		npoints;
+	BtydPoint	points[FLEXIBLE_ARRAY_MEMBER];
+} BtydHistogramFlat;
+
+#define FLAT_HEADER_SIZE offsetof(BtydHistogramFlat, points)
+#define MAX_FLAT_POINTS ((MaxAllocSize - FLAT_HEADER_SIZE) / sizeof(BtydPoint))
+
+typedef struct BtydHistogram
+{
+	ExpandedObjectHeader hdr;
+	int			kind;
+	double		penalizer;
+	int64		npoints;		/* occupied slots */
+	int64		capacity;		/* a power of two */
+	BtydPoint  *slots;			/* count == 0 marks an empty slot */
+} BtydHistogram;
+
+static Size histogram_get_flat_size(ExpandedObjectHeader *eohptr);
+static void histogram_flatten_into(ExpandedObjectHeader *eohptr,
+								   void *result, Size allocated_size);
+
+static const ExpandedObjectMethods histogram_methods = {
+	histogram_get_flat_size,
+	histogram_flatten_into
+};
+
+static const char *
+kind_name(int kind)
+{
+	return kind == BTYD_KIND_BGNBD ? "bgnbd" : "gammagamma";
+}
+
+static BtydHistogram *
+histogram_new(MemoryContext parent, int kind, double penalizer, int64 expected)
+{
+	MemoryContext objcxt = AllocSetContextCreate(parent, "btyd_histogram",
+												 ALLOCSET_DEFAULT_SIZES);
+	BtydHistogram *h = MemoryContextAlloc(objcxt, sizeof(BtydHistogram));
+
+	EOH_init_header(&h->hdr, &histogram_methods, objcxt);
+	h->kind = kind;
+	h->penalizer = penalizer;
+	h->npoints = 0;
+	h->capacity = MIN_CAPACITY;
+	while (h->capacity < 2 * expected)
+		h->capacity *= 2;
+	h->slots = MemoryContextAllocExtended(objcxt, h->capacity * sizeof(BtydPoint),
+										  MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	return h;
+}
+
+/* the splitmix64 finalizer: every input bit affects every output bit */
+static inline uint64
+mix64(uint64 z)
+{
+	z = (z ^ (z >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64CONST(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+static inline uint64
+point_hash(int32 x, double u, double v)
+{
+	uint64		bits_u,
+				bits_v;
+
+	memcpy(&bits_u, &u, sizeof(bits_u));
+	memcpy(&bits_v, &v, sizeof(bits_v));
+	return mix64(mix64(mix64((uint64) x) ^ bits_u) ^ bits_v);
+}
+
+static void
+histogram_grow(BtydHistogram *h)
+{
+	BtydPoint  *old = h->slots;
+	int64		old_capacity = h->capacity;
+	int64		mask;
+
+	if ((uint64) h->capacity * 2 * sizeof(BtydPoint) > MaxAllocHugeSize / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct customer summaries for one fit: " INT64_FORMAT,
+						h->npoints),
+				 errhint("Round recency and tenure to whole days, or fit a sample.")));
+	h->capacity *= 2;
+	mask = h->capacity - 1;
+	h->slots = MemoryContextAllocExtended(h->hdr.eoh_context,
+										  h->capacity * sizeof(BtydPoint),
+										  MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	for (int64 i = 0; i < old_capacity; i++)
+	{
+		int64		j;
+
+		if (old[i].count == 0)
+			continue;
+		j = point_hash(old[i].x, old[i].u, old[i].v) & mask;
+		while (h->slots[j].count != 0)
+			j = (j + 1) & mask;
+		h->slots[j] = old[i];
+	}
+	pfree(old);
+}
+
+/* Adds count customers with inputs (x, u, v); the inputs are already valid. */
+static void
+histogram_add(BtydHistogram *h, int32 x, double u, double v, int64 count)
+{
+	int64		mask,
+				j;
+
+	/* -0.0 and 0.0 are one value */
+	u += 0.0;
+	v += 0.0;
+	if (4 * (h->npoints + 1) > 3 * h->capacity)
+		histogram_grow(h);
+	mask = h->capacity - 1;
+	j = point_hash(x, u, v) & mask;
+	while (h->slots[j].count != 0)
+	{
+		BtydPoint  *p = &h->slots[j];
+
+		if (p->x == x && p->u == u && p->v == v)
+		{
+			p->count = count_add(p->count, count);
+			return;
+		}
+		j = (j + 1) & mask;
+	}
+	h->slots[j].x = x;
+	h->slots[j].u = u;
+	h->slots[j].v = v;
+	h->slots[j].count = count;
+	h->npoints++;
+}
+
+static int
+point_cmp(const void *a, const void *b)
+{
+	const BtydPoint *p = a,
+			   *q = b;
+
+	if (p->x != q->x)
+		return p->x < q->x ? -1 : 1;
+	if (p->u != q->u)
+		return p->u < q->u ? -1 : 1;
+	if (p->v != q->v)
+		return p->v < q->v ? -1 : 1;
+	return 0;
+}
+
+static Size
+histogram_get_flat_size(ExpandedObjectHeader *eohptr)
+{
+	BtydHistogram *h = (BtydHistogram *) eohptr;
+
+	if (h->npoints > (int64) MAX_FLAT_POINTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct customer summaries to store a btyd_histogram: " INT64_FORMAT,
+						h->npoints),
+				 errhint("Round recency and tenure to whole days, or fit a sample.")));
+	return FLAT_HEADER_SIZE + h->npoints * sizeof(BtydPoint);
+}
+
+/* Copies the occupied slots into out (room for npoints) and sorts them. */
+static void
+histogram_sorted_points(const BtydHistogram *h, BtydPoint *out)
+{
+	int64		n = 0;
+
+	for (int64 i = 0; i < h->capacity; i++)
+		if (h->slots[i].count != 0)
+			out[n++] = h->slots[i];
+	Assert(n == h->npoints);
+	qsort(out, n, sizeof(BtydPoint), point_cmp);
+}
+
+static void
+histogram_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	BtydHistogram *h = (BtydHistogram *) eohptr;
+	BtydHistogramFlat *flat = result;
+
+	Assert(allocated_size == histogram_get_flat_size(eohptr));
+	memset(flat, 0, FLAT_HEADER_SIZE);
+	SET_VARSIZE(flat, allocated_size);
+	flat->version = BTYD_HISTOGRAM_VERSION;
+	flat->kind = (uint8) h->kind;
+	flat->penalizer = h->penalizer;
+	flat->npoints = h->npoints;
+	histogram_sorted_points(h, flat->points);
+}
+
+/* The flat form of a histogram, for input functions, which return plain values. */
+static BtydHistogramFlat *
+histogram_flat(BtydHistogram *h)
+{
+	Size		size = histogram_get_flat_size(&h->hdr);
+	BtydHistogramFlat *flat = palloc(size);
+
+	histogram_flatten_into(&h->hdr, flat, size);
+	return flat;
+}
+
+/* ---- reading either form ---- */
+
+static bool
+datum_is_histogram_object(Datum d)
+{
+	return VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)) &&
+		DatumGetEOHP(d)->eoh_methods == &histogram_methods;
+}
+
+/*
+ * The sorted points of a histogram in either form, as a palloc'd copy (the
+ * fits and the output functions must not disturb the state).
+ */
+void
+btyd_histogram_data(Datum histogram, BtydData *data)
+{
+	if (datum_is_histogram_object(histogram))
+	{
+		BtydHistogram *h = (BtydHistogram *) DatumGetEOHP(histogram);
+
+		data->kind = h->kind;
+		data->penalizer = h->penalizer;
+		data->npoints = h->npoints;
+		data->points = MemoryContextAllocExtended(CurrentMemoryContext,
+												  Max(h->npoints, 1) * sizeof(BtydPoint),
+												  MCXT_ALLOC_HUGE);
+		histogram_sorted_points(h, data->points);
+	}
+	else
+	{
+		BtydHistogramFlat *flat = (BtydHistogramFlat *) PG_DETOAST_DATUM(histogram);
+
+		data->kind = flat->kind;
+		data->penalizer = flat->penalizer;
+		data->npoints = flat->npoints;
+		data->points = flat->points;
+	}
+}
+
+/* A new histogram in parent holding the points of another, in either form. */
+static BtydHistogram *
+histogram_copy(Datum source, MemoryContext parent)
+{
+	BtydData	data;
+	BtydHistogram *h;
+
+	btyd_histogram_data(source, &data);
+	h = histogram_new(parent, data.kind, data.penalizer, data.npoints);
+	for (int64 i = 0; i < data.npoints; i++)
+		histogram_add(h, data.points[i].x, data.points[i].u, data.points[i].v,
+					  data.points[i].count);
+	return h;
+}
+
+/*
+ * The histogram in argument 0 to change: the aggregate's own read/write
+ * object in place when there is one, else a new one in the aggregate
+ * context (or, called outside an aggregate, a copy in the current context,
+ * since a function must not change its argument).
+ */
+static BtydHistogram *
+histogram_for_update(FunctionCallInfo fcinfo, int kind, double penalizer)
+{
+	MemoryContext aggcontext;
+	bool		in_aggregate = AggCheckCallContext(fcinfo, &aggcontext);
+	Datum		d;
+	BtydHistogram *h;
+
+	if (!in_aggregate)
+		aggcontext = CurrentMemoryContext;
+	if (PG_ARGISNULL(0))
+		return histogram_new(aggcontext, kind, penalizer, 0);
+
+	d = PG_GETARG_DATUM(0);
+	if (in_aggregate && DatumIsReadWriteExpandedObject(d, false, -1) &&
+		datum_is_histogram_object(d) &&
+		MemoryContextGetParent(DatumGetEOHP(d)->eoh_context) == aggcontext)
+		h = (BtydHistogram *) DatumGetEOHP(d);
+	else
+		h = histogram_copy(d, aggcontext);
+
+	/* only reachable by calling the support functions by hand */
+	if (h->kind != kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine a %s histogram with %s data",
+						kind_name(h->kind), kind_name(kind))));
+	return h;
+}
+
+/* ---- input checks ---- */
+
+void
+bgnbd_check_customer(int32 frequency, double recency, double tenure)
+{
+	if (frequency < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("frequency %d is negative", frequency),
+				 errhint("Frequency counts repeat purchases: distinct purchase days minus one.")));
+	if (!(recency >= 0.0 && recency <= tenure && isfinite(tenure)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("recency %g and tenure %g are inconsistent", recency, tenure),
+				 errhint("Recency and tenure must be finite with 0 <= recency <= tenure.")));
+	if (frequency == 0 && recency != 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("recency %g is not 0 for frequency 0", recency),
+				 errhint("Recency is the time from the first to the last purchase, 0 for a customer without repeat purchases.")));
+}
+
+static void
+check_penalizer(double penalizer)
+{
+	if (!(penalizer >= 0.0 && isfinite(penalizer)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("penalizer %g is out of range", penalizer),
+				 errhint("A penalizer must be finite and at least 0.")));
+}
+
+static void
+check_same_penalizer(double state, double penalizer)
+{
+	if (state != penalizer)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("penalizer %g differs from penalizer %g of earlier rows", penalizer, state),
+				 errhint("Use one penalizer for the whole fit.")));
+}
+
+/* ---- transition and combine functions ---- */
+
+/* bgnbd_fit_transfn(state, frequency int, recency float8, tenure float8) */
+PG_FUNCTION_INFO_V1(bgnbd_fit_transfn);
+Datum
+bgnbd_fit_transfn(PG_FUNCTION_ARGS)
+{
+	BtydHistogram *h;
+	int32		x;
+	double		recency,
+				tenure;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	x = PG_GETARG_INT32(1);
+	recency = PG_GETARG_FLOAT8(2);
+	tenure = PG_GETARG_FLOAT8(3);
+	bgnbd_check_customer(x, recency, tenure);
+
+	h = histogram_for_update(fcinfo, BTYD_KIND_BGNBD, 0.0);
+	check_same_penalizer(h->penalizer, 0.0);
+	histogram_add(h, x, recency, tenure, 1);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&h->hdr));
+}
+
+/* bgnbd_fit_penalized_transfn(state, frequency, recency, tenure, penalizer) */
+PG_FUNCTION_INFO_V1(bgnbd_fit_penalized_transfn);
+Datum
+bgnbd_fit_penalized_transfn(PG_FUNCTION_ARGS)
+{
+	BtydHistogram *h;
+	int32		x;
+	double		recency,
+				tenure,
+				penalizer;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	x = PG_GETARG_INT32(1);
+	recency = PG_GETARG_FLOAT8(2);
+	tenure = PG_GETARG_FLOAT8(3);
+	penalizer = PG_GETARG_FLOAT8(4);
+	bgnbd_check_customer(x, recency, tenure);
+	check_penalizer(penalizer);
+
+	h = histogram_for_update(fcinfo, BTYD_KIND_BGNBD, penalizer);
+	check_same_penalizer(h->penalizer, penalizer);
+	histogram_add(h, x, recency, tenure, 1);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&h->hdr));
+}
+
+/*
+ * gammagamma_fit_transfn(state, frequency int, monetary_value float8): only
+ * customers with repeat purchases (frequency > 0) and a positive average
+ * spend enter the Gamma-Gamma likelihood; others are skipped like NULLs.
+ */
+PG_FUNCTION_INFO_V1(gammagamma_fit_transfn);
+Datum
+gammagamma_fit_transfn(PG_FUNCTION_ARGS)
+{
+	BtydHistogram *h;
+	int32		x;
+	double		m;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	x = PG_GETARG_INT32(1);
+	m = PG_GETARG_FLOAT8(2);
+	if (x < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("frequency %d is negative", x),
+				 errhint("Frequency counts repeat purchases: distinct purchase days minus one.")));
+	if (!(m >= 0.0 && isfinite(m)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("monetary value %g is out of range", m),
+				 errhint("A monetary value must be finite and at least 0.")));
+	if (x == 0 || m == 0.0)
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+
+	h = histogram_for_update(fcinfo, BTYD_KIND_GAMMAGAMMA, 0.0);
+	histogram_add(h, x, m, 0.0, 1);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&h->hdr));
+}
+
+/* btyd_histogram_combinefn(a, b): the union of two histograms */
+PG_FUNCTION_INFO_V1(btyd_histogram_combinefn);
+Datum
+btyd_histogram_combinefn(PG_FUNCTION_ARGS)
+{
+	BtydHistogram *h;
+	BtydData	other;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	btyd_histogram_data(PG_GETARG_DATUM(1), &other);
+	h = histogram_for_update(fcinfo, other.kind, other.penalizer);
+	check_same_penalizer(h->penalizer, other.penalizer);
+	for (int64 i = 0; i < other.npoints; i++)
+		histogram_add(h, other.points[i].x, other.points[i].u, other.points[i].v,
+					  other.points[i].count);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&h->hdr));
+}
+
+/* ---- text and binary forms ---- */
+
+/* Why a point cannot be in a histogram of this kind, or NULL if it can. */
+static const char *
+point_problem(int kind, int64 x, double u, double v, int64 count)
+{
+	if (count <= 0)
+		return "a positive count";
+	if (x < 0 || x > PG_INT32_MAX)
+		return "a frequency between 0 and 2147483647";
+	if (kind == BTYD_KIND_BGNBD)
+	{
+		if (!(u >= 0.0 && u <= v && isfinite(v)))
+			return "finite recency and tenure with 0 <= recency <= tenure";
+		if (x == 0 && u != 0.0)
+			return "recency 0 for frequency 0";
+	}
+	else
+	{
+		if (x == 0 || !(u > 0.0 && isfinite(u)) || v != 0.0)
+			return "a positive frequency, a positive finite monetary value and 0";
+	}
+	return NULL;
+}
+
+static double
+read_float(SummaryReader *reader)
+{
+	char	   *end;
+	double		value;
+
+	if (!((*reader->cursor >= '0' && *reader->cursor <= '9') || *reader->cursor == '-' ||
+		  *reader->cursor == '.'))
+		summary_syntax_error(reader, "a number");
+	errno = 0;
+	value = strtod(reader->cursor, &end);
+	/* subnormal values set ERANGE too, and round-trip; overflow and underflow to 0 do not */
+	if (end == reader->cursor || !isfinite(value) || (errno == ERANGE && value == 0.0))
+		summary_syntax_error(reader, "a finite number");
+	reader->cursor = end;
+	return value;
+}
+
+PG_FUNCTION_INFO_V1(btyd_histogram_in);
+Datum
+btyd_histogram_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	SummaryReader reader;
+	BtydHistogram *h;
+	int			kind;
+	double		penalizer;
+
+	summary_read_begin(&reader, "btyd_histogram", input, BTYD_HISTOGRAM_VERSION);
+	summary_read_key(&reader, "kind");
+	if (strncmp(reader.cursor, "bgnbd", 5) == 0)
+	{
+		kind = BTYD_KIND_BGNBD;
+		reader.cursor += 5;
+	}
+	else if (strncmp(reader.cursor, "gammagamma", 10) == 0)
+	{
+		kind = BTYD_KIND_GAMMAGAMMA;
+		reader.cursor += 10;
+	}
+	else
+		summary_syntax_error(&reader, "\"bgnbd\" or \"gammagamma\"");
+	summary_read_key(&reader, "penalizer");
+	penalizer = read_float(&reader);
+	if (penalizer < 0.0 || (kind == BTYD_KIND_GAMMAGAMMA && penalizer != 0.0))
+		summary_syntax_error(&reader, "a penalizer of at least 0 (0 for gammagamma)");
+	summary_read_key(&reader, "points");
+
+	h = histogram_new(CurrentMemoryContext, kind, penalizer, 0);
+	while (*reader.cursor >= '0' && *reader.cursor <= '9')
+	{
+		const char *start = reader.cursor;
+		int64		x,
+					count;
+		double		u,
+					v;
+		const char *problem;
+
+		x = summary_read_count(&reader);
+		summary_read_char(&reader, ':');
+		u = read_float(&reader);
+		summary_read_char(&reader, ':');
+		v = read_float(&reader);
+		summary_read_char(&reader, ':');
+		count = summary_read_count(&reader);
+		problem = point_problem(kind, x, u, v, count);
+		if (problem != NULL)
+		{
+			reader.cursor = start;
+			summary_syntax_error(&reader, problem);
+		}
+		histogram_add(h, (int32) x, u, v, count);
+		if (*reader.cursor != ',')
+			break;
+		reader.cursor++;
+		if (!(*reader.cursor >= '0' && *reader.cursor <= '9'))
+			summary_syntax_error(&reader, "a point x:u:v:count");
+	}
+	summary_read_end(&reader);
+	PG_RETURN_POINTER(histogram_flat(h));
+}
+
+static void
+append_float(StringInfo out, double value)
+{
+	char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	double_to_shortest_decimal_buf(value, buf);
+	appendStringInfoString(out, buf);
+}
+
+PG_FUNCTION_INFO_V1(btyd_histogram_out);
+Datum
+btyd_histogram_out(PG_FUNCTION_ARGS)
+{
+	BtydData	data;
+	StringInfoData out;
+
+	btyd_histogram_data(PG_GETARG_DATUM(0), &data);
+	initStringInfo(&out);
+	summary_write_begin(&out, BTYD_HISTOGRAM_VERSION);
+	appendStringInfo(&out, " kind=%s penalizer=", kind_name(data.kind));
+	append_float(&out, data.penalizer);
+	appendStringInfoString(&out, " points=");
+	for (int64 i = 0; i < data.npoints; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(&out, ',');
+		appendStringInfo(&out, "%d:", data.points[i].x);
+		append_float(&out, data.points[i].u);
+		appendStringInfoChar(&out, ':');
+		append_float(&out, data.points[i].v);
+		appendStringInfo(&out, ":" INT64_FORMAT, data.points[i].count);
+	}
+	PG_RETURN_CSTRING(out.data);
+}
+
+static pg_attribute_noreturn() void
+recv_error(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid external binary value for type %s", "btyd_histogram"),
+			 errdetail("%s", detail)));
+}
+
+PG_FUNCTION_INFO_V1(btyd_histogram_recv);
+Datum
+btyd_histogram_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	BtydHistogram *h;
+	int			kind;
+	double		penalizer;
+	int64		npoints;
+
+	summary_recv_version(buf, "btyd_histogram", BTYD_HISTOGRAM_VERSION);
+	kind = summary_recv_byte(buf, "btyd_histogram");
+	if (kind != BTYD_KIND_BGNBD && kind != BTYD_KIND_GAMMAGAMMA)
+		recv_error(psprintf("Kind %d is neither 1 (bgnbd) nor 2 (gammagamma).", kind));
+	if (buf->len - buf->cursor < (int) (sizeof(double) + sizeof(int64)))
+		recv_error("The value is truncated.");
+	penalizer = pq_getmsgfloat8(buf);
+	if (!(penalizer >= 0.0 && isfinite(penalizer)) ||
+		(kind == BTYD_KIND_GAMMAGAMMA && penalizer != 0.0))
+		recv_error("The penalizer is out of range.");
+	npoints = summary_recv_count(buf, "btyd_histogram");
+	if (npoints > (buf->len - buf->cursor) / 28)
+		recv_error("The value is truncated.");
+
+	h = histogram_new(CurrentMemoryContext, kind, penalizer, npoints);
+	for (int64 i = 0; i < npoints; i++)
+	{
+		int64		x,
+					count;
+		double		u,
+					v;
+		const char *problem;
+
+		if (buf->len - buf->cursor < 28)
+			recv_error("The value is truncated.");
+		x = (int32) pq_getmsgint(buf, 4);
+		u = pq_getmsgfloat8(buf);
+		v = pq_getmsgfloat8(buf);
+		count = pq_getmsgint64(buf);
+		problem = point_problem(kind, x, u, v, count);
+		if (problem != NULL)
+			recv_error(psprintf("Point " INT64_FORMAT " does not have %s.", i + 1, problem));
+		histogram_add(h, (int32) x, u, v, count);
+	}
+	summary_recv_end(buf, "btyd_histogram");
+	PG_RETURN_POINTER(histogram_flat(h));
+}
+
+PG_FUNCTION_INFO_V1(btyd_histogram_send);
+Datum
+btyd_histogram_send(PG_FUNCTION_ARGS)
+{
+	BtydData	data;
+	StringInfoData buf;
+
+	btyd_histogram_data(PG_GETARG_DATUM(0), &data);
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, BTYD_HISTOGRAM_VERSION);
+	pq_sendbyte(&buf, data.kind);
+	pq_sendfloat8(&buf, data.penalizer);
+	pq_sendint64(&buf, data.npoints);
+	for (int64 i = 0; i < data.npoints; i++)
+	{
+		pq_sendint32(&buf, data.points[i].x);
+		pq_sendfloat8(&buf, data.points[i].u);
+		pq_sendfloat8(&buf, data.points[i].v);
+		pq_sendint64(&buf, data.points[i].count);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}

@@ -1,0 +1,494 @@
+/*
+ * optimize.c
+ *		BFGS quasi-Newton minimisation with a strong-Wolfe line search
+ *		(Nocedal & Wright, Numerical Optimization, algorithms 3.5, 3.6 and
+ *		6.1), for the small smooth problems of the BTYD fits: 3 or 4
+ *		parameters on a log scale, an objective that is a mean
+ *		log-likelihood, and a gradient computed analytically.
+ *
+ * Robustness matters more than speed here: the objective may be undefined
+ * (NaN or +Inf) far from the optimum, so the line search treats such points
+ * as "too far" and shrinks the step; the first step is limited to a change
+ * of at most MAX_FIRST_STEP in any coordinate; a direction that is not a
+ * descent direction resets the inverse-Hessian approximation to the
+ * identity; and an update whose curvature s'y is not positive is skipped,
+ * which keeps the approximation positive definite.
+ */
+#include "postgres.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "miscadmin.h"
+
+#include "optimize.h"
+
+#define WOLFE_C1 1e-4			/* sufficient decrease */
+#define WOLFE_C2 0.9			/* curvature: loose, as usual for quasi-Newton */
+#define MAX_FIRST_STEP 2.0		/* largest change of a coordinate on step one */
+#define MAX_LINE_SEARCH_STEPS 30
+
+/* One evaluated point along the search line. */
+typedef struct LinePoint
+{
+	double		alpha;
+	double		f;
+	double		slope;			/* directional derivative g'p; NaN if f is not finite */
+	double		x[OPTIMIZE_MAX_DIM];
+	double		g[OPTIMIZE_MAX_DIM];
+} LinePoint;
+
+typedef struct LineSearch
+{
+	int			n;
+	const double *x0;
+	const double *p;
+	double		f0;
+	double		slope0;
+	ObjectiveFunction fn;
+	void	   *arg;
+	int			evaluations;
+} LineSearch;
+
+static double
+dot(int n, const double *u, const double *v)
+{
+	double		s = 0.0;
+
+	for (int i = 0; i < n; i++)
+		s += u[i] * v[i];
+	return s;
+}
+
+static double
+max_abs(int n, const double *u)
+{
+	double		m = 0.0;
+
+	for (int i = 0; i < n; i++)
+		m = fmax(m, fabs(u[i]));
+	return m;
+}
+
+static void
+evaluate(LineSearch *ls, double alpha, LinePoint *pt)
+{
+	pt->alpha = alpha;
+	for (int i = 0; i < ls->n; i++)
+		pt->x[i] = ls->x0[i] + alpha * ls->p[i];
+	pt->f = ls->fn(pt->x, pt->g, ls->arg);
+	ls->evaluations++;
+	if (isfinite(pt->f))
+	{
+		pt->slope = dot(ls->n, pt->g, ls->p);
+		if (!isfinite(pt->slope))
+			pt->f = INFINITY;
+	}
+	if (!isfinite(pt->f))
+	{
+		pt->f = INFINITY;
+		pt->slope = NAN;
+	}
+	CHECK_FOR_INTERRUPTS();
+}
+
+static bool
+sufficient_decrease(const LineSearch *ls, const LinePoint *pt)
+{
+	return pt->f <= ls->f0 + WOLFE_C1 * pt->alpha * ls->slope0;
+}
+
+static bool
+curvature_ok(const LineSearch *ls, const LinePoint *pt)
+{
+	return fabs(pt->slope) <= -WOLFE_C2 * ls->slope0;
+}
+
+/*
+ * The trial step between lo and hi: the minimiser of the cubic through both
+ * points' values and slopes when both are finite and it falls well inside
+ * the interval, else the midpoint.
+ */
+static double
+interpolate(const LinePoint *lo, const LinePoint *hi)
+{
+	double		a = lo->alpha,
+				b = hi->alpha;
+	double		width = b - a;
+	double		trial = NAN;
+
+	if (isfinite(lo->f) && isfinite(hi->f) && isfinite(lo->slope) && isfinite(hi->slope))
+	{
+		double		d1 = lo->slope + hi->slope - 3.0 * (lo->f - hi->f) / (a - b);
+		double		disc = d1 * d1 - lo->slope * hi->slope;
+
+		if (disc >= 0.0)
+		{
+			double		d2 = copysign(sqrt(disc), b - a);
+
+			trial = b - (b - a) * (hi->slope + d2 - d1) / (hi->slope - lo->slope + 2.0 * d2);
+		}
+	}
+	if (!isfinite(trial) ||
+		fabs(trial - a) < 0.1 * fabs(width) || fabs(trial - b) < 0.1 * fabs(width))
+		trial = a + 0.5 * width;
+	return trial;
+}
+
+/*
+ * Algorithm 3.6: narrows [lo, hi] (lo the best point so far, which satisfies
+ * sufficient decrease) until a point satisfies both Wolfe conditions.  If the
+ * interval collapses first, lo is returned when it improved on the start.
+ */
+static bool
+zoom(LineSearch *ls, LinePoint *lo, LinePoint *hi, LinePoint *out)
+{
+	LinePoint	trial;
+
+	for (int step = 0; step < MAX_LINE_SEARCH_STEPS; step++)
+	{
+		double		alpha = interpolate(lo, hi);
+
+		if (fabs(hi->alpha - lo->alpha) <= 1e-15 * fmax(1.0, fabs(lo->alpha)))
+			break;
+		evaluate(ls, alpha, &trial);
+		if (!sufficient_decrease(ls, &trial) || trial.f >= lo->f)
+			*hi = trial;
+		else
+		{
+			if (curvature_ok(ls, &trial))
+			{
+				*out = trial;
+				return true;
+			}
+			if (trial.slope * (hi->alpha - lo->alpha) >= 0.0)
+				*hi = *lo;
+			*lo = trial;
+		}
+	}
+	if (lo->alpha > 0.0 && lo->f < ls->f0)
+	{
+		*out = *lo;
+		return true;
+	}
+	return false;
+}
+
+/* Algorithm 3.5: finds a step along p satisfying the strong Wolfe conditions. */
+static bool
+line_search(LineSearch *ls, double alpha_init, LinePoint *out)
+{
+	LinePoint	prev,
+				cur;
+
+	prev.alpha = 0.0;
+	prev.f = ls->f0;
+	prev.slope = ls->slope0;
+	for (int i = 0; i < ls->n; i++)
+		prev.x[i] = ls->x0[i];
+
+	cur.alpha = alpha_init;
+	for (int step = 0; step < MAX_LINE_SEARCH_STEPS; step++)
+	{
+		evaluate(ls, cur.alpha, &cur);
+		if (!sufficient_decrease(ls, &cur) || (step > 0 && cur.f >= prev.f))
+			return zoom(ls, &prev, &cur, out);
+		if (curvature_ok(ls, &cur))
+		{
+			*out = cur;
+			return true;
+		}
+		if (cur.slope >= 0.0)
+			return zoom(ls, &cur, &prev, out);
+		prev = cur;
+		cur.alpha = 2.0 * cur.alpha;
+	}
+	*out = prev;
+	return prev.alpha > 0.0;
+}
+
+void
+bfgs_minimize(int n, double *x, ObjectiveFunction fn, void *arg,
+			  double gtol, int max_iterations, OptimizeResult *result)
+{
+	double		H[OPTIMIZE_MAX_DIM][OPTIMIZE_MAX_DIM];
+	double		g[OPTIMIZE_MAX_DIM],
+				p[OPTIMIZE_MAX_DIM],
+				s[OPTIMIZE_MAX_DIM],
+				y[OPTIMIZE_MAX_DIM],
+				Hy[OPTIMIZE_MAX_DIM];
+	double		f;
+	bool		fresh = true;	/* H is the (scaled) identity */
+	LineSearch	ls;
+	LinePoint	next;
+
+	Assert(n > 0 && n <= OPTIMIZE_MAX_DIM);
+	memset(result, 0, sizeof(*result));
+
+	f = fn(x, g, arg);
+	result->evaluations = 1;
+	if (!isfinite(f) || !isfinite(max_abs(n, g)))
+	{
+		result->f = f;
+		result->gradient_norm = NAN;
+		result->message = "the objective is not finite at the starting point";
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++)
+			H[i][j] = (i == j) ? 1.0 : 0.0;
+
+	for (result->iterations = 0; result->iterations < max_iterations; result->iterations++)
+	{
+		double		gnorm = max_abs(n, g);
+		double		slope,
+					alpha,
+					sy;
+
+		result->f = f;
+		result->gradient_norm = gnorm;
+		if (gnorm < gtol)
+		{
+			result->converged = true;
+			result->message = "gradient below tolerance";
+			return;
+		}
+
+		for (int i = 0; i < n; i++)
+		{
+			p[i] = 0.0;
+			for (int j = 0; j < n; j++)
+				p[i] -= H[i][j] * g[j];
+		}
+		slope = dot(n, p, g);
+		if (!(slope < 0.0))
+		{
+			/* not a descent direction: fall back to steepest descent */
+			for (int i = 0; i < n; i++)
+			{
+				for (int j = 0; j < n; j++)
+					H[i][j] = (i == j) ? 1.0 : 0.0;
+				p[i] = -g[i];
+			}
+			slope = dot(n, p, g);
+			fresh = true;
+		}
+
+		/*
+		 * Near a minimum, the decrease a step promises (about -slope / 2)
+		 * can fall below the rounding noise of f itself, a few ulps of |f|;
+		 * no line search can then tell better from worse, and the point is
+		 * as stationary as floating point allows.
+		 */
+		if (gnorm < sqrt(gtol) && -slope < 16.0 * DBL_EPSILON * fmax(fabs(f), 1.0))
+		{
+			result->converged = true;
+			result->message = "the remaining decrease is below the rounding of the objective";
+			return;
+		}
+
+		alpha = 1.0;
+		if (fresh)
+			alpha = fmin(1.0, MAX_FIRST_STEP / max_abs(n, p));
+
+		ls.n = n;
+		ls.x0 = x;
+		ls.p = p;
+		ls.f0 = f;
+		ls.slope0 = slope;
+		ls.fn = fn;
+		ls.arg = arg;
+		ls.evaluations = 0;
+		if (!line_search(&ls, alpha, &next))
+		{
+			result->evaluations += ls.evaluations;
+			if (!fresh && gnorm >= sqrt(gtol))
+			{
+				/* retry once along the gradient before giving up */
+				for (int i = 0; i < n; i++)
+					for (int j = 0; j < n; j++)
+						H[i][j] = (i == j) ? 1.0 : 0.0;
+				fresh = true;
+				continue;
+			}
+			if (gnorm < sqrt(gtol))
+			{
+				result->converged = true;
+				result->message = "no further decrease possible at a near-stationary point";
+			}
+			else
+				result->message = "the line search found no decrease";
+			return;
+		}
+		result->evaluations += ls.evaluations;
+
+		for (int i = 0; i < n; i++)
+		{
+			s[i] = next.x[i] - x[i];
+			y[i] = next.g[i] - g[i];
+			x[i] = next.x[i];
+			g[i] = next.g[i];
+		}
+		f = next.f;
+
+		sy = dot(n, s, y);
+		if (sy > 1e-300 && isfinite(sy))
+		{
+			double		yHy,
+						rho = 1.0 / sy;
+
+			if (fresh)
+			{
+				/* scale the identity to the curvature seen (N&W eq. 6.20) */
+				double		scale = sy / dot(n, y, y);
+
+				for (int i = 0; i < n; i++)
+					H[i][i] = scale;
+				fresh = false;
+			}
+			/* H += (1 + y'Hy / s'y) ss' / s'y - (Hy s' + s y'H) / s'y */
+			for (int i = 0; i < n; i++)
+			{
+				Hy[i] = 0.0;
+				for (int j = 0; j < n; j++)
+					Hy[i] += H[i][j] * y[j];
+			}
+			yHy = dot(n, y, Hy);
+			for (int i = 0; i < n; i++)
+				for (int j = 0; j < n; j++)
+					H[i][j] += (1.0 + yHy * rho) * rho * s[i] * s[j] -
+						rho * (Hy[i] * s[j] + s[i] * Hy[j]);
+		}
+	}
+	result->f = f;
+	result->gradient_norm = max_abs(n, g);
+	result->converged = result->gradient_norm < gtol;
+	result->message = result->converged ? "gradient below tolerance" : "iteration limit reached";
+}
+
+/* ---------------------------------------------------------------- */
+/* Self-test on classic problems, for the test suite                */
+/* ---------------------------------------------------------------- */
+
+#include "access/htup_details.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+
+/* Rosenbrock's valley in n dimensions: minimum 0 at (1, ..., 1). */
+static double
+rosenbrock(const double *x, double *grad, void *arg)
+{
+	int			n = *(int *) arg;
+	double		f = 0.0;
+
+	for (int i = 0; i < n; i++)
+		grad[i] = 0.0;
+	for (int i = 0; i < n - 1; i++)
+	{
+		double		a = x[i + 1] - x[i] * x[i],
+					b = 1.0 - x[i];
+
+		f += 100.0 * a * a + b * b;
+		grad[i] += -400.0 * x[i] * a - 2.0 * b;
+		grad[i + 1] += 200.0 * a;
+	}
+	return f;
+}
+
+/* A quadratic with curvatures from 1 to 1e6: minimum 0 at (1, 2, 3, 4). */
+static double
+ill_conditioned(const double *x, double *grad, void *arg)
+{
+	double		f = 0.0;
+
+	for (int i = 0; i < 4; i++)
+	{
+		double		scale = pow(100.0, i),
+					d = x[i] - (i + 1);
+
+		f += 0.5 * scale * d * d;
+		grad[i] = scale * d;
+	}
+	return f;
+}
+
+/*
+ * x - ln x + y² - ln(1 - y): defined only for x > 0 and y < 1 (NaN
+ * elsewhere), minimised at x = 1 and y = (1 - sqrt 3) / 2; from the start
+ * far away, the first steps land outside the domain.
+ */
+static double
+barrier(const double *x, double *grad, void *arg)
+{
+	if (!(x[0] > 0.0 && x[1] < 1.0))
+		return NAN;
+	grad[0] = 1.0 - 1.0 / x[0];
+	grad[1] = 2.0 * x[1] + 1.0 / (1.0 - x[1]);
+	return x[0] - log(x[0]) + x[1] * x[1] - log(1.0 - x[1]);
+}
+
+typedef struct SelfTestProblem
+{
+	const char *name;
+	int			n;
+	ObjectiveFunction fn;
+	double		start[4];
+	double		solution[4];
+} SelfTestProblem;
+
+/*
+ * bfgs_selftest() -> SETOF (problem, converged, iterations, evaluations,
+ * distance): minimises each problem from a standard hard start and reports
+ * the largest distance of a coordinate from the known minimiser.
+ */
+PG_FUNCTION_INFO_V1(bfgs_selftest);
+Datum
+bfgs_selftest(PG_FUNCTION_ARGS)
+{
+	static const SelfTestProblem problems[] = {
+		{"rosenbrock 2", 2, rosenbrock, {-1.2, 1.0}, {1.0, 1.0}},
+		{"rosenbrock 4", 4, rosenbrock, {-1.2, 1.0, -1.2, 1.0}, {1.0, 1.0, 1.0, 1.0}},
+		{"ill-conditioned quadratic", 4, ill_conditioned, {0.0, 0.0, 0.0, 0.0}, {1.0, 2.0, 3.0, 4.0}},
+		{"barrier", 2, barrier, {30.0, -20.0}, {1.0, -0.36602540378443865}},
+	};
+	FuncCallContext *funcctx;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		MemoryContext old;
+		TupleDesc	tupdesc;
+
+		funcctx = SRF_FIRSTCALL_INIT();
+		old = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "return type must be a row type");
+		funcctx->tuple_desc = BlessTupleDesc(tupdesc);
+		funcctx->max_calls = lengthof(problems);
+		MemoryContextSwitchTo(old);
+	}
+	funcctx = SRF_PERCALL_SETUP();
+	if (funcctx->call_cntr < funcctx->max_calls)
+	{
+		const SelfTestProblem *problem = &problems[funcctx->call_cntr];
+		double		x[OPTIMIZE_MAX_DIM];
+		double		distance = 0.0;
+		int			n = problem->n;
+		OptimizeResult result;
+		Datum		values[5];
+		bool		nulls[5] = {0};
+
+		memcpy(x, problem->start, n * sizeof(double));
+		bfgs_minimize(n, x, problem->fn, &n, 1e-10, 1000, &result);
+		for (int i = 0; i < n; i++)
+			distance = fmax(distance, fabs(x[i] - problem->solution[i]));
+		values[0] = CStringGetTextDatum(problem->name);
+		values[1] = BoolGetDatum(result.converged);
+		values[2] = Int32GetDatum(result.iterations);
+		values[3] = Int32GetDatum(result.evaluations);
+		values[4] = Float8GetDatum(distance);
+		SRF_RETURN_NEXT(funcctx, HeapTupleGetDatum(heap_form_tuple(funcctx->tuple_desc,
+																   values, nulls)));
+	}
+	SRF_RETURN_DONE(funcctx);
+}

@@ -1,0 +1,39 @@
+/*
+ * optimize.h
+ *		A small quasi-Newton minimiser (BFGS with a strong-Wolfe line search)
+ *		for the few-parameter maximum-likelihood fits of the BTYD models.
+ */
+#ifndef OPTIMIZE_H
+#define OPTIMIZE_H
+
+#include <stdbool.h>
+
+#define OPTIMIZE_MAX_DIM 8
+
+/*
+ * The objective: returns f(x) and stores its gradient in grad.  A point where
+ * f is not finite (outside the domain) may return NaN or +Inf; the line
+ * search then shortens the step.
+ */
+typedef double (*ObjectiveFunction) (const double *x, double *grad, void *arg);
+
+typedef struct OptimizeResult
+{
+	double		f;				/* objective at the returned point */
+	double		gradient_norm;	/* its largest absolute gradient component */
+	int			iterations;
+	int			evaluations;
+	bool		converged;
+	const char *message;		/* why it stopped, for diagnostics */
+} OptimizeResult;
+
+/*
+ * Minimises fn over R^n from x (overwritten with the best point found).
+ * Converged means the largest absolute gradient component fell below gtol,
+ * or no further decrease was possible with a gradient already below
+ * sqrt(gtol) (the floating-point floor of a flat objective).
+ */
+extern void bfgs_minimize(int n, double *x, ObjectiveFunction fn, void *arg,
+						  double gtol, int max_iterations, OptimizeResult *result);
+
+#endif							/* OPTIMIZE_H */
