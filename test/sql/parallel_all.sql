@@ -20,6 +20,9 @@ SELECT i AS id,
        i % 4 <> 0 AS churned
 FROM generate_series(1, 60000) i;
 ANALYZE fixture;
+CREATE TABLE btyd_fixture AS
+SELECT * FROM retention.btyd_simulate(60000, 0.25, 30, 0.8, 2.5, 30, 400, seed => 11);
+ANALYZE btyd_fixture;
 
 -- summaries kept per part, as a materialized view would keep them
 CREATE TABLE fixture_parts AS
@@ -67,7 +70,11 @@ INSERT INTO sample_calls VALUES
     ('activity_agg(bigint, timestamptz)', 'SELECT activity_agg(customer_id, at) FROM fixture'),
     ('activity_agg(text, timestamptz)', $$SELECT activity_agg('c' || customer_id, at) FROM fixture$$),
     ('activity_agg(uuid, timestamptz)', $$SELECT activity_agg(md5(customer_id::text)::uuid, at) FROM fixture$$),
-    ('rollup(activity)', 'SELECT rollup(activity_s) FROM fixture_parts');
+    ('rollup(activity)', 'SELECT rollup(activity_s) FROM fixture_parts'),
+    ('bgnbd_fit(int, float8, float8)', 'SELECT bgnbd_fit(frequency, recency, tenure) FROM btyd_fixture'),
+    ('bgnbd_fit(int, float8, float8, float8)',
+     'SELECT bgnbd_fit(frequency, recency, tenure, 0.01) FROM btyd_fixture'),
+    ('gammagamma_fit(int, float8)', 'SELECT gammagamma_fit(frequency, monetary_value) FROM btyd_fixture');
 
 INSERT INTO sample_calls VALUES
     ('rfm(date, numeric, date)',
