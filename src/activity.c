@@ -1037,8 +1037,16 @@ activity_get_flat_size(ExpandedObjectHeader *eohptr)
 		radix_sort(items, n, state->hdr.eoh_context);
 		for (int64 i = 0; i < n; i++)
 		{
+			/* slots in id order are scattered: fetch the slot, then its days */
+			if (i + 2 * ACTIVITY_PREFETCH_DISTANCE < n)
+				activity_prefetch(items[i + 2 * ACTIVITY_PREFETCH_DISTANCE].customer);
 			if (i + ACTIVITY_PREFETCH_DISTANCE < n)
-				activity_prefetch(items[i + ACTIVITY_PREFETCH_DISTANCE].customer);
+			{
+				ActivityCustomer *ahead = items[i + ACTIVITY_PREFETCH_DISTANCE].customer;
+
+				if (ahead->capacity != 0)
+					activity_prefetch(ahead->days.array);
+			}
 			encode_customer(state, items[i].customer, &previous_id);
 			if ((i & 0xffff) == 0)
 				CHECK_FOR_INTERRUPTS();
