@@ -15,7 +15,8 @@ coordinator_host=$PGHOST coordinator_port=$PGPORT
 data="
 CREATE TABLE answers AS
 SELECT i % 1000 AS customer_id, DATE '2024-01-01' + i % 120 AS day,
-       (i * 7) % 11 AS nps_score, 1 + (i * 3) % 5 AS csat_score
+       (i * 7) % 11 AS nps_score, 1 + (i * 3) % 5 AS csat_score,
+       ((i * 13) % 700)::float8 AS duration, i % 3 <> 0 AS churned
 FROM generate_series(1, 20000) i;"
 
 db=retention_shards
@@ -57,10 +58,14 @@ check() {
         echo "shards: $name differs: $distributed <> $single" >&2
         return 1
     fi
-    bytes=$("${coordinator[@]}" -At -c "SELECT octet_length(($agg)::text) FROM shard1.answers")
-    echo "shards: $name over 2 shards equals the single-server answer; $bytes bytes on the wire per shard"
+    bytes=$("${coordinator[@]}" -At -c "SELECT octet_length(($agg)::text) || ' bytes on the wire from shard 1 ('
+        || round(octet_length(($agg)::text)::numeric / count(DISTINCT customer_id), 1) || ' per customer)'
+        FROM shard1.answers")
+    echo "shards: $name over 2 shards equals the single-server answer; $bytes"
 }
 check nps_summary "retention.nps_agg(nps_score)"
 check csat_summary "retention.csat_agg(csat_score)"
+check activity "retention.activity_agg(customer_id, day)"
+check survival "retention.survival_agg(duration, churned)"
 
 psql -X -q -c "DROP DATABASE $db"
