@@ -17,6 +17,7 @@
 #include "postgres.h"
 
 #include "common/int.h"
+#include "fmgr.h"
 #include "lib/stringinfo.h"
 
 #if PG_VERSION_NUM >= 160000
@@ -47,6 +48,50 @@ count_add(int64 a, int64 b)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("count out of range while merging summaries")));
 	return sum;
+}
+
+/* ---- transition and combine functions of fixed-size summaries ---- */
+
+/* A NULL input leaves the state as it is (which may still be NULL). */
+static inline Datum
+state_unchanged(FunctionCallInfo fcinfo)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+}
+
+/*
+ * A combine function with a NULL side answers with the other side (the
+ * executor copies a state it did not allocate): returns true and sets
+ * *result then, false when both sides are present.
+ */
+static inline bool
+combine_null_side(FunctionCallInfo fcinfo, Datum *result)
+{
+	if (!PG_ARGISNULL(0) && !PG_ARGISNULL(1))
+		return false;
+	if (PG_ARGISNULL(0) && PG_ARGISNULL(1))
+	{
+		fcinfo->isnull = true;
+		*result = (Datum) 0;
+	}
+	else
+		*result = PG_ARGISNULL(0) ? PG_GETARG_DATUM(1) : PG_GETARG_DATUM(0);
+	return true;
+}
+
+/*
+ * The summary in argument argno, writable.  Inside an aggregate the state
+ * belongs to the aggregate and is changed in place, which keeps these
+ * aggregates as cheap as count(); called directly from SQL, a copy.
+ */
+static inline void *
+summary_for_update(FunctionCallInfo fcinfo, int argno)
+{
+	if (AggCheckCallContext(fcinfo, NULL))
+		return PG_GETARG_POINTER(argno);
+	return PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(argno));
 }
 
 /* ---- summary text form: "v1 key=value key=value ..." (summary_io.c) ---- */

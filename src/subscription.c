@@ -128,15 +128,6 @@ churn_summary_new(DateADT period_start, DateADT period_end)
 	return summary;
 }
 
-static ChurnSummary *
-churn_summary_copy(const ChurnSummary *summary)
-{
-	ChurnSummary *copy = palloc(sizeof(ChurnSummary));
-
-	memcpy(copy, summary, sizeof(ChurnSummary));
-	return copy;
-}
-
 PG_FUNCTION_INFO_V1(churn_summary_in);
 Datum
 churn_summary_in(PG_FUNCTION_ARGS)
@@ -283,10 +274,7 @@ churn_accumulate(FunctionCallInfo fcinfo, DateADT started, bool ended_null,
 	}
 	else
 	{
-		if (AggCheckCallContext(fcinfo, NULL))
-			state = (ChurnSummary *) PG_GETARG_POINTER(0);
-		else
-			state = churn_summary_copy(PG_GETARG_CHURN_SUMMARY(0));
+		state = summary_for_update(fcinfo, 0);
 		if (period_start != state->period_start || period_end != state->period_end)
 		{
 			check_period(period_start, period_end);
@@ -317,11 +305,7 @@ Datum
 churn_agg_transfn(PG_FUNCTION_ARGS)
 {
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	return churn_accumulate(fcinfo, PG_GETARG_DATEADT(1),
 							PG_ARGISNULL(2), PG_ARGISNULL(2) ? 0 : PG_GETARG_DATEADT(2),
 							PG_GETARG_DATEADT(3), PG_GETARG_DATEADT(4));
@@ -340,11 +324,7 @@ Datum
 churn_agg_tz_transfn(PG_FUNCTION_ARGS)
 {
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	return churn_accumulate(fcinfo, session_date(PG_GETARG_DATUM(1)),
 							PG_ARGISNULL(2),
 							PG_ARGISNULL(2) ? 0 : session_date(PG_GETARG_DATUM(2)),
@@ -359,20 +339,12 @@ churn_agg_combinefn(PG_FUNCTION_ARGS)
 {
 	ChurnSummary *state;
 	ChurnSummary *other;
+	Datum		result;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
-	if (PG_ARGISNULL(0))
-		PG_RETURN_DATUM(PG_GETARG_DATUM(1));
+	if (combine_null_side(fcinfo, &result))
+		return result;
 
-	if (AggCheckCallContext(fcinfo, NULL))
-		state = (ChurnSummary *) PG_GETARG_POINTER(0);
-	else
-		state = churn_summary_copy(PG_GETARG_CHURN_SUMMARY(0));
+	state = summary_for_update(fcinfo, 0);
 	other = PG_GETARG_CHURN_SUMMARY(1);
 
 	if (state->period_start != other->period_start || state->period_end != other->period_end)

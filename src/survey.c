@@ -104,14 +104,6 @@ nps_summary_new(void)
 	return summary;
 }
 
-static NpsSummary *
-nps_summary_copy(const NpsSummary *summary)
-{
-	NpsSummary *copy = palloc(sizeof(NpsSummary));
-
-	memcpy(copy, summary, sizeof(NpsSummary));
-	return copy;
-}
 
 static int64
 nps_responses(const NpsSummary *summary)
@@ -198,11 +190,7 @@ nps_agg_transfn(PG_FUNCTION_ARGS)
 	int32		score;
 
 	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 
 	score = PG_GETARG_INT32(1);
 	if (score < 0 || score > 10)
@@ -213,10 +201,8 @@ nps_agg_transfn(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		state = nps_summary_new();
-	else if (AggCheckCallContext(fcinfo, NULL))
-		state = (NpsSummary *) PG_GETARG_POINTER(0);
 	else
-		state = nps_summary_copy(PG_GETARG_NPS_SUMMARY(0));
+		state = summary_for_update(fcinfo, 0);
 
 	state->counts[nps_category[score]]++;
 
@@ -234,21 +220,12 @@ nps_agg_combinefn(PG_FUNCTION_ARGS)
 {
 	NpsSummary *state;
 	NpsSummary *other;
+	Datum		result;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
-	/* the executor copies a state it did not allocate */
-	if (PG_ARGISNULL(0))
-		PG_RETURN_DATUM(PG_GETARG_DATUM(1));
+	if (combine_null_side(fcinfo, &result))
+		return result;
 
-	if (AggCheckCallContext(fcinfo, NULL))
-		state = (NpsSummary *) PG_GETARG_POINTER(0);
-	else
-		state = nps_summary_copy(PG_GETARG_NPS_SUMMARY(0));
+	state = summary_for_update(fcinfo, 0);
 	other = PG_GETARG_NPS_SUMMARY(1);
 
 	for (int category = 0; category < NPS_CATEGORIES; category++)
@@ -353,14 +330,6 @@ csat_summary_new(int scale)
 	return summary;
 }
 
-static CsatSummary *
-csat_summary_copy(const CsatSummary *summary)
-{
-	CsatSummary *copy = palloc(sizeof(CsatSummary));
-
-	memcpy(copy, summary, sizeof(CsatSummary));
-	return copy;
-}
 
 static int64
 csat_responses(const CsatSummary *summary)
@@ -477,10 +446,7 @@ csat_accumulate(FunctionCallInfo fcinfo, int score, int scale)
 	}
 	else
 	{
-		if (AggCheckCallContext(fcinfo, NULL))
-			state = (CsatSummary *) PG_GETARG_POINTER(0);
-		else
-			state = csat_summary_copy(PG_GETARG_CSAT_SUMMARY(0));
+		state = summary_for_update(fcinfo, 0);
 		if (scale != state->scale)
 		{
 			check_csat_scale(scale);
@@ -509,11 +475,7 @@ Datum
 csat_agg_transfn(PG_FUNCTION_ARGS)
 {
 	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	return csat_accumulate(fcinfo, PG_GETARG_INT32(1), CSAT_DEFAULT_SCALE);
 }
 
@@ -523,11 +485,7 @@ Datum
 csat_agg_scale_transfn(PG_FUNCTION_ARGS)
 {
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	return csat_accumulate(fcinfo, PG_GETARG_INT32(1), PG_GETARG_INT32(2));
 }
 
@@ -538,20 +496,12 @@ csat_agg_combinefn(PG_FUNCTION_ARGS)
 {
 	CsatSummary *state;
 	CsatSummary *other;
+	Datum		result;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
-	if (PG_ARGISNULL(0))
-		PG_RETURN_DATUM(PG_GETARG_DATUM(1));
+	if (combine_null_side(fcinfo, &result))
+		return result;
 
-	if (AggCheckCallContext(fcinfo, NULL))
-		state = (CsatSummary *) PG_GETARG_POINTER(0);
-	else
-		state = csat_summary_copy(PG_GETARG_CSAT_SUMMARY(0));
+	state = summary_for_update(fcinfo, 0);
 	other = PG_GETARG_CSAT_SUMMARY(1);
 
 	if (state->scale != other->scale)
