@@ -9,10 +9,16 @@ import os
 import sys
 
 import psycopg
+from psycopg.types.composite import CompositeInfo, register_composite
 
 conninfo = os.environ["BI_CONNINFO"]
 failures = []
 checks = 0
+
+
+def add_months(day, months):
+    month = day.month - 1 + months
+    return day.replace(year=day.year + month // 12, month=month % 12 + 1, day=1)
 
 
 def check(name, got, expected):
@@ -87,6 +93,65 @@ with psycopg.connect(conninfo) as conn:
     )
     check("monthly rollup = direct", [(m, round(v, 9)) for m, v in rows],
           [(m, round(v, 9)) for m, v in cur.fetchall()])
+
+    # a set-returning accessor with the period as a parameter
+    for period in ("month", "quarter"):
+        cur.execute(
+            "SELECT cohort, period_offset, cohort_size, active, retention FROM retention.cohort_retention("
+            "(SELECT retention.activity_agg(customer_id, order_date) FROM orders), %s) ORDER BY 1, 2",
+            (period,),
+            prepare=True,
+        )
+        triangle = cur.fetchall()
+        cur.execute(
+            "WITH firsts AS (SELECT customer_id, date_trunc(%s, min(order_date))::date AS cohort"
+            "                FROM orders GROUP BY 1),"
+            " active AS (SELECT DISTINCT customer_id, date_trunc(%s, order_date)::date AS bucket FROM orders)"
+            " SELECT f.cohort, a.bucket, count(*) FROM firsts f JOIN active a USING (customer_id)"
+            " GROUP BY 1, 2",
+            (period, period),
+        )
+        counts = {(c, b): n for c, b, n in cur.fetchall()}
+        step = 1 if period == "month" else 3
+        mismatches = [row for row in triangle
+                      if row[3] != counts.get((row[0], add_months(row[0], step * row[1])), 0)]
+        check(f"cohort_retention({period}) rows", len(triangle) > 0, True)
+        check(f"cohort_retention({period}) active = plain SQL", mismatches, [])
+        check(f"cohort_retention({period}) offset 0 is 1", {r[4] for r in triangle if r[1] == 0}, {1.0})
+
+    # composite results, read as named tuples once their types are registered
+    register_composite(CompositeInfo.fetch(conn, "retention.rfm_summary"), conn)
+    register_composite(CompositeInfo.fetch(conn, "retention.bgnbd_model"), conn)
+    cur = conn.cursor()   # a cursor takes the connection's adapters when created
+    cur.execute(
+        "SELECT customer_id, retention.rfm(order_date, amount, %s) FROM orders GROUP BY 1 ORDER BY 1",
+        ("2024-06-30",),
+        prepare=True,
+    )
+    summaries = dict(cur.fetchall())
+    cur.execute(
+        "SELECT customer_id, count(DISTINCT order_date) - 1, sum(amount), max(order_date) - min(order_date)"
+        " FROM orders WHERE order_date <= '2024-06-30' GROUP BY 1"
+    )
+    expected = {c: (f, rev, rec) for c, f, rev, rec in cur.fetchall()}
+    check("rfm customers", sorted(summaries), sorted(expected))
+    check("rfm fields = plain SQL",
+          [c for c, s in summaries.items()
+           if (s.frequency, s.revenue, s.recency) != expected.get(c)], [])
+    cur.execute(
+        "SELECT retention.bgnbd_fit(frequency, recency, tenure) FROM ("
+        " SELECT (r).frequency, (r).recency::float8, (r).tenure::float8"
+        " FROM (SELECT retention.rfm(order_date, amount, %s) AS r FROM orders GROUP BY customer_id) x) y",
+        ("2024-06-30",),
+        prepare=True,
+    )
+    model = cur.fetchone()[0]
+    check("bgnbd_model is a composite with named fields",
+          (model.customers, model.r > 0, model.alpha > 0), (len(expected), True, True))
+
+    # the activity summary in binary: the version byte first
+    bcur.execute("SELECT retention.activity_agg(customer_id, order_date) FROM orders")
+    check("activity binary form starts with its version byte", bytes(bcur.fetchone()[0][:1]), b"\x01")
 
 print(f"bi client: {checks} checks through psycopg {psycopg.__version__} over TCP with a password"
       + (f", {len(failures)} FAILED" if failures else ", all passed"))
