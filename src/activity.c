@@ -46,7 +46,7 @@
 #ifdef USE_ASSERT_CHECKING
 #define ACTIVITY_RUN_ROWS ((int64) 256)
 #else
-#define ACTIVITY_RUN_ROWS ((int64) 1 << 23)
+#define ACTIVITY_RUN_ROWS ((int64) 1 << 24)
 #endif
 #define ACTIVITY_FIRST_ROWS 64
 /* digits of the radix sort of a run: 2048 counters fit the L1 cache */
@@ -1480,17 +1480,16 @@ activity_reader_next(ActivityReader *reader)
 		reader->buffer_size = size;
 	}
 	day = zigzag_decode(reader_varint(reader));
-	for (int i = 0; i < count; i++)
+	if (day < reader->min_day || day > reader->max_day)
+		reader_error(reader, "A day is outside the range of days in the header.");
+	reader->buffer[0] = (DateADT) day;
+	for (int i = 1; i < count; i++)
 	{
-		if (i > 0)
-		{
-			value = reader_varint(reader);
-			if (value > (uint64) (PG_INT32_MAX))
-				reader_error(reader, "A day is out of range.");
-			day += (int64) value + 1;
-		}
-		if (day < reader->min_day || day > reader->max_day)
+		/* days ascend: the next one, day + value + 1, must not pass max_day */
+		value = reader_varint(reader);
+		if (value >= (uint64) (reader->max_day - day))
 			reader_error(reader, "A day is outside the range of days in the header.");
+		day += (int64) value + 1;
 		reader->buffer[i] = (DateADT) day;
 	}
 	reader->seen_min_day = Min(reader->seen_min_day, reader->buffer[0]);
