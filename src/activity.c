@@ -8,8 +8,10 @@
  * partial aggregation can run on Citus workers.  The executor keeps a
  * read-write expanded object whose memory context is a child of the
  * aggregate context without copying it (ExecAggTransReparent), so the
- * transition function updates one hash table in place for the whole scan;
- * the table is flattened only when a tuple is formed from it (storing it,
+ * transition function updates one state in place for the whole scan: it
+ * appends bigint rows to a run that is sorted into a flat part when full
+ * (activity_sort_rows), and adds text and uuid rows to a hash table.  The
+ * state is flattened only when a tuple is formed from it (storing it,
  * sending a partial state to a parallel leader) or when it is printed.
  */
 #include "retention.h"
