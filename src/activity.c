@@ -8,8 +8,10 @@
  * partial aggregation can run on Citus workers.  The executor keeps a
  * read-write expanded object whose memory context is a child of the
  * aggregate context without copying it (ExecAggTransReparent), so the
- * transition function updates one hash table in place for the whole scan;
- * the table is flattened only when a tuple is formed from it (storing it,
+ * transition function updates one state in place for the whole scan: it
+ * appends bigint rows to a run that is sorted into a flat part when full
+ * (activity_sort_rows), and adds text and uuid rows to a hash table.  The
+ * state is flattened only when a tuple is formed from it (storing it,
  * sending a partial state to a parallel leader) or when it is printed.
  */
 #include "retention.h"
@@ -20,6 +22,7 @@
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/memutils.h"
@@ -31,11 +34,25 @@
 #define ACTIVITY_KEY_BLOCK_MAX (64 * 1024)
 #define ACTIVITY_MAX_SLOTS ((uint64) 1 << 32)
 
-/* rows collected before they are added to the hash table, and customers per merge step */
+/* customers per step when a flat summary is merged into the hash table */
 #define ACTIVITY_BATCH 1024
 #define ACTIVITY_PREFETCH_DISTANCE 16
-/* flat summaries a state keeps unmerged (see activity_add_part) */
+/* flat summaries a state keeps unmerged (see activity_keep_part) */
 #define ACTIVITY_MAX_PARTS 8
+/*
+ * bigint rows sorted into one part: 12 bytes each while collected, 8 more
+ * while sorted, so a run costs at most 160 MB.  Assertion-enabled builds
+ * use tiny runs, so that the regression tests go through many runs and
+ * merges of parts.
+ */
+#ifdef USE_ASSERT_CHECKING
+#define ACTIVITY_RUN_ROWS ((int64) 256)
+#else
+#define ACTIVITY_RUN_ROWS ((int64) 1 << 24)
+#endif
+#define ACTIVITY_FIRST_ROWS 64
+/* digits of the radix sort of a run: 2048 counters fit the L1 cache */
+#define RADIX_BITS 11
 
 #if defined(__GNUC__) || defined(__clang__)
 #define activity_prefetch(address) __builtin_prefetch(address)
@@ -122,7 +139,7 @@ reader_error(ActivityReader *reader, const char *detail)
 }
 
 static uint64
-reader_varint(ActivityReader *reader)
+reader_varint_long(ActivityReader *reader)
 {
 	uint64		value = 0;
 	int			shift = 0;
@@ -146,6 +163,15 @@ reader_varint(ActivityReader *reader)
 		}
 		shift += 7;
 	}
+}
+
+/* Most numbers of a flat value (day gaps, id steps) take one byte. */
+static inline uint64
+reader_varint(ActivityReader *reader)
+{
+	if (likely(reader->cursor < reader->end && *reader->cursor < 0x80))
+		return *reader->cursor++;
+	return reader_varint_long(reader);
 }
 
 /* ---------------------------------------------------------------- */
@@ -205,6 +231,10 @@ static void reader_begin_flat(ActivityReader *reader, const uint8 *data, Size le
 static Size activity_get_flat_size(ExpandedObjectHeader *eohptr);
 static void activity_flatten_into(ExpandedObjectHeader *eohptr,
 								  void *result, Size allocated_size);
+static void activity_sort_rows(ActivityState *state);
+static void writer_init(FlatWriter *writer, ActivityIdKind kind, MemoryContext context);
+static void encode_parts(FlatWriter *writer, struct varlena **parts, int nparts);
+static struct varlena *writer_to_varlena(FlatWriter *writer, MemoryContext context);
 
 static const ExpandedObjectMethods activity_methods = {
 	activity_get_flat_size,
@@ -241,6 +271,7 @@ activity_state_create(MemoryContext parent, ActivityIdKind kind)
 	state = MemoryContextAllocZero(context, sizeof(ActivityState));
 	EOH_init_header(&state->hdr, &activity_methods, context);
 	state->id_kind = kind;
+	writer_init(&state->flat, kind, context);
 	state->mask = ACTIVITY_INITIAL_SLOTS - 1;
 	state->slots = allocate_slots(state, ACTIVITY_INITIAL_SLOTS);
 	return state;
@@ -546,27 +577,6 @@ activity_insert_batch(ActivityState *state, ActivityBatchEntry *entries, int n)
 	}
 }
 
-/* Adds the rows the transition function has collected (bigint ids). */
-static void
-activity_flush(ActivityState *state)
-{
-	ActivityBatchEntry entries[ACTIVITY_BATCH];
-	int			n = state->npending;
-
-	if (n == 0)
-		return;
-	for (int i = 0; i < n; i++)
-	{
-		entries[i].id = state->pending_ids[i];
-		entries[i].key = NULL;
-		entries[i].keylen = 0;
-		entries[i].days = &state->pending_days[i];
-		entries[i].count = 1;
-	}
-	state->npending = 0;
-	activity_insert_batch(state, entries, n);
-}
-
 /* Adds everything a reader has not read yet to the hash table, a batch at a time. */
 static void
 activity_merge_hash(ActivityState *state, ActivityReader *reader)
@@ -579,7 +589,7 @@ activity_merge_hash(ActivityState *state, ActivityReader *reader)
 
 	if (reader->id_kind != state->id_kind)
 		id_kind_mismatch(state->id_kind, reader->id_kind);
-	activity_flush(state);
+	Assert(state->id_kind != ACTIVITY_ID_BIGINT);
 	while (more)
 	{
 		int			n = 0;
@@ -618,7 +628,10 @@ activity_merge_hash(ActivityState *state, ActivityReader *reader)
 		pfree(days);
 }
 
-/* Moves the flat parts into the hash table (before the table changes). */
+/*
+ * Moves the flat parts into the hash table (text and uuid ids, before the
+ * table changes).
+ */
 static void
 activity_absorb_parts(ActivityState *state)
 {
@@ -637,46 +650,66 @@ activity_absorb_parts(ActivityState *state)
 	state->flat_size = 0;
 }
 
-/* Adds everything a reader has not read yet to a state. */
+/*
+ * Keeps a flat part (allocated in the state's context).  A state holds at
+ * most ACTIVITY_MAX_PARTS: when full, its parts are first merged into one,
+ * so a long aggregation merges its runs a few at a time.
+ */
+static void
+activity_keep_part(ActivityState *state, struct varlena *part)
+{
+	if (state->parts == NULL)
+		state->parts = MemoryContextAlloc(state->hdr.eoh_context,
+										  sizeof(struct varlena *) * ACTIVITY_MAX_PARTS);
+	if (state->nparts == ACTIVITY_MAX_PARTS)
+	{
+		FlatWriter	writer;
+		struct varlena *merged;
+
+		writer_init(&writer, state->id_kind, state->hdr.eoh_context);
+		encode_parts(&writer, state->parts, state->nparts);
+		merged = writer_to_varlena(&writer, state->hdr.eoh_context);
+		for (int i = 0; i < state->nparts; i++)
+			pfree(state->parts[i]);
+		state->parts[0] = merged;
+		state->nparts = 1;
+	}
+	state->parts[state->nparts++] = part;
+	state->flat_size = 0;
+}
+
+/*
+ * Adds everything a fresh reader will read to a state.  A flat value is
+ * kept as a part, so the combine step of a parallel aggregate (and a rollup)
+ * costs a copy, and parts are merged in id order when the state is
+ * flattened or read: always for bigint ids; for text and uuid ids while the
+ * hash table is empty, and otherwise into the hash table.
+ */
 static void
 activity_merge(ActivityState *state, ActivityReader *reader)
 {
 	if (reader->id_kind != state->id_kind)
 		id_kind_mismatch(state->id_kind, reader->id_kind);
+	if (reader->ncustomers == 0)
+		return;
+	if (reader->state == NULL &&
+		(state->id_kind == ACTIVITY_ID_BIGINT ||
+		 (state->ncustomers == 0 && state->nparts < ACTIVITY_MAX_PARTS)))
+	{
+		struct varlena *part = MemoryContextAllocExtended(state->hdr.eoh_context,
+														  VARHDRSZ + reader->flat_len,
+														  MCXT_ALLOC_HUGE);
+
+		SET_VARSIZE(part, VARHDRSZ + reader->flat_len);
+		memcpy(VARDATA(part), reader->flat_start, reader->flat_len);
+		activity_keep_part(state, part);
+		return;
+	}
+	/* bigint states are read as flat values, never through the table */
+	Assert(state->id_kind != ACTIVITY_ID_BIGINT);
 	if (state->nparts > 0)
 		activity_absorb_parts(state);
 	activity_merge_hash(state, reader);
-}
-
-/*
- * Keeps a flat summary as a part of the state instead of hashing it: the
- * combine step of a parallel aggregate (and a rollup of a few summaries)
- * then costs a copy, and the parts are merged in id order when the state is
- * flattened or read.  Only while the hash table is empty, and for a few
- * parts; beyond that the parts go into the hash table.
- */
-static bool
-activity_add_part(ActivityState *state, ActivityReader *reader)
-{
-	struct varlena *part;
-
-	if (reader->state != NULL || state->ncustomers > 0 || state->npending > 0 ||
-		state->nparts >= ACTIVITY_MAX_PARTS)
-		return false;
-	if (reader->id_kind != state->id_kind)
-		id_kind_mismatch(state->id_kind, reader->id_kind);
-	if (reader->ncustomers == 0)
-		return true;
-	if (state->parts == NULL)
-		state->parts = MemoryContextAlloc(state->hdr.eoh_context,
-										  sizeof(struct varlena *) * ACTIVITY_MAX_PARTS);
-	part = MemoryContextAllocExtended(state->hdr.eoh_context, VARHDRSZ + reader->flat_len,
-									  MCXT_ALLOC_HUGE);
-	SET_VARSIZE(part, VARHDRSZ + reader->flat_len);
-	memcpy(VARDATA(part), reader->flat_start, reader->flat_len);
-	state->parts[state->nparts++] = part;
-	state->flat_size = 0;
-	return true;
 }
 
 /*
@@ -724,60 +757,6 @@ compare_customers(const void *a, const void *b)
 	return compare_bytes(x->key.bytes, x->keylen, y->key.bytes, y->keylen);
 }
 
-typedef struct SortItem
-{
-	uint64		key;			/* the id with its sign bit flipped: unsigned order */
-	ActivityCustomer *customer;
-} SortItem;
-
-/*
- * Sorts bigint customers by id: an LSD radix sort by 16-bit digits, skipping
- * the digits every id shares (the high ones, for ids from a sequence).
- * Several times faster than a comparison sort of a million customers.
- */
-static void
-radix_sort(SortItem *items, int64 n, MemoryContext context)
-{
-	SortItem   *buffer = MemoryContextAllocExtended(context, sizeof(SortItem) * Max(n, 1),
-													MCXT_ALLOC_HUGE);
-	int64	   *counts = MemoryContextAlloc(context, sizeof(int64) * 65536);
-	SortItem   *from = items;
-	SortItem   *to = buffer;
-
-	for (int shift = 0; shift < 64; shift += 16)
-	{
-		int64		position = 0;
-		bool		one_bucket;
-
-		memset(counts, 0, sizeof(int64) * 65536);
-		for (int64 i = 0; i < n; i++)
-			counts[(from[i].key >> shift) & 0xffff]++;
-		one_bucket = n == 0 || counts[(from[0].key >> shift) & 0xffff] == n;
-		if (one_bucket)
-			continue;
-		for (int d = 0; d < 65536; d++)
-		{
-			int64		c = counts[d];
-
-			counts[d] = position;
-			position += c;
-		}
-		for (int64 i = 0; i < n; i++)
-			to[counts[(from[i].key >> shift) & 0xffff]++] = from[i];
-		{
-			SortItem   *swap = from;
-
-			from = to;
-			to = swap;
-		}
-		CHECK_FOR_INTERRUPTS();
-	}
-	if (from != items)
-		memcpy(items, from, sizeof(SortItem) * n);
-	pfree(buffer);
-	pfree(counts);
-}
-
 /* The flat header: version, id kind, counts, and the range of days. */
 static Size
 header_size(int64 ncustomers, int64 ndays, DateADT min_day, DateADT max_day)
@@ -805,29 +784,47 @@ header_put(uint8 *p, ActivityIdKind kind, int64 ncustomers, int64 ndays,
 	return p;
 }
 
-/* Appends bytes to the flat body, growing it geometrically up to the 1 GB limit. */
-static uint8 *
-body_reserve(ActivityState *state, Size more)
+static void
+writer_init(FlatWriter *writer, ActivityIdKind kind, MemoryContext context)
 {
-	Size		needed = state->flat_body_len + more;
+	memset(writer, 0, sizeof(FlatWriter));
+	writer->id_kind = kind;
+	writer->context = context;
+}
+
+/* Starts over, keeping the body's memory. */
+static void
+writer_reset(FlatWriter *writer)
+{
+	writer->len = 0;
+	writer->ncustomers = 0;
+	writer->ndays = 0;
+	writer->previous_id = 0;
+}
+
+/* Room for `more` bytes after the body, growing it geometrically up to the 1 GB limit. */
+static uint8 *
+body_reserve(FlatWriter *writer, Size more)
+{
+	Size		needed = writer->len + more;
 
 	if (needed > MaxAllocSize - 32)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("activity summary of " INT64_FORMAT " customers and " INT64_FORMAT " customer-days exceeds the 1 GB limit of a PostgreSQL value",
-						state->ncustomers, state->ndays),
+				 errmsg("activity summary exceeds the 1 GB limit of a PostgreSQL value after " INT64_FORMAT " customers and " INT64_FORMAT " customer-days",
+						writer->ncustomers, writer->ndays),
 				 errhint("Partition the customers (for example GROUP BY customer_id %% 16) and add up the accessors' counts, which are additive over disjoint sets of customers.")));
-	if (needed > state->flat_body_size)
+	if (needed > writer->size)
 	{
-		Size		size = Max(state->flat_body_size * 2, Max(needed, 1024));
+		Size		size = Max(writer->size * 2, Max(needed, 1024));
 
 		size = Min(size, MaxAllocSize);
-		state->flat_body = state->flat_body ?
-			repalloc_huge(state->flat_body, size) :
-			MemoryContextAllocExtended(state->hdr.eoh_context, size, MCXT_ALLOC_HUGE);
-		state->flat_body_size = size;
+		writer->body = writer->body ?
+			repalloc_huge(writer->body, size) :
+			MemoryContextAllocExtended(writer->context, size, MCXT_ALLOC_HUGE);
+		writer->size = size;
 	}
-	return state->flat_body + state->flat_body_len;
+	return writer->body + writer->len;
 }
 
 /*
@@ -835,20 +832,20 @@ body_reserve(ActivityState *state, Size more)
  * order, and counts it in the flat header's fields.
  */
 static void
-encode_days(ActivityState *state, int64 id, const char *key, int keylen,
-			const DateADT *days, int count, int64 *previous_id)
+encode_days(FlatWriter *writer, int64 id, const char *key, int keylen,
+			const DateADT *days, int count)
 {
-	uint8	   *start = body_reserve(state, 10 + 10 + keylen + 10 + 10 + (Size) 5 * count);
+	uint8	   *start = body_reserve(writer, 10 + 10 + keylen + 10 + 10 + (Size) 5 * count);
 	uint8	   *p = start;
 
-	if (state->id_kind == ACTIVITY_ID_BIGINT)
+	if (writer->id_kind == ACTIVITY_ID_BIGINT)
 	{
-		p = varint_put(p, (uint64) id - (uint64) *previous_id);
-		*previous_id = id;
+		p = varint_put(p, (uint64) id - (uint64) writer->previous_id);
+		writer->previous_id = id;
 	}
 	else
 	{
-		if (state->id_kind == ACTIVITY_ID_TEXT)
+		if (writer->id_kind == ACTIVITY_ID_TEXT)
 			p = varint_put(p, keylen);
 		memcpy(p, key, keylen);
 		p += keylen;
@@ -857,21 +854,62 @@ encode_days(ActivityState *state, int64 id, const char *key, int keylen,
 	p = varint_put(p, zigzag_encode(days[0]));
 	for (int d = 1; d < count; d++)
 		p = varint_put(p, (uint64) (days[d] - days[d - 1] - 1));
-	state->flat_body_len += p - start;
+	writer->len += p - start;
 
-	if (state->flat_ncustomers == 0)
-		state->flat_min_day = days[0], state->flat_max_day = days[count - 1];
-	state->flat_min_day = Min(state->flat_min_day, days[0]);
-	state->flat_max_day = Max(state->flat_max_day, days[count - 1]);
-	state->flat_ncustomers++;
-	state->flat_ndays += count;
+	if (writer->ncustomers == 0)
+		writer->min_day = days[0], writer->max_day = days[count - 1];
+	writer->min_day = Min(writer->min_day, days[0]);
+	writer->max_day = Max(writer->max_day, days[count - 1]);
+	writer->ncustomers++;
+	writer->ndays += count;
 }
 
 static void
-encode_customer(ActivityState *state, const ActivityCustomer *customer, int64 *previous_id)
+encode_customer(FlatWriter *writer, const ActivityCustomer *customer)
 {
-	encode_days(state, customer->key.id, customer->key.bytes, customer->keylen,
-				ACTIVITY_CUSTOMER_DAYS(customer), customer->ndays, previous_id);
+	encode_days(writer, customer->key.id, customer->key.bytes, customer->keylen,
+				ACTIVITY_CUSTOMER_DAYS(customer), customer->ndays);
+}
+
+/* The size of the flat value written so far. */
+static Size
+writer_flat_size(FlatWriter *writer)
+{
+	Size		size = VARHDRSZ + header_size(writer->ncustomers, writer->ndays,
+											  writer->min_day, writer->max_day) + writer->len;
+
+	if (size > MaxAllocSize)
+		(void) body_reserve(writer, MaxAllocSize);	/* raises the 54000 error */
+	return size;
+}
+
+static void
+writer_copy_into(FlatWriter *writer, void *result, Size size)
+{
+	uint8	   *p = (uint8 *) result + VARHDRSZ;
+
+	SET_VARSIZE(result, size);
+	p = header_put(p, writer->id_kind, writer->ncustomers, writer->ndays,
+				   writer->min_day, writer->max_day);
+	memcpy(p, writer->body, writer->len);
+	if ((Size) (p + writer->len - (uint8 *) result) != size)
+		elog(ERROR, "activity summary flattened to %zu bytes instead of %zu",
+			 (Size) (p + writer->len - (uint8 *) result), size);
+}
+
+/* The flat value written, in `context`; the writer's body is freed. */
+static struct varlena *
+writer_to_varlena(FlatWriter *writer, MemoryContext context)
+{
+	Size		size = writer_flat_size(writer);
+	struct varlena *result = MemoryContextAllocExtended(context, size, MCXT_ALLOC_HUGE);
+
+	writer_copy_into(writer, result, size);
+	if (writer->body)
+		pfree(writer->body);
+	writer->body = NULL;
+	writer->size = 0;
+	return result;
 }
 
 /* The union of two ascending sets of distinct days; returns its size. */
@@ -915,20 +953,18 @@ compare_reader_ids(const ActivityReader *a, const ActivityReader *b)
  * come out in id order as the flat form wants them.
  */
 static void
-encode_parts(ActivityState *state)
+encode_parts(FlatWriter *writer, struct varlena **parts, int k)
 {
-	int			k = state->nparts;
 	ActivityReader *readers = palloc(sizeof(ActivityReader) * k);
 	bool	   *live = palloc(sizeof(bool) * k);
 	DateADT    *merged = NULL;
 	DateADT    *scratch = NULL;
 	int64		merged_size = 0;
-	int64		previous_id = 0;
 
 	for (int i = 0; i < k; i++)
 	{
-		reader_begin_flat(&readers[i], (const uint8 *) VARDATA(state->parts[i]),
-						  VARSIZE(state->parts[i]) - VARHDRSZ, ERRCODE_DATA_CORRUPTED);
+		reader_begin_flat(&readers[i], (const uint8 *) VARDATA(parts[i]),
+						  VARSIZE(parts[i]) - VARHDRSZ, ERRCODE_DATA_CORRUPTED);
 		live[i] = activity_reader_next(&readers[i]);
 	}
 	for (int64 n = 0;; n++)
@@ -978,8 +1014,8 @@ encode_parts(ActivityState *state)
 			scratch = swap;
 			days = merged;
 		}
-		encode_days(state, readers[best].id, readers[best].key, readers[best].keylen,
-					days, count, &previous_id);
+		encode_days(writer, readers[best].id, readers[best].key, readers[best].keylen,
+					days, count);
 
 		/* advance every part that had this customer (best last: others compare to it) */
 		for (int i = best + 1; i < k; i++)
@@ -992,69 +1028,232 @@ encode_parts(ActivityState *state)
 }
 
 /*
+ * Radix sort of 64-bit keys, least significant digit first: per digit of
+ * RADIX_BITS bits a counting pass and a stable scatter pass, both
+ * sequential in `keys`; digits every key shares are skipped.  The result is
+ * in `keys`; `scratch` has room for n keys.
+ */
+static void
+radix_sort(uint64 *keys, uint64 *scratch, int64 n, int bits)
+{
+	const uint64 mask = (1 << RADIX_BITS) - 1;
+	int64		counts[1 << RADIX_BITS];
+	uint64	   *from = keys;
+	uint64	   *to = scratch;
+
+	for (int shift = 0; shift < bits && n > 0; shift += RADIX_BITS)
+	{
+		int64		position = 0;
+		uint64	   *swap;
+
+		memset(counts, 0, sizeof(counts));
+		for (int64 i = 0; i < n; i++)
+			counts[(from[i] >> shift) & mask]++;
+		if (counts[(from[0] >> shift) & mask] == n)
+			continue;
+		for (int d = 0; d <= (int) mask; d++)
+		{
+			int64		count = counts[d];
+
+			counts[d] = position;
+			position += count;
+		}
+		for (int64 i = 0; i < n; i++)
+			to[counts[(from[i] >> shift) & mask]++] = from[i];
+		swap = from;
+		from = to;
+		to = swap;
+		CHECK_FOR_INTERRUPTS();
+	}
+	if (from != keys)
+		memcpy(keys, from, sizeof(uint64) * n);
+}
+
+/* A bigint row, for runs whose ids spread too far to pack into 64 bits. */
+typedef struct BigintRow
+{
+	int64		id;
+	DateADT		day;
+} BigintRow;
+
+static int
+compare_rows(const void *a, const void *b)
+{
+	const BigintRow *x = (const BigintRow *) a;
+	const BigintRow *y = (const BigintRow *) b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return (x->day > y->day) - (x->day < y->day);
+}
+
+static inline int
+bit_width(uint64 value)
+{
+	return value == 0 ? 0 : pg_leftmost_one_pos64(value) + 1;
+}
+
+/* Appends a day to a growing array of one customer's days. */
+static inline void
+push_day(DateADT **days, int *count, int *size, DateADT day)
+{
+	if (*count == *size)
+	{
+		*size *= 2;
+		*days = repalloc_huge(*days, sizeof(DateADT) * *size);
+	}
+	(*days)[(*count)++] = day;
+}
+
+/*
+ * Sorts the collected bigint rows by (id, day) and keeps them as a flat
+ * part, each customer's days once.  A row packs into one 64-bit key, the id
+ * above the day, both relative to the run's smallest (a run's days span a
+ * few thousand values, its ids rarely more than 2^40), and a radix sort
+ * orders the keys in a few sequential passes.  Runs whose ids spread wider
+ * fall back to a comparison sort.
+ */
+static void
+activity_sort_rows(ActivityState *state)
+{
+	int64		n = state->npending;
+	int64	   *ids = state->pending_ids;
+	const DateADT *days = state->pending_days;
+	int64		min_id = PG_INT64_MAX,
+				max_id = PG_INT64_MIN;
+	DateADT		min_day = PG_INT32_MAX,
+				max_day = PG_INT32_MIN;
+	int			day_bits,
+				id_bits;
+	FlatWriter	writer;
+	int			size = 64;
+	DateADT    *customer_days;
+
+	if (n == 0)
+		return;
+	for (int64 i = 0; i < n; i++)
+	{
+		min_id = Min(min_id, ids[i]);
+		max_id = Max(max_id, ids[i]);
+		min_day = Min(min_day, days[i]);
+		max_day = Max(max_day, days[i]);
+	}
+	day_bits = bit_width((uint64) (max_day - min_day));
+	id_bits = bit_width((uint64) max_id - (uint64) min_id);
+
+	writer_init(&writer, ACTIVITY_ID_BIGINT, CurrentMemoryContext);
+	(void) body_reserve(&writer, Min((Size) n * 3, MaxAllocSize / 2));
+	customer_days = palloc(sizeof(DateADT) * size);
+
+	if (id_bits + day_bits <= 64)
+	{
+		/* the keys take the place of the ids */
+		uint64	   *keys = (uint64 *) ids;
+		uint64	   *scratch = palloc_extended(sizeof(uint64) * n, MCXT_ALLOC_HUGE);
+		uint64		day_mask = ((uint64) 1 << day_bits) - 1;
+
+		for (int64 i = 0; i < n; i++)
+			keys[i] = (((uint64) ids[i] - (uint64) min_id) << day_bits) |
+				(uint64) (days[i] - min_day);
+		radix_sort(keys, scratch, n, id_bits + day_bits);
+		pfree(scratch);
+		for (int64 i = 0; i < n;)
+		{
+			uint64		id_offset = keys[i] >> day_bits;
+			int			count = 0;
+
+			for (; i < n && keys[i] >> day_bits == id_offset; i++)
+			{
+				DateADT		day = min_day + (DateADT) (keys[i] & day_mask);
+
+				if (count == 0 || customer_days[count - 1] != day)
+					push_day(&customer_days, &count, &size, day);
+			}
+			encode_days(&writer, (int64) ((uint64) min_id + id_offset), NULL, 0,
+						customer_days, count);
+			if ((writer.ncustomers & 0xffff) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+	}
+	else
+	{
+		BigintRow  *rows = palloc_extended(sizeof(BigintRow) * n, MCXT_ALLOC_HUGE);
+
+		for (int64 i = 0; i < n; i++)
+		{
+			rows[i].id = ids[i];
+			rows[i].day = days[i];
+		}
+		qsort(rows, n, sizeof(BigintRow), compare_rows);
+		for (int64 i = 0; i < n;)
+		{
+			int64		id = rows[i].id;
+			int			count = 0;
+
+			for (; i < n && rows[i].id == id; i++)
+				if (count == 0 || customer_days[count - 1] != rows[i].day)
+					push_day(&customer_days, &count, &size, rows[i].day);
+			encode_days(&writer, id, NULL, 0, customer_days, count);
+			if ((writer.ncustomers & 0xffff) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		pfree(rows);
+	}
+	pfree(customer_days);
+
+	state->npending = 0;
+	activity_keep_part(state, writer_to_varlena(&writer, state->hdr.eoh_context));
+}
+
+/* Sorts the rows still collected and gives their buffers back. */
+static void
+activity_finish_rows(ActivityState *state)
+{
+	activity_sort_rows(state);
+	if (state->pending_ids)
+	{
+		pfree(state->pending_ids);
+		pfree(state->pending_days);
+		state->pending_ids = NULL;
+		state->pending_days = NULL;
+		state->pending_size = 0;
+	}
+}
+
+/*
  * The flat size; computing it encodes the whole value (customers in id
- * order) once, and flatten_into then only copies it.
+ * order) once, and flatten_into then only copies it.  A single part is
+ * already the flat value.
  */
 static Size
 activity_get_flat_size(ExpandedObjectHeader *eohptr)
 {
 	ActivityState *state = (ActivityState *) eohptr;
-	int64		n = 0;
-	int64		previous_id = 0;
+	FlatWriter *writer = &state->flat;
 
-	activity_flush(state);
+	activity_finish_rows(state);
 	if (state->flat_size != 0)
 		return state->flat_size;
+	if (state->nparts == 1)
+	{
+		state->flat_size = VARSIZE(state->parts[0]);
+		return state->flat_size;
+	}
 
-	state->flat_body_len = 0;
-	state->flat_ncustomers = 0;
-	state->flat_ndays = 0;
+	writer_reset(writer);
 	if (state->nparts > 0)
 	{
 		Size		parts_size = 0;
 
 		for (int i = 0; i < state->nparts; i++)
 			parts_size += VARSIZE(state->parts[i]);
-		(void) body_reserve(state, Min(parts_size, MaxAllocSize / 2));
-		encode_parts(state);
-	}
-	else if (state->id_kind == ACTIVITY_ID_BIGINT)
-	{
-		SortItem   *items = MemoryContextAllocExtended(state->hdr.eoh_context,
-													   sizeof(SortItem) * Max(state->ncustomers, 1),
-													   MCXT_ALLOC_HUGE);
-
-		for (uint64 i = 0; i <= state->mask; i++)
-			if (state->slots[i].ndays != 0)
-			{
-				items[n].key = (uint64) state->slots[i].key.id ^ (UINT64CONST(1) << 63);
-				items[n].customer = &state->slots[i];
-				n++;
-			}
-		/* a customer-day takes one or two bytes: avoid most regrowth */
-		(void) body_reserve(state, Min((Size) (state->ncustomers * 6 + state->ndays * 2),
-									   MaxAllocSize / 2));
-		radix_sort(items, n, state->hdr.eoh_context);
-		for (int64 i = 0; i < n; i++)
-		{
-			/* slots in id order are scattered: fetch the slot, then its days */
-			if (i + 2 * ACTIVITY_PREFETCH_DISTANCE < n)
-				activity_prefetch(items[i + 2 * ACTIVITY_PREFETCH_DISTANCE].customer);
-			if (i + ACTIVITY_PREFETCH_DISTANCE < n)
-			{
-				ActivityCustomer *ahead = items[i + ACTIVITY_PREFETCH_DISTANCE].customer;
-
-				if (ahead->capacity != 0)
-					activity_prefetch(ahead->days.array);
-			}
-			encode_customer(state, items[i].customer, &previous_id);
-			if ((i & 0xffff) == 0)
-				CHECK_FOR_INTERRUPTS();
-		}
-		pfree(items);
+		(void) body_reserve(writer, Min(parts_size, MaxAllocSize / 2));
+		encode_parts(writer, state->parts, state->nparts);
 	}
 	else
 	{
+		/* the hash table (text and uuid ids), sorted by id */
+		int64		n = 0;
 		ActivityCustomer **sorted = MemoryContextAllocExtended(state->hdr.eoh_context,
 															   sizeof(ActivityCustomer *) * Max(state->ncustomers, 1),
 															   MCXT_ALLOC_HUGE);
@@ -1062,22 +1261,17 @@ activity_get_flat_size(ExpandedObjectHeader *eohptr)
 		for (uint64 i = 0; i <= state->mask; i++)
 			if (state->slots[i].ndays != 0)
 				sorted[n++] = &state->slots[i];
+		Assert(n == state->ncustomers);
 		qsort(sorted, n, sizeof(ActivityCustomer *), compare_customers);
 		for (int64 i = 0; i < n; i++)
 		{
-			encode_customer(state, sorted[i], &previous_id);
+			encode_customer(writer, sorted[i]);
 			if ((i & 0xffff) == 0)
 				CHECK_FOR_INTERRUPTS();
 		}
 		pfree(sorted);
 	}
-	Assert(state->nparts > 0 || n == state->ncustomers);
-
-	state->flat_size = VARHDRSZ + header_size(state->flat_ncustomers, state->flat_ndays,
-											  state->flat_min_day, state->flat_max_day) +
-		state->flat_body_len;
-	if (state->flat_size > MaxAllocSize)
-		(void) body_reserve(state, MaxAllocSize);	/* raises the 54000 error */
+	state->flat_size = writer_flat_size(writer);
 	return state->flat_size;
 }
 
@@ -1085,16 +1279,12 @@ static void
 activity_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 {
 	ActivityState *state = (ActivityState *) eohptr;
-	uint8	   *p = (uint8 *) result + VARHDRSZ;
 
 	Assert(state->flat_size == allocated_size);
-	SET_VARSIZE(result, allocated_size);
-	p = header_put(p, state->id_kind, state->flat_ncustomers, state->flat_ndays,
-				   state->flat_min_day, state->flat_max_day);
-	memcpy(p, state->flat_body, state->flat_body_len);
-	if ((Size) (p + state->flat_body_len - (uint8 *) result) != allocated_size)
-		elog(ERROR, "activity summary flattened to %zu bytes instead of %zu",
-			 (Size) (p + state->flat_body_len - (uint8 *) result), allocated_size);
+	if (state->nparts == 1)
+		memcpy(result, state->parts[0], allocated_size);
+	else
+		writer_copy_into(&state->flat, result, allocated_size);
 }
 
 /* ---------------------------------------------------------------- */
@@ -1155,7 +1345,15 @@ activity_reader_begin(ActivityReader *reader, Datum summary)
 	{
 		ActivityState *state = (ActivityState *) DatumGetEOHP(summary);
 
-		if (state->nparts > 0)
+		/* rows still collected count as part of the value */
+		activity_finish_rows(state);
+		if (state->nparts == 1)
+		{
+			reader_begin_flat(reader, (const uint8 *) VARDATA(state->parts[0]),
+							  VARSIZE(state->parts[0]) - VARHDRSZ, ERRCODE_DATA_CORRUPTED);
+			return;
+		}
+		if (state->nparts > 1)
 		{
 			/* parts are read through their merged flat form */
 			Size		size = EOH_get_flat_size(&state->hdr);
@@ -1166,8 +1364,6 @@ activity_reader_begin(ActivityReader *reader, Datum summary)
 							  ERRCODE_DATA_CORRUPTED);
 			return;
 		}
-		/* rows still collected count as part of the value */
-		activity_flush(state);
 		memset(reader, 0, sizeof(ActivityReader));
 		reader->state = state;
 		reader->id_kind = state->id_kind;
@@ -1286,17 +1482,16 @@ activity_reader_next(ActivityReader *reader)
 		reader->buffer_size = size;
 	}
 	day = zigzag_decode(reader_varint(reader));
-	for (int i = 0; i < count; i++)
+	if (day < reader->min_day || day > reader->max_day)
+		reader_error(reader, "A day is outside the range of days in the header.");
+	reader->buffer[0] = (DateADT) day;
+	for (int i = 1; i < count; i++)
 	{
-		if (i > 0)
-		{
-			value = reader_varint(reader);
-			if (value > (uint64) (PG_INT32_MAX))
-				reader_error(reader, "A day is out of range.");
-			day += (int64) value + 1;
-		}
-		if (day < reader->min_day || day > reader->max_day)
+		/* days ascend: the next one, day + value + 1, must not pass max_day */
+		value = reader_varint(reader);
+		if (value >= (uint64) (reader->max_day - day))
 			reader_error(reader, "A day is outside the range of days in the header.");
+		day += (int64) value + 1;
 		reader->buffer[i] = (DateADT) day;
 	}
 	reader->seen_min_day = Min(reader->seen_min_day, reader->buffer[0]);
@@ -1759,25 +1954,24 @@ activity_accumulate(FunctionCallInfo fcinfo, ActivityIdKind kind, DateADT day)
 		len = ACTIVITY_UUID_LEN;
 	}
 
-	if (state->nparts > 0)
-		activity_absorb_parts(state);
 	if (kind == ACTIVITY_ID_BIGINT)
 	{
-		/* collected, then added a batch at a time (activity_insert_batch) */
+		/* collected, then sorted a run at a time (activity_sort_rows) */
 		if (state->npending == state->pending_size)
 		{
-			if (state->pending_size == ACTIVITY_BATCH)
-				activity_flush(state);
+			if (state->pending_size == ACTIVITY_RUN_ROWS)
+				activity_sort_rows(state);
 			else
 			{
-				int			size = state->pending_size == 0 ? 16 : state->pending_size * 2;
+				int64		size = state->pending_size == 0 ? ACTIVITY_FIRST_ROWS :
+					state->pending_size * 2;
 
 				state->pending_ids = state->pending_ids ?
-					repalloc(state->pending_ids, size * sizeof(int64)) :
-					MemoryContextAlloc(state->hdr.eoh_context, size * sizeof(int64));
+					repalloc_huge(state->pending_ids, size * sizeof(int64)) :
+					MemoryContextAllocHuge(state->hdr.eoh_context, size * sizeof(int64));
 				state->pending_days = state->pending_days ?
-					repalloc(state->pending_days, size * sizeof(DateADT)) :
-					MemoryContextAlloc(state->hdr.eoh_context, size * sizeof(DateADT));
+					repalloc_huge(state->pending_days, size * sizeof(DateADT)) :
+					MemoryContextAllocHuge(state->hdr.eoh_context, size * sizeof(DateADT));
 				state->pending_size = size;
 			}
 		}
@@ -1789,6 +1983,8 @@ activity_accumulate(FunctionCallInfo fcinfo, ActivityIdKind kind, DateADT day)
 	}
 
 	/* text and uuid ids point into the current row: add them at once */
+	if (state->nparts > 0)
+		activity_absorb_parts(state);
 	if (state->ncustomers == 0)
 		state->min_day = state->max_day = day;
 	state->min_day = Min(state->min_day, day);
@@ -1849,7 +2045,6 @@ activity_agg_combinefn(PG_FUNCTION_ARGS)
 	}
 	activity_reader_begin(&reader, PG_GETARG_DATUM(1));
 	state = activity_state_for_update(fcinfo, reader.id_kind);
-	if (!activity_add_part(state, &reader))
-		activity_merge(state, &reader);
+	activity_merge(state, &reader);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
 }

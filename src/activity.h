@@ -79,7 +79,32 @@ typedef struct ActivityCustomer
 #define ACTIVITY_CUSTOMER_DAYS(c) \
 	((c)->capacity == 0 ? (c)->days.inline_days : (c)->days.array)
 
-/* The expanded object. */
+/*
+ * Writes customers, in id order, onto a growing flat body and keeps the
+ * counts and the range of days its header needs.
+ */
+typedef struct FlatWriter
+{
+	ActivityIdKind id_kind;
+	MemoryContext context;		/* where the body lives */
+	uint8	   *body;
+	Size		len;
+	Size		size;
+	int64		ncustomers;
+	int64		ndays;
+	DateADT		min_day;		/* when ncustomers > 0 */
+	DateADT		max_day;
+	int64		previous_id;	/* bigint ids are stored as differences */
+} FlatWriter;
+
+/*
+ * The expanded object.  Customers with text and uuid ids live in the hash
+ * table.  Rows with bigint ids are collected as they come and, a run at a
+ * time, sorted by (id, day) into flat parts; the parts are merged in id
+ * order when the value is flattened or read.  A sort of a run touches memory
+ * sequentially, where a hash table of a million customers costs a cache
+ * miss per row.
+ */
 typedef struct ActivityState
 {
 	ExpandedObjectHeader hdr;
@@ -94,23 +119,17 @@ typedef struct ActivityState
 	char	   *key_block;		/* bump allocator for id bytes */
 	Size		key_block_free;
 	Size		key_block_size;
-	/* bigint rows not yet added (see activity_flush) */
+	/* bigint rows not sorted into a part yet (see activity_sort_rows) */
 	int64	   *pending_ids;
 	DateADT    *pending_days;
-	int			npending;
-	int			pending_size;
-	/* flat summaries not merged into the table yet (activity_add_part) */
+	int64		npending;
+	int64		pending_size;
+	/* flat summaries, each sorted by id, not merged yet */
 	struct varlena **parts;
 	int			nparts;
 	/* the flat form, computed on demand */
-	uint8	   *flat_body;		/* the flat form after its header */
-	Size		flat_body_len;
-	Size		flat_body_size;
+	FlatWriter	flat;
 	Size		flat_size;		/* 0: not computed since the last change */
-	int64		flat_ncustomers;	/* the flat header's fields */
-	int64		flat_ndays;
-	DateADT		flat_min_day;
-	DateADT		flat_max_day;
 } ActivityState;
 
 /*

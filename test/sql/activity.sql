@@ -127,6 +127,11 @@ SELECT (SELECT array_agg(c ORDER BY c) FROM cohort_retention(
 
 -- bigint extremes and negative ids
 SELECT activity_agg(id, DATE '2024-01-01') FROM (VALUES (9223372036854775807), (-9223372036854775808), (0), (-1)) v(id);
+-- ids spread over all 64 bits and days over years: rows out of order, repeated
+SELECT activity_agg(id, d) FROM (VALUES (9223372036854775807, DATE '2024-01-02'), (-9223372036854775808, '2020-05-01'),
+                                        (9223372036854775807, '2023-12-31'), (5, '2024-01-01'),
+                                        (-9223372036854775808, '2020-05-01'), (9223372036854775807, '2024-01-02'),
+                                        (-9223372036854775808, '2019-05-01')) v(id, d);
 SELECT 'v1 ids=bigint customers=2 days=2 -9223372036854775808:0001-01-01 9223372036854775807:9999-12-31'::activity;
 
 -- timestamptz: the day is taken in the session time zone.  Berlin moves to
