@@ -405,7 +405,9 @@ rfm_state_rebuild(RfmState *state, int32 capacity, Numeric revenue, Numeric firs
 	if (capacity > RFM_MAX_DAYS || size > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many distinct purchase days for one customer: %d", capacity)));
+				 errmsg("rfm state with room for %d purchase days and its sums exceeds the 1 GB limit of a value",
+						capacity),
+				 errhint("An rfm state holds the purchase days of one customer; group the rows by customer.")));
 
 	copy = palloc0(size);
 	memcpy(copy, state, offsetof(RfmState, days) + state->ndays * sizeof(DateADT));
@@ -443,6 +445,63 @@ rfm_state_arg(FunctionCallInfo fcinfo, int argno)
 	return (RfmState *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(argno));
 }
 
+/*
+ * Input validation and the aggregates guarantee these invariants;
+ * assertion-enabled builds check them again on every state that is read
+ * (the transition functions' own state excepted: a check of every day on
+ * every row would make an aggregate quadratic there).
+ */
+static RfmState *
+rfm_state_checked(RfmState *state)
+{
+#ifdef USE_ASSERT_CHECKING
+	Size		days_end = RFM_DAYS_END(state->capacity);
+
+	Assert(state->version == RFM_STATE_VERSION);
+	Assert((state->flags & ~(RFM_FLOAT_AMOUNTS | RFM_NUMERIC_SUMS)) == 0 &&
+		   (state->flags & (RFM_FLOAT_AMOUNTS | RFM_NUMERIC_SUMS)) !=
+		   (RFM_FLOAT_AMOUNTS | RFM_NUMERIC_SUMS));
+	Assert(state->capacity >= 0 && state->capacity <= RFM_MAX_DAYS);
+	Assert(state->ndays >= 0 && state->ndays <= state->capacity);
+	Assert(state->orders >= state->ndays && (state->ndays > 0 || state->orders == 0));
+	Assert(IS_VALID_DATE(state->observation_end) && !DATE_NOT_FINITE(state->observation_end));
+	for (int32 i = 0; i < state->ndays; i++)
+	{
+		Assert(IS_VALID_DATE(state->days[i]) && !DATE_NOT_FINITE(state->days[i]));
+		Assert(state->days[i] <= state->observation_end);
+		Assert(i == 0 || state->days[i] > state->days[i - 1]);
+	}
+	if (state->flags & RFM_NUMERIC_SUMS)
+	{
+		Numeric		revenue = rfm_numeric_revenue(state);
+		Numeric		first_total;
+
+		Assert(VARSIZE(state) >= days_end + VARHDRSZ);
+		Assert(!VARATT_IS_SHORT(revenue) &&
+			   VARSIZE(state) >= days_end + MAXALIGN(VARSIZE(revenue)) + VARHDRSZ);
+		first_total = rfm_numeric_first_total(state);
+		Assert(!VARATT_IS_SHORT(first_total) &&
+			   VARSIZE(state) == days_end + MAXALIGN(VARSIZE(revenue)) + VARSIZE(first_total));
+		Assert(!numeric_is_nan(revenue) && !numeric_is_nan(first_total));
+#if PG_VERSION_NUM >= 140000
+		Assert(!numeric_is_inf(revenue) && !numeric_is_inf(first_total));
+#endif
+	}
+	else
+	{
+		Assert(VARSIZE(state) == days_end);
+		if (!(state->flags & RFM_FLOAT_AMOUNTS))
+			Assert(state->scale >= 0 && state->scale <= RFM_MAX_SCALE &&
+				   fixed_in_range(state->revenue.fixed) &&
+				   fixed_in_range(state->first_total.fixed));
+	}
+#endif
+	return state;
+}
+
+#define PG_GETARG_RFM_STATE(n) \
+	rfm_state_checked((RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
 static void
 check_same_end(RfmState *state, DateADT observation_end)
 {
@@ -464,15 +523,24 @@ check_same_kind(RfmState *state, uint8 flags)
 				 errhint("Aggregate amounts of one type at a time.")));
 }
 
-/* The room for days after `days`, filling the next power-of-two allocation. */
+/*
+ * The room for more than `days` days, filling the next power-of-two
+ * allocation (the last step stops at the 1 GB limit of a value).
+ */
 static int32
 rfm_grown_capacity(int32 days)
 {
 	Size		bytes = RFM_INITIAL_BYTES;
 
+	if (days >= RFM_MAX_DAYS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("rfm state of %d distinct purchase days exceeds the limit of %d",
+						days + 1, RFM_MAX_DAYS),
+				 errhint("An rfm state holds the purchase days of one customer; group the rows by customer.")));
 	while (RFM_DAYS_FOR_BYTES(bytes) <= days && bytes < MaxAllocSize)
 		bytes *= 2;
-	return RFM_DAYS_FOR_BYTES(bytes);
+	return Min(RFM_DAYS_FOR_BYTES(bytes), RFM_MAX_DAYS);
 }
 
 /*
@@ -763,18 +831,20 @@ rfm_merge_days(RfmState *state, const RfmState *other)
 
 	if (nb == 0)
 		return state;
-	if (na + nb > state->capacity)
-		state = rfm_state_rebuild(state, rfm_grown_capacity(na + nb - 1), NULL, NULL);
 
 	/* the states of a date-ordered scan usually just follow each other */
 	if (na == 0 || state->days[na - 1] < other->days[0])
 	{
+		/* both are at most RFM_MAX_DAYS, so the sum fits in an int32 */
+		if (na + nb > state->capacity)
+			state = rfm_state_rebuild(state, rfm_grown_capacity(na + nb - 1), NULL, NULL);
 		memcpy(&state->days[na], other->days, nb * sizeof(DateADT));
 		state->ndays = na + nb;
 		return state;
 	}
 
-	merged = palloc((na + nb) * sizeof(DateADT));
+	/* room for the union only: the days of both may overlap */
+	merged = palloc_extended(((Size) na + nb) * sizeof(DateADT), MCXT_ALLOC_HUGE);
 	while (i < na || j < nb)
 	{
 		DateADT		day;
@@ -790,6 +860,8 @@ rfm_merge_days(RfmState *state, const RfmState *other)
 		}
 		merged[n++] = day;
 	}
+	if (n > state->capacity)
+		state = rfm_state_rebuild(state, rfm_grown_capacity(n - 1), NULL, NULL);
 	memcpy(state->days, merged, n * sizeof(DateADT));
 	state->ndays = n;
 	pfree(merged);
@@ -823,10 +895,10 @@ rfm_combinefn(PG_FUNCTION_ARGS)
 	 * varlena header; the state kept must be the plain, aligned form.
 	 */
 	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(PG_DETOAST_DATUM(PG_GETARG_DATUM(1)));
+		PG_RETURN_POINTER(PG_GETARG_RFM_STATE(1));
 
-	state = rfm_state_arg(fcinfo, 0);
-	other = (RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
+	state = rfm_state_checked(rfm_state_arg(fcinfo, 0));
+	other = PG_GETARG_RFM_STATE(1);
 	check_same_end(state, other->observation_end);
 	check_same_kind(state, other->flags);
 
@@ -871,7 +943,7 @@ rfm_finalfn(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	state = (RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	state = PG_GETARG_RFM_STATE(0);
 	if (state->ndays == 0)
 		PG_RETURN_NULL();
 
@@ -949,7 +1021,7 @@ rfm_agg_finalfn(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	state = (RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	state = PG_GETARG_RFM_STATE(0);
 	PG_RETURN_POINTER(rfm_state_rebuild(state, state->ndays, NULL, NULL));
 }
 
@@ -1201,7 +1273,7 @@ PG_FUNCTION_INFO_V1(rfm_state_out);
 Datum
 rfm_state_out(PG_FUNCTION_ARGS)
 {
-	RfmState   *state = (RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	RfmState   *state = PG_GETARG_RFM_STATE(0);
 	StringInfoData out;
 
 	initStringInfo(&out);
@@ -1306,7 +1378,7 @@ PG_FUNCTION_INFO_V1(rfm_state_send);
 Datum
 rfm_state_send(PG_FUNCTION_ARGS)
 {
-	RfmState   *state = (RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	RfmState   *state = PG_GETARG_RFM_STATE(0);
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
