@@ -436,20 +436,11 @@ rfm_state_new(DateADT observation_end, uint8 flags, int32 capacity)
 	return state;
 }
 
-/* A state argument: updated in place inside an aggregate, else copied. */
-static RfmState *
-rfm_state_arg(FunctionCallInfo fcinfo, int argno)
-{
-	if (AggCheckCallContext(fcinfo, NULL))
-		return (RfmState *) PG_GETARG_POINTER(argno);
-	return (RfmState *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(argno));
-}
-
 /*
  * Input validation and the aggregates guarantee these invariants;
  * assertion-enabled builds check them again on every state that is read
- * (the transition functions' own state excepted: a check of every day on
- * every row would make an aggregate quadratic there).
+ * (the transition functions' own state inside an aggregate excepted: a
+ * check of every day on every row would make the aggregate quadratic).
  */
 static RfmState *
 rfm_state_checked(RfmState *state)
@@ -501,6 +492,15 @@ rfm_state_checked(RfmState *state)
 
 #define PG_GETARG_RFM_STATE(n) \
 	rfm_state_checked((RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+/* A state argument: updated in place inside an aggregate, else copied. */
+static RfmState *
+rfm_state_arg(FunctionCallInfo fcinfo, int argno)
+{
+	if (AggCheckCallContext(fcinfo, NULL))
+		return (RfmState *) PG_GETARG_POINTER(argno);
+	return rfm_state_checked((RfmState *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(argno)));
+}
 
 static void
 check_same_end(RfmState *state, DateADT observation_end)
@@ -1355,6 +1355,8 @@ rfm_state_recv(PG_FUNCTION_ARGS)
 	parts.ndays = pq_getmsgint(buf, 4);
 	if (parts.ndays < 0 || parts.ndays > (buf->len - buf->cursor) / 4)
 		rfm_binary_fail(NULL, "The day count does not match the value's length.");
+	if (parts.ndays > RFM_MAX_DAYS)
+		rfm_binary_fail(NULL, "The day count exceeds the limit of an rfm state.");
 	parts.days = palloc(Max(parts.ndays, 1) * sizeof(DateADT));
 	for (int i = 0; i < parts.ndays; i++)
 		parts.days[i] = pq_getmsgint(buf, 4);

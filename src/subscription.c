@@ -291,7 +291,7 @@ churn_accumulate(FunctionCallInfo fcinfo, DateADT started, bool ended_null,
 	}
 	else
 	{
-		state = summary_for_update(fcinfo, 0);
+		state = churn_summary_checked(summary_for_update(fcinfo, 0));
 		if (period_start != state->period_start || period_end != state->period_end)
 		{
 			check_period(period_start, period_end);
