@@ -481,7 +481,9 @@ rfm_state_checked(RfmState *state)
 	else
 	{
 		Assert(VARSIZE(state) == days_end);
-		if (!(state->flags & RFM_FLOAT_AMOUNTS))
+		if (state->flags & RFM_FLOAT_AMOUNTS)
+			Assert(isfinite(state->revenue.real) && isfinite(state->first_total.real));
+		else
 			Assert(state->scale >= 0 && state->scale <= RFM_MAX_SCALE &&
 				   fixed_in_range(state->revenue.fixed) &&
 				   fixed_in_range(state->first_total.fixed));
@@ -608,11 +610,27 @@ rfm_add_amounts(RfmState *state, RfmAmount *revenue, RfmAmount *first, FirstDay 
 
 	if (state->flags & RFM_FLOAT_AMOUNTS)
 	{
-		state->revenue.real += revenue->real;
-		if (how == FIRST_RESET)
-			state->first_total.real = first->real;
-		else if (how == FIRST_ADD)
-			state->first_total.real += first->real;
+		float8		r = state->revenue.real + revenue->real;
+		float8		f = first->real;
+
+		if (how == FIRST_ADD)
+			f += state->first_total.real;
+		else if (how == FIRST_KEEP)
+			f = state->first_total.real;
+		/*
+		 * Every amount is finite, so an infinite sum is an overflow: an error,
+		 * as in sum(float8), rather than a state whose text form does not
+		 * read back.
+		 */
+		if (isinf(r) || isinf(f))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("rfm sum out of range: %s + %s overflows float8",
+							float8out_internal(isinf(r) ? state->revenue.real : state->first_total.real),
+							float8out_internal(isinf(r) ? revenue->real : first->real)),
+					 errhint("Cast the amounts to numeric, which rfm sums exactly.")));
+		state->revenue.real = r;
+		state->first_total.real = f;
 		return state;
 	}
 
