@@ -38,6 +38,8 @@ typedef struct AbcPartition
 	char		classes[FLEXIBLE_ARRAY_MEMBER];	/* 'A', 'B' or 'C' per row */
 } AbcPartition;
 
+#define ABC_MAX_ROWS ((int64) (MaxAllocSize - offsetof(AbcPartition, classes)))
+
 static void
 check_abc_shares(float8 a_share, float8 b_share)
 {
@@ -171,11 +173,12 @@ abc_class_common(FunctionCallInfo fcinfo, float8 a_share, float8 b_share)
 	AbcPartition *part;
 
 	check_abc_shares(a_share, b_share);
-	if (rows > PG_INT32_MAX)
+	/* one byte per row in the partition's local memory, a plain allocation */
+	if (rows > ABC_MAX_ROWS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("abc_class partition of %lld rows is too large", (long long) rows),
-				 errhint("Partition the rows into groups of at most %d rows.", PG_INT32_MAX)));
+				 errhint("Partition the rows into groups of at most %d rows.", (int) ABC_MAX_ROWS)));
 	part = (AbcPartition *) WinGetPartitionLocalMemory(winobj,
 													   offsetof(AbcPartition, classes) + rows);
 	if (!part->classified)

@@ -177,7 +177,9 @@ bgnbd_problem_init(BgnbdProblem *pb, const BtydData *data)
 	if (n > PG_INT32_MAX / 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many distinct customer summaries for one fit: " INT64_FORMAT, n)));
+				 errmsg("too many distinct customer summaries for one fit: " INT64_FORMAT, n),
+				 errhint("A fit takes at most %d distinct (frequency, recency, tenure) triples; round recency and tenure to whole days, or fit a sample.",
+						 PG_INT32_MAX / 2)));
 	pb->u_index = palloc_extended(Max(n, 1) * sizeof(int32), MCXT_ALLOC_HUGE);
 	pb->v_index = palloc_extended(Max(n, 1) * sizeof(int32), MCXT_ALLOC_HUGE);
 	all = palloc_extended(Max(2 * n, 1) * sizeof(double), MCXT_ALLOC_HUGE);

@@ -257,6 +257,78 @@ datum_is_histogram_object(Datum d)
 }
 
 /*
+ * Input validation and the aggregates guarantee these invariants of both
+ * forms; assertion-enabled builds check them again on every histogram that
+ * is read (the transition functions' own object excepted, which every row
+ * would otherwise scan).
+ */
+static const char *point_problem(int kind, int64 x, double u, double v, int64 count);
+
+#ifdef USE_ASSERT_CHECKING
+static void
+assert_valid_point(int kind, const BtydPoint *p)
+{
+	Assert(point_problem(kind, p->x, p->u, p->v, p->count) == NULL);
+	Assert(p->reserved == 0);
+	/* -0.0 is stored as 0.0, so that equal inputs have equal bits */
+	Assert(!signbit(p->u) && !signbit(p->v));
+}
+#endif
+
+static BtydHistogram *
+histogram_checked(BtydHistogram *h)
+{
+#ifdef USE_ASSERT_CHECKING
+	int64		used = 0;
+
+	Assert(h->hdr.eoh_methods == &histogram_methods);
+	Assert(h->kind == BTYD_KIND_BGNBD || h->kind == BTYD_KIND_GAMMAGAMMA);
+	Assert(h->penalizer >= 0.0 && isfinite(h->penalizer) &&
+		   (h->kind == BTYD_KIND_BGNBD || h->penalizer == 0.0));
+	Assert(h->capacity >= MIN_CAPACITY && (h->capacity & (h->capacity - 1)) == 0);
+	Assert(h->npoints >= 0 && 4 * h->npoints <= 3 * h->capacity);
+	for (int64 i = 0; i < h->capacity; i++)
+	{
+		const BtydPoint *p = &h->slots[i];
+		int64		mask = h->capacity - 1;
+
+		if (p->count == 0)
+			continue;
+		used++;
+		assert_valid_point(h->kind, p);
+		/* reachable from its hash position without crossing a free slot */
+		for (int64 j = point_hash(p->x, p->u, p->v) & mask; j != i; j = (j + 1) & mask)
+			Assert(h->slots[j].count != 0 &&
+				   !(h->slots[j].x == p->x && h->slots[j].u == p->u && h->slots[j].v == p->v));
+	}
+	Assert(used == h->npoints);
+#endif
+	return h;
+}
+
+static BtydHistogramFlat *
+histogram_flat_checked(BtydHistogramFlat *flat)
+{
+#ifdef USE_ASSERT_CHECKING
+	Assert(VARSIZE(flat) >= FLAT_HEADER_SIZE);
+	Assert(flat->version == BTYD_HISTOGRAM_VERSION);
+	Assert(flat->kind == BTYD_KIND_BGNBD || flat->kind == BTYD_KIND_GAMMAGAMMA);
+	Assert(flat->reserved[0] == 0 && flat->reserved[1] == 0);
+	Assert(flat->penalizer >= 0.0 && isfinite(flat->penalizer) &&
+		   (flat->kind == BTYD_KIND_BGNBD || flat->penalizer == 0.0));
+	Assert(flat->npoints >= 0 && flat->npoints <= (int64) MAX_FLAT_POINTS);
+	Assert(VARSIZE(flat) == FLAT_HEADER_SIZE + flat->npoints * sizeof(BtydPoint));
+	for (int64 i = 0; i < flat->npoints; i++)
+	{
+		assert_valid_point(flat->kind, &flat->points[i]);
+		/* sorted by (x, u, v), hence distinct */
+		Assert(i == 0 || point_cmp(&flat->points[i - 1], &flat->points[i]) < 0);
+	}
+#endif
+	return flat;
+}
+
+/*
  * The sorted points of a histogram in either form, as a palloc'd copy (the
  * fits and the output functions must not disturb the state).
  */
@@ -265,7 +337,7 @@ btyd_histogram_data(Datum histogram, BtydData *data)
 {
 	if (datum_is_histogram_object(histogram))
 	{
-		BtydHistogram *h = (BtydHistogram *) DatumGetEOHP(histogram);
+		BtydHistogram *h = histogram_checked((BtydHistogram *) DatumGetEOHP(histogram));
 
 		data->kind = h->kind;
 		data->penalizer = h->penalizer;
@@ -277,7 +349,8 @@ btyd_histogram_data(Datum histogram, BtydData *data)
 	}
 	else
 	{
-		BtydHistogramFlat *flat = (BtydHistogramFlat *) PG_DETOAST_DATUM(histogram);
+		BtydHistogramFlat *flat = histogram_flat_checked((BtydHistogramFlat *)
+														 PG_DETOAST_DATUM(histogram));
 
 		data->kind = flat->kind;
 		data->penalizer = flat->penalizer;
@@ -496,7 +569,7 @@ btyd_histogram_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
 	btyd_histogram_data(PG_GETARG_DATUM(1), &other);
-	h = histogram_for_update(fcinfo, other.kind, other.penalizer);
+	h = histogram_checked(histogram_for_update(fcinfo, other.kind, other.penalizer));
 	check_same_penalizer(h->penalizer, other.penalizer);
 	for (int64 i = 0; i < other.npoints; i++)
 		histogram_add(h, other.points[i].x, other.points[i].u, other.points[i].v,

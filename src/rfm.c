@@ -405,7 +405,9 @@ rfm_state_rebuild(RfmState *state, int32 capacity, Numeric revenue, Numeric firs
 	if (capacity > RFM_MAX_DAYS || size > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many distinct purchase days for one customer: %d", capacity)));
+				 errmsg("rfm state with room for %d purchase days and its sums exceeds the 1 GB limit of a value",
+						capacity),
+				 errhint("An rfm state holds the purchase days of one customer; group the rows by customer.")));
 
 	copy = palloc0(size);
 	memcpy(copy, state, offsetof(RfmState, days) + state->ndays * sizeof(DateADT));
@@ -434,13 +436,72 @@ rfm_state_new(DateADT observation_end, uint8 flags, int32 capacity)
 	return state;
 }
 
+/*
+ * Input validation and the aggregates guarantee these invariants;
+ * assertion-enabled builds check them again on every state that is read
+ * (the transition functions' own state inside an aggregate excepted: a
+ * check of every day on every row would make the aggregate quadratic).
+ */
+static RfmState *
+rfm_state_checked(RfmState *state)
+{
+#ifdef USE_ASSERT_CHECKING
+	Size		days_end = RFM_DAYS_END(state->capacity);
+
+	Assert(state->version == RFM_STATE_VERSION);
+	Assert((state->flags & ~(RFM_FLOAT_AMOUNTS | RFM_NUMERIC_SUMS)) == 0 &&
+		   (state->flags & (RFM_FLOAT_AMOUNTS | RFM_NUMERIC_SUMS)) !=
+		   (RFM_FLOAT_AMOUNTS | RFM_NUMERIC_SUMS));
+	Assert(state->capacity >= 0 && state->capacity <= RFM_MAX_DAYS);
+	Assert(state->ndays >= 0 && state->ndays <= state->capacity);
+	Assert(state->orders >= state->ndays && (state->ndays > 0 || state->orders == 0));
+	Assert(IS_VALID_DATE(state->observation_end) && !DATE_NOT_FINITE(state->observation_end));
+	for (int32 i = 0; i < state->ndays; i++)
+	{
+		Assert(IS_VALID_DATE(state->days[i]) && !DATE_NOT_FINITE(state->days[i]));
+		Assert(state->days[i] <= state->observation_end);
+		Assert(i == 0 || state->days[i] > state->days[i - 1]);
+	}
+	if (state->flags & RFM_NUMERIC_SUMS)
+	{
+		Numeric		revenue = rfm_numeric_revenue(state);
+		Numeric		first_total;
+
+		Assert(VARSIZE(state) >= days_end + VARHDRSZ);
+		Assert(!VARATT_IS_SHORT(revenue) &&
+			   VARSIZE(state) >= days_end + MAXALIGN(VARSIZE(revenue)) + VARHDRSZ);
+		first_total = rfm_numeric_first_total(state);
+		Assert(!VARATT_IS_SHORT(first_total) &&
+			   VARSIZE(state) == days_end + MAXALIGN(VARSIZE(revenue)) + VARSIZE(first_total));
+		Assert(!numeric_is_nan(revenue) && !numeric_is_nan(first_total));
+#if PG_VERSION_NUM >= 140000
+		Assert(!numeric_is_inf(revenue) && !numeric_is_inf(first_total));
+#endif
+	}
+	else
+	{
+		Assert(VARSIZE(state) == days_end);
+		if (state->flags & RFM_FLOAT_AMOUNTS)
+			Assert(isfinite(state->revenue.real) && isfinite(state->first_total.real));
+		else
+			Assert(state->scale >= 0 && state->scale <= RFM_MAX_SCALE &&
+				   fixed_in_range(state->revenue.fixed) &&
+				   fixed_in_range(state->first_total.fixed));
+	}
+#endif
+	return state;
+}
+
+#define PG_GETARG_RFM_STATE(n) \
+	rfm_state_checked((RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
 /* A state argument: updated in place inside an aggregate, else copied. */
 static RfmState *
 rfm_state_arg(FunctionCallInfo fcinfo, int argno)
 {
 	if (AggCheckCallContext(fcinfo, NULL))
 		return (RfmState *) PG_GETARG_POINTER(argno);
-	return (RfmState *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(argno));
+	return rfm_state_checked((RfmState *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(argno)));
 }
 
 static void
@@ -464,15 +525,24 @@ check_same_kind(RfmState *state, uint8 flags)
 				 errhint("Aggregate amounts of one type at a time.")));
 }
 
-/* The room for days after `days`, filling the next power-of-two allocation. */
+/*
+ * The room for more than `days` days, filling the next power-of-two
+ * allocation (the last step stops at the 1 GB limit of a value).
+ */
 static int32
 rfm_grown_capacity(int32 days)
 {
 	Size		bytes = RFM_INITIAL_BYTES;
 
+	if (days >= RFM_MAX_DAYS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("rfm state of %d distinct purchase days exceeds the limit of %d",
+						days + 1, RFM_MAX_DAYS),
+				 errhint("An rfm state holds the purchase days of one customer; group the rows by customer.")));
 	while (RFM_DAYS_FOR_BYTES(bytes) <= days && bytes < MaxAllocSize)
 		bytes *= 2;
-	return RFM_DAYS_FOR_BYTES(bytes);
+	return Min(RFM_DAYS_FOR_BYTES(bytes), RFM_MAX_DAYS);
 }
 
 /*
@@ -540,11 +610,27 @@ rfm_add_amounts(RfmState *state, RfmAmount *revenue, RfmAmount *first, FirstDay 
 
 	if (state->flags & RFM_FLOAT_AMOUNTS)
 	{
-		state->revenue.real += revenue->real;
-		if (how == FIRST_RESET)
-			state->first_total.real = first->real;
-		else if (how == FIRST_ADD)
-			state->first_total.real += first->real;
+		float8		r = state->revenue.real + revenue->real;
+		float8		f = first->real;
+
+		if (how == FIRST_ADD)
+			f += state->first_total.real;
+		else if (how == FIRST_KEEP)
+			f = state->first_total.real;
+		/*
+		 * Every amount is finite, so an infinite sum is an overflow: an error,
+		 * as in sum(float8), rather than a state whose text form does not
+		 * read back.
+		 */
+		if (isinf(r) || isinf(f))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("rfm sum out of range: %s + %s overflows float8",
+							float8out_internal(isinf(r) ? state->revenue.real : state->first_total.real),
+							float8out_internal(isinf(r) ? revenue->real : first->real)),
+					 errhint("Cast the amounts to numeric, which rfm sums exactly.")));
+		state->revenue.real = r;
+		state->first_total.real = f;
 		return state;
 	}
 
@@ -763,18 +849,20 @@ rfm_merge_days(RfmState *state, const RfmState *other)
 
 	if (nb == 0)
 		return state;
-	if (na + nb > state->capacity)
-		state = rfm_state_rebuild(state, rfm_grown_capacity(na + nb - 1), NULL, NULL);
 
 	/* the states of a date-ordered scan usually just follow each other */
 	if (na == 0 || state->days[na - 1] < other->days[0])
 	{
+		/* both are at most RFM_MAX_DAYS, so the sum fits in an int32 */
+		if (na + nb > state->capacity)
+			state = rfm_state_rebuild(state, rfm_grown_capacity(na + nb - 1), NULL, NULL);
 		memcpy(&state->days[na], other->days, nb * sizeof(DateADT));
 		state->ndays = na + nb;
 		return state;
 	}
 
-	merged = palloc((na + nb) * sizeof(DateADT));
+	/* room for the union only: the days of both may overlap */
+	merged = palloc_extended(((Size) na + nb) * sizeof(DateADT), MCXT_ALLOC_HUGE);
 	while (i < na || j < nb)
 	{
 		DateADT		day;
@@ -790,6 +878,8 @@ rfm_merge_days(RfmState *state, const RfmState *other)
 		}
 		merged[n++] = day;
 	}
+	if (n > state->capacity)
+		state = rfm_state_rebuild(state, rfm_grown_capacity(n - 1), NULL, NULL);
 	memcpy(state->days, merged, n * sizeof(DateADT));
 	state->ndays = n;
 	pfree(merged);
@@ -823,10 +913,10 @@ rfm_combinefn(PG_FUNCTION_ARGS)
 	 * varlena header; the state kept must be the plain, aligned form.
 	 */
 	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(PG_DETOAST_DATUM(PG_GETARG_DATUM(1)));
+		PG_RETURN_POINTER(PG_GETARG_RFM_STATE(1));
 
-	state = rfm_state_arg(fcinfo, 0);
-	other = (RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
+	state = rfm_state_checked(rfm_state_arg(fcinfo, 0));
+	other = PG_GETARG_RFM_STATE(1);
 	check_same_end(state, other->observation_end);
 	check_same_kind(state, other->flags);
 
@@ -871,7 +961,7 @@ rfm_finalfn(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	state = (RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	state = PG_GETARG_RFM_STATE(0);
 	if (state->ndays == 0)
 		PG_RETURN_NULL();
 
@@ -949,7 +1039,7 @@ rfm_agg_finalfn(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	state = (RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	state = PG_GETARG_RFM_STATE(0);
 	PG_RETURN_POINTER(rfm_state_rebuild(state, state->ndays, NULL, NULL));
 }
 
@@ -1201,7 +1291,7 @@ PG_FUNCTION_INFO_V1(rfm_state_out);
 Datum
 rfm_state_out(PG_FUNCTION_ARGS)
 {
-	RfmState   *state = (RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	RfmState   *state = PG_GETARG_RFM_STATE(0);
 	StringInfoData out;
 
 	initStringInfo(&out);
@@ -1283,6 +1373,8 @@ rfm_state_recv(PG_FUNCTION_ARGS)
 	parts.ndays = pq_getmsgint(buf, 4);
 	if (parts.ndays < 0 || parts.ndays > (buf->len - buf->cursor) / 4)
 		rfm_binary_fail(NULL, "The day count does not match the value's length.");
+	if (parts.ndays > RFM_MAX_DAYS)
+		rfm_binary_fail(NULL, "The day count exceeds the limit of an rfm state.");
 	parts.days = palloc(Max(parts.ndays, 1) * sizeof(DateADT));
 	for (int i = 0; i < parts.ndays; i++)
 		parts.days[i] = pq_getmsgint(buf, 4);
@@ -1306,7 +1398,7 @@ PG_FUNCTION_INFO_V1(rfm_state_send);
 Datum
 rfm_state_send(PG_FUNCTION_ARGS)
 {
-	RfmState   *state = (RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	RfmState   *state = PG_GETARG_RFM_STATE(0);
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);

@@ -37,7 +37,24 @@ typedef struct ChurnSummary
 	int64		churned;		/* members of S not active on period_end */
 } ChurnSummary;
 
-#define PG_GETARG_CHURN_SUMMARY(n) ((ChurnSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+#define PG_GETARG_CHURN_SUMMARY(n) \
+	churn_summary_checked((ChurnSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+/*
+ * Input validation (and the aggregates) guarantee these invariants;
+ * assertion-enabled builds check them again on every summary that is read.
+ */
+static inline ChurnSummary *
+churn_summary_checked(ChurnSummary *summary)
+{
+	Assert(VARSIZE(summary) == sizeof(ChurnSummary));
+	Assert(summary->version == CHURN_SUMMARY_VERSION);
+	Assert(IS_VALID_DATE(summary->period_start) && !DATE_NOT_FINITE(summary->period_start));
+	Assert(IS_VALID_DATE(summary->period_end) && !DATE_NOT_FINITE(summary->period_end));
+	Assert(summary->period_end > summary->period_start);
+	Assert(summary->churned >= 0 && summary->churned <= summary->customers_start);
+	return summary;
+}
 
 /* ---------------------------------------------------------------- */
 /* dates in the text form and in messages, independent of DateStyle */
@@ -274,7 +291,7 @@ churn_accumulate(FunctionCallInfo fcinfo, DateADT started, bool ended_null,
 	}
 	else
 	{
-		state = summary_for_update(fcinfo, 0);
+		state = churn_summary_checked(summary_for_update(fcinfo, 0));
 		if (period_start != state->period_start || period_end != state->period_end)
 		{
 			check_period(period_start, period_end);
@@ -344,7 +361,7 @@ churn_agg_combinefn(PG_FUNCTION_ARGS)
 	if (combine_null_side(fcinfo, &result))
 		return result;
 
-	state = summary_for_update(fcinfo, 0);
+	state = churn_summary_checked(summary_for_update(fcinfo, 0));
 	other = PG_GETARG_CHURN_SUMMARY(1);
 
 	if (state->period_start != other->period_start || state->period_end != other->period_end)

@@ -66,7 +66,60 @@ typedef struct SurvivalSummary
 #define SURVIVAL_SLOTS(s) \
 	((int32 *) ((char *) (s)->entries + (Size) (s)->capacity * sizeof(SurvivalEntry)))
 
-#define PG_GETARG_SURVIVAL(n) ((SurvivalSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+#define PG_GETARG_SURVIVAL(n) \
+	survival_checked((SurvivalSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+static inline int32 *survival_probe(SurvivalSummary *summary, float8 time);
+
+/*
+ * Input validation and the aggregates guarantee these invariants, for the
+ * canonical form (sorted, no hash table, no slack) and for the form of a
+ * state that escaped an aggregate (a parallel worker's partial state, or
+ * the result of calling the combine function by hand); assertion-enabled
+ * builds check them again on every summary that is read.  The total count
+ * is not checked: merging may take it past the range that input accepts,
+ * which km_steps reports as an error.
+ */
+static inline SurvivalSummary *
+survival_checked(SurvivalSummary *summary)
+{
+#ifdef USE_ASSERT_CHECKING
+	Assert(summary->version == SURVIVAL_VERSION);
+	Assert(summary->nentries >= 0 && summary->nentries <= summary->capacity &&
+		   summary->capacity <= SURVIVAL_MAX_ENTRIES);
+	/* a hash table has at least two slots per entry, a power of 2 of them */
+	Assert(summary->nslots == 0 ||
+		   (summary->nslots >= 2 * summary->capacity &&
+			(summary->nslots & (summary->nslots - 1)) == 0));
+	/* only states carry a hash table, slack, and unsorted entries */
+	Assert(summary->nslots > 0 || (summary->sorted && summary->capacity == summary->nentries));
+	Assert(VARSIZE(summary) == SURVIVAL_SIZE(summary->capacity, summary->nslots));
+	if (summary->nslots > 0)
+	{
+		int32	   *slots = SURVIVAL_SLOTS(summary);
+		int32		used = 0;
+
+		for (int32 i = 0; i < summary->nslots; i++)
+		{
+			Assert(slots[i] >= 0 && slots[i] <= summary->nentries);
+			used += slots[i] != 0;
+		}
+		Assert(used == summary->nentries);
+	}
+	for (int32 i = 0; i < summary->nentries; i++)
+	{
+		const SurvivalEntry *entry = &summary->entries[i];
+
+		Assert(isfinite(entry->time) && entry->time >= 0 && !signbit(entry->time));
+		Assert(entry->events >= 0 && entry->censored >= 0 &&
+			   (entry->events > 0 || entry->censored > 0));
+		Assert(!summary->sorted || i == 0 || entry->time > summary->entries[i - 1].time);
+		/* distinct times: each entry is where the hash table finds it */
+		Assert(summary->nslots == 0 || *survival_probe(summary, entry->time) == i + 1);
+	}
+#endif
+	return summary;
+}
 
 /* A summary of no entries with room for capacity of them. */
 static SurvivalSummary *
@@ -113,7 +166,9 @@ survival_probe(SurvivalSummary *summary, float8 time)
 /*
  * A copy of summary's entries in a state with a hash table and room for at
  * least extra more entries (and at least twice the entries, so that growth
- * stays geometric).
+ * stays geometric), but no more than SURVIVAL_MAX_ENTRIES in all: extra
+ * entries may repeat durations already there, so the limit is reported only
+ * when the summary is full and at least one more is needed.
  */
 static SurvivalSummary *
 survival_state_copy(const SurvivalSummary *summary, int64 extra)
@@ -126,7 +181,7 @@ survival_state_copy(const SurvivalSummary *summary, int64 extra)
 
 	if (capacity > SURVIVAL_MAX_ENTRIES)
 	{
-		if ((int64) summary->nentries + extra > SURVIVAL_MAX_ENTRIES)
+		if (summary->nentries >= SURVIVAL_MAX_ENTRIES && extra > 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("survival summary exceeds %d distinct durations",
@@ -454,13 +509,14 @@ survival_agg_combinefn(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_POINTER(survival_state_copy(other, 0));
 
-	state = survival_state(fcinfo);
-	if ((int64) state->nentries + other->nentries > state->capacity)
+	state = survival_checked(survival_state(fcinfo));
+	if ((int64) state->nentries + other->nentries > state->capacity &&
+		state->capacity < SURVIVAL_MAX_ENTRIES)
 		state = survival_state_copy(state, other->nentries);
 	for (int32 i = 0; i < other->nentries; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		/* there is room: this never reallocates */
+		/* there is room (below the size limit): this reallocates at most there */
 		state = survival_add(state, &other->entries[i]);
 	}
 
