@@ -163,8 +163,13 @@ SELECT 'v1 n=1 entries=1e:1:0'::survival;
 \echo :LAST_ERROR_SQLSTATE
 SELECT 'v1 n=1 entries=1:-1:0'::survival;
 \echo :LAST_ERROR_SQLSTATE
+-- a total beyond 2^63 - 1 (what a rollup can produce) reads back, so a
+-- dump of it restores; the curve then reports the overflow
 SELECT 'v1 n=2 entries=1:9223372036854775807:0,2:1:0'::survival;
+SELECT * FROM survival_curve('v1 n=2 entries=1:9223372036854775807:0,2:1:0');
 \echo :LAST_ERROR_SQLSTATE
+SELECT rollup(s)::text::survival AS rolled_up_reads_back
+FROM (VALUES ('v1 n=1 entries=1:9223372036854775807:0'::survival), ('v1 n=1 entries=2:1:0')) v(s);
 SELECT 'v1 n=99999999 entries=1:1:0'::survival;
 \echo :LAST_ERROR_SQLSTATE
 SELECT 'v2 n=1 entries=1:1:0'::survival;
