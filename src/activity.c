@@ -37,8 +37,9 @@
 /* customers per step when a flat summary is merged into the hash table */
 #define ACTIVITY_BATCH 1024
 #define ACTIVITY_PREFETCH_DISTANCE 16
-/* flat summaries a state keeps unmerged (see activity_keep_part) */
-#define ACTIVITY_MAX_PARTS 8
+/* flat summaries a state keeps unmerged, and how many of a size are merged (see activity_keep_part) */
+#define ACTIVITY_MAX_PARTS 32
+#define ACTIVITY_MERGE_FAN_IN 4
 /*
  * bigint rows sorted into one part: 12 bytes each while collected, 8 more
  * while sorted, so a run costs at most 160 MB.  Assertion-enabled builds
@@ -650,10 +651,46 @@ activity_absorb_parts(ActivityState *state)
 	state->flat_size = 0;
 }
 
+/* A part's size class: its size in bytes, rounded down to a power of 4. */
+static inline int
+part_size_class(const struct varlena *part)
+{
+	return pg_leftmost_one_pos32(VARSIZE(part)) / 2;
+}
+
+/* Merges the parts of size class max_class or below into one. */
+static void
+activity_merge_parts(ActivityState *state, int max_class)
+{
+	struct varlena **chosen = palloc(sizeof(struct varlena *) * state->nparts);
+	int			nchosen = 0,
+				kept = 0;
+	FlatWriter	writer;
+
+	for (int i = 0; i < state->nparts; i++)
+	{
+		if (part_size_class(state->parts[i]) <= max_class)
+			chosen[nchosen++] = state->parts[i];
+		else
+			state->parts[kept++] = state->parts[i];
+	}
+	writer_init(&writer, state->id_kind, state->hdr.eoh_context);
+	encode_parts(&writer, chosen, nchosen);
+	state->parts[kept++] = writer_to_varlena(&writer, state->hdr.eoh_context);
+	state->nparts = kept;
+	for (int i = 0; i < nchosen; i++)
+		pfree(chosen[i]);
+	pfree(chosen);
+}
+
 /*
- * Keeps a flat part (allocated in the state's context).  A state holds at
- * most ACTIVITY_MAX_PARTS: when full, its parts are first merged into one,
- * so a long aggregation merges its runs a few at a time.
+ * Keeps a flat part (allocated in the state's context).  Parts are merged
+ * by size, as in a log-structured merge: once ACTIVITY_MERGE_FAN_IN parts
+ * are of the new part's size class or smaller, those are merged into one
+ * (which may cascade).  Each customer-day is then rewritten about
+ * log4(summary size / part size) times however many parts arrive: a rollup
+ * of thousands of daily summaries stays linear-logarithmic, and the few
+ * parts of a parallel aggregate are merged once, when the value is read.
  */
 static void
 activity_keep_part(ActivityState *state, struct varlena *part)
@@ -662,20 +699,22 @@ activity_keep_part(ActivityState *state, struct varlena *part)
 		state->parts = MemoryContextAlloc(state->hdr.eoh_context,
 										  sizeof(struct varlena *) * ACTIVITY_MAX_PARTS);
 	if (state->nparts == ACTIVITY_MAX_PARTS)
-	{
-		FlatWriter	writer;
-		struct varlena *merged;
-
-		writer_init(&writer, state->id_kind, state->hdr.eoh_context);
-		encode_parts(&writer, state->parts, state->nparts);
-		merged = writer_to_varlena(&writer, state->hdr.eoh_context);
-		for (int i = 0; i < state->nparts; i++)
-			pfree(state->parts[i]);
-		state->parts[0] = merged;
-		state->nparts = 1;
-	}
+		activity_merge_parts(state, PG_INT32_MAX);
 	state->parts[state->nparts++] = part;
 	state->flat_size = 0;
+	for (;;)
+	{
+		int			size_class = part_size_class(part);
+		int			smaller = 0;
+
+		for (int i = 0; i < state->nparts; i++)
+			if (part_size_class(state->parts[i]) <= size_class)
+				smaller++;
+		if (smaller < ACTIVITY_MERGE_FAN_IN)
+			break;
+		activity_merge_parts(state, size_class);
+		part = state->parts[state->nparts - 1];
+	}
 }
 
 /*
