@@ -556,6 +556,15 @@ activity_insert_batch(ActivityState *state, ActivityBatchEntry *entries, int n)
 		if (i + ACTIVITY_PREFETCH_DISTANCE < n)
 			activity_prefetch(&state->slots[entries[i + ACTIVITY_PREFETCH_DISTANCE].hash &
 											state->mask]);
+		/* text and uuid ids are compared through a pointer: fetch those bytes too */
+		if (state->id_kind != ACTIVITY_ID_BIGINT && i + ACTIVITY_PREFETCH_DISTANCE / 2 < n)
+		{
+			ActivityCustomer *ahead = &state->slots[entries[i + ACTIVITY_PREFETCH_DISTANCE / 2].hash &
+													state->mask];
+
+			if (ahead->ndays != 0)
+				activity_prefetch(ahead->key.bytes);
+		}
 		entries[i].customer = activity_lookup(state, entries[i].hash, entries[i].id,
 											  entries[i].key, entries[i].keylen,
 											  entries[i].days[0], &entries[i].created);
@@ -1244,11 +1253,43 @@ activity_sort_rows(ActivityState *state)
 	activity_keep_part(state, writer_to_varlena(&writer, state->hdr.eoh_context));
 }
 
-/* Sorts the rows still collected and gives their buffers back. */
+/*
+ * Adds the collected text or uuid rows to the hash table, as one batch (so
+ * that the lookups overlap their memory accesses).
+ */
+static void
+activity_add_keys(ActivityState *state)
+{
+	ActivityBatchEntry entries[ACTIVITY_BATCH];
+	int			n = (int) state->npending;
+
+	if (n == 0)
+		return;
+	if (state->nparts > 0)
+		activity_absorb_parts(state);
+	for (int i = 0; i < n; i++)
+	{
+		Size		end = i + 1 < n ? (Size) state->pending_ids[i + 1] : state->pending_keys_used;
+
+		entries[i].id = 0;
+		entries[i].key = state->pending_keys + state->pending_ids[i];
+		entries[i].keylen = (int) (end - (Size) state->pending_ids[i]);
+		entries[i].days = &state->pending_days[i];
+		entries[i].count = 1;
+	}
+	state->npending = 0;
+	state->pending_keys_used = 0;
+	activity_insert_batch(state, entries, n);
+}
+
+/* Adds the rows still collected and gives their buffers back. */
 static void
 activity_finish_rows(ActivityState *state)
 {
-	activity_sort_rows(state);
+	if (state->id_kind == ACTIVITY_ID_BIGINT)
+		activity_sort_rows(state);
+	else
+		activity_add_keys(state);
 	if (state->pending_ids)
 	{
 		pfree(state->pending_ids);
@@ -1256,6 +1297,12 @@ activity_finish_rows(ActivityState *state)
 		state->pending_ids = NULL;
 		state->pending_days = NULL;
 		state->pending_size = 0;
+	}
+	if (state->pending_keys)
+	{
+		pfree(state->pending_keys);
+		state->pending_keys = NULL;
+		state->pending_keys_size = 0;
 	}
 }
 
@@ -1972,8 +2019,6 @@ static Datum
 activity_accumulate(FunctionCallInfo fcinfo, ActivityIdKind kind, DateADT day)
 {
 	ActivityState *state = activity_state_for_update(fcinfo, kind);
-	ActivityCustomer *customer;
-	bool		created;
 	int64		id = 0;
 	const char *bytes = NULL;
 	int			len = 0;
@@ -2021,18 +2066,31 @@ activity_accumulate(FunctionCallInfo fcinfo, ActivityIdKind kind, DateADT day)
 		PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
 	}
 
-	/* text and uuid ids point into the current row: add them at once */
-	if (state->nparts > 0)
-		activity_absorb_parts(state);
-	if (state->ncustomers == 0)
-		state->min_day = state->max_day = day;
-	state->min_day = Min(state->min_day, day);
-	state->max_day = Max(state->max_day, day);
-	activity_reserve(state, 1);
-	customer = activity_lookup(state, hash_key(kind, id, bytes, len), id, bytes, len,
-							   day, &created);
-	if (!created)
-		customer_add_day(state, customer, day);
+	/* text and uuid ids point into the current row: collect a copy */
+	if (state->npending == ACTIVITY_BATCH)
+		activity_add_keys(state);
+	if (state->pending_ids == NULL)
+	{
+		state->pending_ids = MemoryContextAlloc(state->hdr.eoh_context,
+												ACTIVITY_BATCH * sizeof(int64));
+		state->pending_days = MemoryContextAlloc(state->hdr.eoh_context,
+												 ACTIVITY_BATCH * sizeof(DateADT));
+		state->pending_size = ACTIVITY_BATCH;
+	}
+	if (state->pending_keys_used + len > state->pending_keys_size)
+	{
+		Size		size = Max(state->pending_keys_size * 2, state->pending_keys_used + len + 1024);
+
+		state->pending_keys = state->pending_keys ?
+			repalloc_huge(state->pending_keys, size) :
+			MemoryContextAllocHuge(state->hdr.eoh_context, size);
+		state->pending_keys_size = size;
+	}
+	memcpy(state->pending_keys + state->pending_keys_used, bytes, len);
+	state->pending_ids[state->npending] = (int64) state->pending_keys_used;
+	state->pending_days[state->npending] = day;
+	state->pending_keys_used += len;
+	state->npending++;
 	state->flat_size = 0;
 	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
 }

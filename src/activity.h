@@ -119,11 +119,19 @@ typedef struct ActivityState
 	char	   *key_block;		/* bump allocator for id bytes */
 	Size		key_block_free;
 	Size		key_block_size;
-	/* bigint rows not sorted into a part yet (see activity_sort_rows) */
+	/*
+	 * Rows not added yet: bigint rows until a run is sorted into a part
+	 * (activity_sort_rows); text and uuid rows until a batch goes into the
+	 * hash table (activity_add_keys), their ids copied into pending_keys and
+	 * pending_ids holding where each starts.
+	 */
 	int64	   *pending_ids;
 	DateADT    *pending_days;
 	int64		npending;
 	int64		pending_size;
+	char	   *pending_keys;
+	Size		pending_keys_used;
+	Size		pending_keys_size;
 	/* flat summaries, each sorted by id, not merged yet */
 	struct varlena **parts;
 	int			nparts;
