@@ -1141,16 +1141,46 @@ bit_width(uint64 value)
 	return value == 0 ? 0 : pg_leftmost_one_pos64(value) + 1;
 }
 
-/* Appends a day to a growing array of one customer's days. */
-static inline void
-push_day(DateADT **days, int *count, int *size, DateADT day)
+/*
+ * Turns rows sorted by (id, day) into encoded customers: the days of the
+ * current customer are gathered, each once, and written when the id changes.
+ */
+typedef struct SortedRows
 {
-	if (*count == *size)
+	FlatWriter *writer;
+	int64		id;
+	DateADT    *days;
+	int			count;
+	int			size;
+} SortedRows;
+
+static inline void
+sorted_rows_add(SortedRows *rows, int64 id, DateADT day)
+{
+	if (rows->count > 0 && id != rows->id)
 	{
-		*size *= 2;
-		*days = repalloc_huge(*days, sizeof(DateADT) * *size);
+		encode_days(rows->writer, rows->id, NULL, 0, rows->days, rows->count);
+		rows->count = 0;
+		if ((rows->writer->ncustomers & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
-	(*days)[(*count)++] = day;
+	rows->id = id;
+	if (rows->count > 0 && rows->days[rows->count - 1] == day)
+		return;
+	if (rows->count == rows->size)
+	{
+		rows->size *= 2;
+		rows->days = repalloc_huge(rows->days, sizeof(DateADT) * rows->size);
+	}
+	rows->days[rows->count++] = day;
+}
+
+static void
+sorted_rows_end(SortedRows *rows)
+{
+	if (rows->count > 0)
+		encode_days(rows->writer, rows->id, NULL, 0, rows->days, rows->count);
+	pfree(rows->days);
 }
 
 /*
@@ -1174,8 +1204,7 @@ activity_sort_rows(ActivityState *state)
 	int			day_bits,
 				id_bits;
 	FlatWriter	writer;
-	int			size = 64;
-	DateADT    *customer_days;
+	SortedRows	sorted = {&writer, 0, NULL, 0, 64};
 
 	if (n == 0)
 		return;
@@ -1191,7 +1220,7 @@ activity_sort_rows(ActivityState *state)
 
 	writer_init(&writer, ACTIVITY_ID_BIGINT, CurrentMemoryContext);
 	(void) body_reserve(&writer, Min((Size) n * 3, MaxAllocSize / 2));
-	customer_days = palloc(sizeof(DateADT) * size);
+	sorted.days = palloc(sizeof(DateADT) * sorted.size);
 
 	if (id_bits + day_bits <= 64)
 	{
@@ -1205,23 +1234,9 @@ activity_sort_rows(ActivityState *state)
 				(uint64) (days[i] - min_day);
 		radix_sort(keys, scratch, n, id_bits + day_bits);
 		pfree(scratch);
-		for (int64 i = 0; i < n;)
-		{
-			uint64		id_offset = keys[i] >> day_bits;
-			int			count = 0;
-
-			for (; i < n && keys[i] >> day_bits == id_offset; i++)
-			{
-				DateADT		day = min_day + (DateADT) (keys[i] & day_mask);
-
-				if (count == 0 || customer_days[count - 1] != day)
-					push_day(&customer_days, &count, &size, day);
-			}
-			encode_days(&writer, (int64) ((uint64) min_id + id_offset), NULL, 0,
-						customer_days, count);
-			if ((writer.ncustomers & 0xffff) == 0)
-				CHECK_FOR_INTERRUPTS();
-		}
+		for (int64 i = 0; i < n; i++)
+			sorted_rows_add(&sorted, (int64) ((uint64) min_id + (keys[i] >> day_bits)),
+							min_day + (DateADT) (keys[i] & day_mask));
 	}
 	else
 	{
@@ -1233,21 +1248,11 @@ activity_sort_rows(ActivityState *state)
 			rows[i].day = days[i];
 		}
 		qsort(rows, n, sizeof(BigintRow), compare_rows);
-		for (int64 i = 0; i < n;)
-		{
-			int64		id = rows[i].id;
-			int			count = 0;
-
-			for (; i < n && rows[i].id == id; i++)
-				if (count == 0 || customer_days[count - 1] != rows[i].day)
-					push_day(&customer_days, &count, &size, rows[i].day);
-			encode_days(&writer, id, NULL, 0, customer_days, count);
-			if ((writer.ncustomers & 0xffff) == 0)
-				CHECK_FOR_INTERRUPTS();
-		}
+		for (int64 i = 0; i < n; i++)
+			sorted_rows_add(&sorted, rows[i].id, rows[i].day);
 		pfree(rows);
 	}
-	pfree(customer_days);
+	sorted_rows_end(&sorted);
 
 	state->npending = 0;
 	activity_keep_part(state, writer_to_varlena(&writer, state->hdr.eoh_context));
