@@ -68,11 +68,7 @@ abc_positive_value(WindowObject winobj, int64 pos, Datum zero, bool *positive)
 	*positive = false;
 	if (isnull || isout)
 		return (Datum) 0;
-	if (numeric_is_nan(DatumGetNumeric(value))
-#if PG_VERSION_NUM >= 140000
-		|| numeric_is_inf(DatumGetNumeric(value))
-#endif
-		)
+	if (numeric_is_nan(DatumGetNumeric(value)) || numeric_is_inf(DatumGetNumeric(value)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("abc_class value %s is not a finite number",

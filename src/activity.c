@@ -125,7 +125,7 @@ zigzag_decode(uint64 value)
  * A flat value that does not follow the layout.  From binary input that is
  * 22P03; anywhere else (a value on disk) it can only be corruption.
  */
-static pg_attribute_noreturn() void
+pg_noreturn static void
 reader_error(ActivityReader *reader, const char *detail)
 {
 	if (reader->error_code == ERRCODE_INVALID_BINARY_REPRESENTATION)
@@ -212,7 +212,7 @@ hash_key(ActivityIdKind kind, int64 id, const char *bytes, int len)
 	return hash_bytes((const unsigned char *) bytes, len);
 }
 
-static pg_attribute_noreturn() void
+pg_noreturn static void
 id_kind_mismatch(ActivityIdKind a, ActivityIdKind b)
 {
 	ereport(ERROR,
@@ -230,6 +230,7 @@ static void reader_begin_flat(ActivityReader *reader, const uint8 *data, Size le
 							  int error_code);
 
 static Size activity_get_flat_size(ExpandedObjectHeader *eohptr);
+static void activity_compute_flat_size(ActivityState *state);
 static void activity_flatten_into(ExpandedObjectHeader *eohptr,
 								  void *result, Size allocated_size);
 static void activity_sort_rows(ActivityState *state);
@@ -276,14 +277,6 @@ activity_state_create(MemoryContext parent, ActivityIdKind kind)
 	state->mask = ACTIVITY_INITIAL_SLOTS - 1;
 	state->slots = allocate_slots(state, ACTIVITY_INITIAL_SLOTS);
 	return state;
-}
-
-/* The datum is a read-write expanded activity object that may be changed. */
-static bool
-is_own_state(Datum datum)
-{
-	return DatumIsReadWriteExpandedObject(datum, false, -1) &&
-		DatumGetEOHP(datum)->eoh_methods == &activity_methods;
 }
 
 static void
@@ -777,7 +770,8 @@ activity_state_for_update(FunctionCallInfo fcinfo, ActivityIdKind kind)
 		aggcontext = CurrentMemoryContext;
 	if (PG_ARGISNULL(0))
 		return activity_state_create(aggcontext, kind);
-	if (in_aggregate && is_own_state(PG_GETARG_DATUM(0)))
+	if (in_aggregate &&
+		expanded_state_of_aggregate(PG_GETARG_DATUM(0), &activity_methods, aggcontext))
 	{
 		state = (ActivityState *) DatumGetEOHP(PG_GETARG_DATUM(0));
 		if (state->id_kind != kind)
@@ -1320,15 +1314,39 @@ static Size
 activity_get_flat_size(ExpandedObjectHeader *eohptr)
 {
 	ActivityState *state = (ActivityState *) eohptr;
+	MemoryContext caller;
+
+	if (state->flat_size != 0 && state->npending == 0)
+		return state->flat_size;
+
+	/*
+	 * The executor calls this in whatever memory context it is in: forming a
+	 * sort tuple, that is a bump context on PostgreSQL 17 and later, which
+	 * cannot free or reallocate a chunk.  The work below frees what it
+	 * allocates, so it runs in a child of the state's own context, deleted
+	 * at the end (with anything an error left behind).
+	 */
+	caller = MemoryContextSwitchTo(AllocSetContextCreate(state->hdr.eoh_context,
+														 "activity flattening",
+														 ALLOCSET_DEFAULT_SIZES));
+	activity_compute_flat_size(state);
+	MemoryContextDelete(MemoryContextSwitchTo(caller));
+	return state->flat_size;
+}
+
+/* Encodes the state onto its flat writer (or finds the one part) and sets flat_size. */
+static void
+activity_compute_flat_size(ActivityState *state)
+{
 	FlatWriter *writer = &state->flat;
 
 	activity_finish_rows(state);
 	if (state->flat_size != 0)
-		return state->flat_size;
+		return;
 	if (state->nparts == 1)
 	{
 		state->flat_size = VARSIZE(state->parts[0]);
-		return state->flat_size;
+		return;
 	}
 
 	writer_reset(writer);
@@ -1363,7 +1381,6 @@ activity_get_flat_size(ExpandedObjectHeader *eohptr)
 		pfree(sorted);
 	}
 	state->flat_size = writer_flat_size(writer);
-	return state->flat_size;
 }
 
 static void

@@ -394,9 +394,7 @@ histogram_for_update(FunctionCallInfo fcinfo, int kind, double penalizer)
 		return histogram_new(aggcontext, kind, penalizer, 0);
 
 	d = PG_GETARG_DATUM(0);
-	if (in_aggregate && DatumIsReadWriteExpandedObject(d, false, -1) &&
-		datum_is_histogram_object(d) &&
-		MemoryContextGetParent(DatumGetEOHP(d)->eoh_context) == aggcontext)
+	if (in_aggregate && expanded_state_of_aggregate(d, &histogram_methods, aggcontext))
 		h = (BtydHistogram *) DatumGetEOHP(d);
 	else
 		h = histogram_copy(d, aggcontext);
@@ -719,7 +717,7 @@ btyd_histogram_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(out.data);
 }
 
-static pg_attribute_noreturn() void
+pg_noreturn static void
 recv_error(const char *detail)
 {
 	ereport(ERROR,

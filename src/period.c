@@ -76,7 +76,7 @@ week_anchor(int week_start)
 	return (week_start + 1) % 7;
 }
 
-static pg_attribute_noreturn() void
+pg_noreturn static void
 invalid_period(const char *name, int options)
 {
 	ereport(ERROR,

@@ -19,10 +19,10 @@
 #include "common/int.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "utils/expandeddatum.h"
+#include "utils/memutils.h"
 
-#if PG_VERSION_NUM >= 160000
-#include "varatt.h"
-#endif
+#include "compat.h"
 
 /* ---- argument checks ---- */
 
@@ -94,6 +94,22 @@ summary_for_update(FunctionCallInfo fcinfo, int argno)
 	return PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(argno));
 }
 
+/*
+ * The datum is a read-write expanded object of the given kind that the
+ * running aggregate keeps as its state (its memory context hangs under the
+ * aggregate's), so the transition function may change it in place.  Any
+ * other expanded object -- read-only, another aggregate's, a function
+ * result -- must be copied first.
+ */
+static inline bool
+expanded_state_of_aggregate(Datum datum, const ExpandedObjectMethods *methods,
+							MemoryContext aggcontext)
+{
+	return DatumIsReadWriteExpandedObject(datum, false, -1) &&
+		DatumGetEOHP(datum)->eoh_methods == methods &&
+		MemoryContextGetParent(DatumGetEOHP(datum)->eoh_context) == aggcontext;
+}
+
 /* ---- summary text form: "v1 key=value key=value ..." (summary_io.c) ---- */
 
 typedef struct SummaryReader
@@ -109,8 +125,7 @@ extern void summary_read_key(SummaryReader *reader, const char *key);
 extern int64 summary_read_count(SummaryReader *reader);
 extern void summary_read_char(SummaryReader *reader, char c);
 extern void summary_read_end(SummaryReader *reader);
-extern void summary_syntax_error(SummaryReader *reader, const char *expected)
-			pg_attribute_noreturn();
+pg_noreturn extern void summary_syntax_error(SummaryReader *reader, const char *expected);
 
 extern void summary_write_begin(StringInfo out, int version);
 

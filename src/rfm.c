@@ -313,11 +313,9 @@ fixed_to_cstring(int128 value, int scale)
 static Numeric
 fixed_to_numeric(int128 value, int scale)
 {
-#if PG_VERSION_NUM >= 140000
 	if (value >= PG_INT64_MIN && value <= PG_INT64_MAX)
 		return scale == 0 ? int64_to_numeric((int64) value) :
 			int64_div_fast_to_numeric((int64) value, scale);
-#endif
 	return DatumGetNumeric(DirectFunctionCall3(numeric_in,
 											   CStringGetDatum(fixed_to_cstring(value, scale)),
 											   ObjectIdGetDatum(InvalidOid),
@@ -474,9 +472,7 @@ rfm_state_checked(RfmState *state)
 		Assert(!VARATT_IS_SHORT(first_total) &&
 			   VARSIZE(state) == days_end + MAXALIGN(VARSIZE(revenue)) + VARSIZE(first_total));
 		Assert(!numeric_is_nan(revenue) && !numeric_is_nan(first_total));
-#if PG_VERSION_NUM >= 140000
 		Assert(!numeric_is_inf(revenue) && !numeric_is_inf(first_total));
-#endif
 	}
 	else
 	{

@@ -192,7 +192,7 @@ churn_summary_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(out.data);
 }
 
-static pg_attribute_noreturn() void
+pg_noreturn static void
 churn_binary_error(const char *detail)
 {
 	ereport(ERROR,

@@ -125,7 +125,7 @@ summary_write_begin(StringInfo out, int version)
 	appendStringInfo(out, "v%d", version);
 }
 
-static pg_attribute_noreturn() void
+pg_noreturn static void
 binary_error(const char *type_name, const char *detail)
 {
 	ereport(ERROR,

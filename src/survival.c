@@ -352,7 +352,7 @@ survival_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(out.data);
 }
 
-static pg_attribute_noreturn() void
+pg_noreturn static void
 survival_binary_error(const char *detail)
 {
 	ereport(ERROR,

@@ -8,7 +8,7 @@
 set -euo pipefail
 
 PG_MAJOR=${PG_MAJOR:-15}
-PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/$PG_MAJOR/bin}
 export PG_CONFIG=$PG_BIN/pg_config
 export PATH=$PG_BIN:$PATH
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -110,6 +110,22 @@ cluster_stop() {
         rm -rf "$dir"
     done
     CLUSTER_DIRS=()
+}
+
+# pg_regress, then the pgTAP files in a database of their own, against the
+# cluster PGHOST etc. point at; fails if either fails.
+run_regress_and_tap() {
+    local status=0
+    say "pg_regress ($("$PG_CONFIG" --version))"
+    if ! make -C "$TOP" -s installcheck; then
+        status=1
+        [ -f "$TOP/regression.diffs" ] && cat "$TOP/regression.diffs"
+    fi
+    say "pgTAP ($("$PG_CONFIG" --version))"
+    psql -q -X -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS retention_tap' -c 'CREATE DATABASE retention_tap'
+    psql -q -X -d retention_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION retention'
+    pg_prove -d retention_tap --failures "$TOP"/test/pgtap/*.sql || status=1
+    return $status
 }
 
 # Fails if any backend died of a signal (a crash restarts the whole server).
