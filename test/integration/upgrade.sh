@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Upgrade test: for every released version before the current one (README,
-# "Released versions"), install it from its frozen script, build the
-# materialized views of summaries.sql, ALTER EXTENSION retention UPDATE, and
-# require identical answers.
+# Upgrade test: for every released version before the current one (each has
+# a frozen install script sql/retention--X.Y.sql, or is reached from one by
+# upgrade scripts), install it, build the materialized views of
+# summaries.sql, ALTER EXTENSION retention UPDATE, and require identical
+# answers.  Fails when there is no earlier release to upgrade from.
 set -euo pipefail
 export PGOPTIONS="-c client_min_messages=warning"
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 current=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$top/retention.control")
-released=$(sed -n '/^## Released versions/,/^## /s/^- \([0-9][0-9.]*\) .*/\1/p' "$top/README.md")
+# released versions: the frozen install scripts and the targets of upgrade scripts
+released=$(cd "$top/sql" && ls retention--*.sql | sed -n 's/^retention--\([0-9.]*\)\.sql$/\1/p;s/^retention--[0-9.]*--\([0-9.]*\)\.sql$/\1/p' | sort -uV)
 tested=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -27,4 +29,4 @@ for old in $released; do
     echo "upgrade $old -> $current: answers identical"
     tested=$((tested + 1))
 done
-[ $tested -gt 0 ] || echo "upgrade: no released version before $current yet"
+[ $tested -gt 0 ] || { echo "upgrade: no released version before $current to upgrade from" >&2; exit 1; }
