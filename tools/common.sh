@@ -90,8 +90,25 @@ cluster_new() {
     printf '%s\n' 'local all all trust' 'host all postgres 127.0.0.1/32 trust' \
         'host all all 127.0.0.1/32 scram-sha-256' >"$NEW_CLUSTER_DIR/data/pg_hba.conf"
     # 9>&-: the server must not inherit (and so keep holding) the install lock
-    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$NEW_CLUSTER_DIR/data" \
-        -l "$NEW_CLUSTER_DIR/server.log" -w start >/dev/null 9>&-
+    if [ -z "${UNDER_VALGRIND:-}" ]; then
+        runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$NEW_CLUSTER_DIR/data" \
+            -l "$NEW_CLUSTER_DIR/server.log" -w start >/dev/null 9>&-
+        return
+    fi
+    # memcheck on the postmaster and every backend it forks; one log per process
+    local supp=()
+    [ -f "$PG_BIN/../valgrind.supp" ] && supp=(--suppressions="$PG_BIN/../valgrind.supp")
+    runuser -u postgres -- bash -c "valgrind --quiet --trace-children=yes --leak-check=no \
+        --num-callers=30 ${supp[*]} \
+        --log-file='$NEW_CLUSTER_DIR/valgrind.%p.log' \
+        '$PG_BIN/postgres' -D '$NEW_CLUSTER_DIR/data' >'$NEW_CLUSTER_DIR/server.log' 2>&1 &" 9>&-
+    local _
+    for _ in $(seq 1 180); do
+        "$PG_BIN/pg_isready" -q -h "$NEW_CLUSTER_DIR" -p "$NEW_CLUSTER_PORT" && return
+        sleep 1
+    done
+    cat "$NEW_CLUSTER_DIR/server.log" >&2
+    return 1
 }
 
 # cluster_start [postgresql.conf lines...]: the main throwaway cluster, which
@@ -105,7 +122,7 @@ cluster_start() {
 cluster_stop() {
     local dir
     for dir in "${CLUSTER_DIRS[@]}"; do
-        runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate stop \
+        runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate -t 120 stop \
             >/dev/null 2>&1 || true
         rm -rf "$dir"
     done

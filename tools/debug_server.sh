@@ -34,6 +34,7 @@ if [ ! -x "$prefix/.ready" ]; then
     make -s -j"$(nproc)" >/dev/null 2>&1 || make -s
     make -s install >/dev/null
     cp /usr/share/postgresql/15/extension/pgtap* "$prefix/share/extension/"
+    cp src/tools/valgrind.supp "$prefix/valgrind.supp"
     touch "$prefix/.ready"; chmod +x "$prefix/.ready"
 fi
 echo "$prefix/bin" >&3

@@ -1,50 +1,64 @@
 #!/usr/bin/env bash
-# Runs every test: builds with warnings as errors, installs, starts a
-# throwaway cluster, runs the pg_regress suite and the pgTAP files, and
-# fails on any failure or crashed backend.  Safe to run repeatedly.
+# Runs every test, on every supported PostgreSQL version:
+#
+#   1. PostgreSQL 15 (Debian 12's packages, this machine): the core suite
+#      (tools/suite.sh: build with -Werror, pg_regress, pgTAP, crash check),
+#      then the integration scripts (dump/restore, refresh, upgrade, BI
+#      client, pg_cron, shards, HTML report, packaging, CDNOW validation).
+#   2. A debug PostgreSQL 15 built from Debian's source package with
+#      assertions, memory-context checking and valgrind support
+#      (tools/debug_server.sh): the core suite on it, which also enables the
+#      extension's own assertion checks, then again with every backend under
+#      valgrind (tools/valgrind.sh).
+#   3. PostgreSQL 17 and 18 (Debian 13 and the next release's packages, in
+#      Debian chroots: tools/chroot.sh): the core suite.
+#
+# Installs what is missing; the debug server and the chroots are cached in
+# /var/cache/retention.  QUICK=1 runs only the core suite on 15.
 source "$(dirname "$0")/common.sh"
 need_root "$@"
-install_packages python3-psycopg "postgresql-$PG_MAJOR-cron" chromium
-lock_install
-build_and_install
-cluster_start
 status=0
+failed=()
+step() {
+    local name=$1
+    shift
+    if ! "$@"; then
+        status=1
+        failed+=("$name")
+    fi
+}
 
-say "pg_regress"
-if ! make -C "$TOP" -s installcheck; then
-    status=1
-    [ -f "$TOP/regression.diffs" ] && cat "$TOP/regression.diffs"
-fi
-
-say "pgTAP"
-psql -q -X -c 'CREATE DATABASE retention_tap'
-psql -q -X -d retention_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION retention'
-pg_prove -d retention_tap --failures "$TOP"/test/pgtap/*.sql || status=1
-
-if [ -n "${QUICK:-}" ]; then     # developers: pg_regress and pgTAP only
-    check_server_log || status=1
+step "PostgreSQL 15" bash "$TOP/tools/suite.sh"
+if [ -n "${QUICK:-}" ]; then
     exit $status
 fi
 
-say "integration: dump/restore, refresh, upgrade, BI client, pg_cron, shards"
-for script in "$TOP"/test/integration/*.sh; do
-    bash "$script" || { echo "FAILED: $script" >&2; status=1; }
+integration() {
+    install_packages python3-psycopg "postgresql-$PG_MAJOR-cron" chromium
+    lock_install
+    build_and_install
+    cluster_start
+    local script result=0
+    for script in "$TOP"/test/integration/*.sh; do
+        say "integration: $(basename "$script")"
+        bash "$script" || { echo "FAILED: $script" >&2; result=1; }
+    done
+    check_server_log || result=1
+    cluster_stop
+    return $result
+}
+step "integration (PostgreSQL 15)" integration
+
+step "debug PostgreSQL 15" bash -c "PG_BIN=\$(bash '$TOP/tools/debug_server.sh') && PG_BIN=\$PG_BIN bash '$TOP/tools/suite.sh'"
+step "debug PostgreSQL 15 under valgrind" bash "$TOP/tools/valgrind.sh"
+
+for major in 17 18; do
+    step "PostgreSQL $major" bash "$TOP/tools/chroot.sh" "$major"
 done
 
-# The regression suite again against a build with assertions enabled,
-# which also re-checks every summary the extension reads.
-say "pg_regress, assertion-enabled build"
-EXTRA_COPT=-DUSE_ASSERT_CHECKING build_and_install
-if ! make -C "$TOP" -s installcheck; then
-    status=1
-    [ -f "$TOP/regression.diffs" ] && cat "$TOP/regression.diffs"
+if [ $status -eq 0 ]; then
+    say "all tests passed: PostgreSQL 15, integration, debug 15, valgrind, 17, 18"
+else
+    say "TESTS FAILED: ${failed[*]}"
 fi
-
-check_server_log || status=1
-cluster_stop
-
-say "pg_regress with every backend under valgrind"
-bash "$TOP/tools/valgrind.sh" || status=1
-
-if [ $status -eq 0 ]; then say "all tests passed"; else say "TESTS FAILED"; fi
 exit $status
