@@ -145,6 +145,17 @@ run_regress_and_tap() {
     return $status
 }
 
+# build_and_start [postgresql.conf lines...]: what every script that tests
+# this tree does first -- install the missing packages (PACKAGES, to which a
+# script may add), take the install lock, build and install this tree, and
+# start the main throwaway cluster.
+build_and_start() {
+    install_packages
+    lock_install
+    build_and_install
+    cluster_start "$@"
+}
+
 # Fails if any backend died of a signal (a crash restarts the whole server).
 check_server_log() {
     if cat "${CLUSTER_DIRS[@]/%//server.log}" |

@@ -3,10 +3,7 @@
 # generates the sample shop (fixed seed) and prints the KPI report.
 source "$(dirname "$0")/common.sh"
 need_root "$@"
-install_packages
-lock_install
-build_and_install
-cluster_start
+build_and_start
 psql -q -X -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION retention' -f "$TOP/demo/shop.sql"
 for report in "$TOP"/demo/report/*.sql; do
     psql -X -q -v ON_ERROR_STOP=1 -P footer=off -f "$report"

@@ -9,10 +9,7 @@ source "$(dirname "$0")/common.sh"
 need_root "$@"
 BUDGET=${1:-20000}
 SEED=${2:-$(awk 'BEGIN { srand(); printf "%.6f", rand() * 2 - 1 }')}
-install_packages
-lock_install
-build_and_install
-cluster_start
+build_and_start
 say "fuzzing with budget $BUDGET per type, seed $SEED"
 psql -q -X -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION retention' -f "$TOP/test/fuzz/harness.sql"
 psql -X -v ON_ERROR_STOP=1 -P footer=off <<SQL

@@ -6,10 +6,7 @@
 # PG_BIN another server's bin directory (the debug build).
 source "$(dirname "$0")/common.sh"
 need_root "$@"
-install_packages
-lock_install
-build_and_install
-cluster_start
+build_and_start
 status=0
 run_regress_and_tap || status=1
 check_server_log || status=1

@@ -34,10 +34,8 @@ if [ -n "${QUICK:-}" ]; then
 fi
 
 integration() {
-    install_packages python3-psycopg "postgresql-$PG_MAJOR-cron" chromium
-    lock_install
-    build_and_install
-    cluster_start
+    PACKAGES+=(python3-psycopg "postgresql-$PG_MAJOR-cron" chromium)
+    build_and_start
     local script result=0
     for script in "$TOP"/test/integration/*.sh; do
         say "integration: $(basename "$script")"

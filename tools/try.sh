@@ -5,10 +5,7 @@
 # several checkouts on one machine never test each other's library.
 source "$(dirname "$0")/common.sh"
 need_root "$@"
-install_packages
-lock_install
-build_and_install
-cluster_start
+build_and_start
 psql -q -X -c 'CREATE EXTENSION retention'
 if [ -n "${TRY_SCRIPT:-}" ]; then bash "$TRY_SCRIPT"; else psql -X "$@"; fi
 check_server_log

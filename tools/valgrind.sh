@@ -10,13 +10,11 @@
 #   bash tools/valgrind.sh        (about 10 minutes on 2 cores)
 source "$(dirname "$0")/common.sh"
 need_root "$@"
-install_packages valgrind
+PACKAGES+=(valgrind)
 PG_BIN=$(bash "$TOP/tools/debug_server.sh")
 PG_CONFIG=$PG_BIN/pg_config
 PATH=$PG_BIN:$PATH
-lock_install
-build_and_install
-UNDER_VALGRIND=1 cluster_start
+UNDER_VALGRIND=1 build_and_start
 status=0
 run_regress_and_tap || status=1
 runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -t 300 stop >/dev/null || true
