@@ -42,11 +42,14 @@ install_packages() {
 
 # Serialises "install into the server's directories, then test" between
 # several checkouts on one machine, so no run loads another tree's library.
+# One lock per server installation (Debian's, the debug build).
 lock_install() {
-    [ -n "${RETENTION_LOCK_HELD:-}" ] && return   # a calling script holds it
-    exec 9>/tmp/retention-install.lock
+    local lock
+    lock=/tmp/retention-install.$(printf '%s' "$PG_BIN" | md5sum | cut -c1-12).lock
+    [ "${RETENTION_LOCK_HELD:-}" = "$lock" ] && return   # a calling script holds it
+    exec 9>"$lock"
     flock 9
-    export RETENTION_LOCK_HELD=1
+    export RETENTION_LOCK_HELD=$lock
 }
 
 build_and_install() {
