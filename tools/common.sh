@@ -44,8 +44,9 @@ install_packages() {
 # several checkouts on one machine, so no run loads another tree's library.
 # One lock per server installation (Debian's, the debug build).
 lock_install() {
-    local lock
-    lock=/tmp/retention-install.$(printf '%s' "$PG_BIN" | md5sum | cut -c1-12).lock
+    local lock=/tmp/retention-install.lock
+    [ "$PG_BIN" = "/usr/lib/postgresql/$PG_MAJOR/bin" ] ||
+        lock=/tmp/retention-install.$(printf '%s' "$PG_BIN" | md5sum | cut -c1-12).lock
     [ "${RETENTION_LOCK_HELD:-}" = "$lock" ] && return   # a calling script holds it
     exec 9>"$lock"
     flock 9
