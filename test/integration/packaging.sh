@@ -13,7 +13,7 @@ for key in ("name", "abstract", "version", "maintainer", "license", "provides", 
 semver = version + ".0" * (2 - version.count("."))
 assert meta["version"] == semver, f"META.json version {meta['version']} != control {semver}"
 assert meta["provides"]["retention"]["version"] == semver, "provides.retention.version out of step"
-assert meta["provides"]["retention"]["file"] == f"sql/retention--{version}.sql"
+assert meta["provides"]["retention"]["file"] == "sql/retention--0.1.sql", "provides.retention.file is the frozen install script"
 PY
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -21,7 +21,8 @@ make -s -C "$top" dist >/dev/null
 archive="$work/retention-$version.tar.gz"
 mv "$top/retention-$version.tar.gz" "$archive"
 listing=$(tar tzf "$archive")
-for file in Makefile retention.control README.md META.json src/retention.h sql/00_header.sql; do
+# the build files and every install and upgrade script
+for file in Makefile retention.control README.md META.json src/retention.h $(cd "$top" && ls sql/retention--*.sql); do
     grep -qx "retention-$version/$file" <<<"$listing" || { echo "packaging: $file missing from $archive" >&2; exit 1; }
 done
 echo "packaging: META.json in step with retention.control ($version); make dist builds $(grep -vc '/$' <<<"$listing") files"
