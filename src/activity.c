@@ -26,27 +26,23 @@
 static ActivityState *
 activity_state_for_update(FunctionCallInfo fcinfo, ActivityIdKind kind)
 {
-	MemoryContext aggcontext;
-	bool		in_aggregate = AggCheckCallContext(fcinfo, &aggcontext) != 0;
+	MemoryContext context;
 	ActivityState *state;
 	ActivityReader reader;
 
-	if (!in_aggregate)
-		aggcontext = CurrentMemoryContext;
-	if (PG_ARGISNULL(0))
-		return activity_state_create(aggcontext, kind);
-	if (in_aggregate &&
-		expanded_state_of_aggregate(PG_GETARG_DATUM(0), &activity_methods, aggcontext))
+	state = (ActivityState *) expanded_state_for_update(fcinfo, &activity_methods, &context);
+	if (state != NULL)
 	{
-		state = (ActivityState *) DatumGetEOHP(PG_GETARG_DATUM(0));
 		if (state->id_kind != kind)
 			activity_id_kind_mismatch(state->id_kind, kind);
 		return state;
 	}
+	if (PG_ARGISNULL(0))
+		return activity_state_create(context, kind);
 	activity_reader_begin(&reader, PG_GETARG_DATUM(0));
 	if (reader.id_kind != kind)
 		activity_id_kind_mismatch(reader.id_kind, kind);
-	state = activity_state_create(aggcontext, kind);
+	state = activity_state_create(context, kind);
 	activity_merge(state, &reader);
 	return state;
 }

@@ -9,6 +9,7 @@
 #include "activity_internal.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "summary_io.h"
 
 const char *const activity_id_kind_names[] = {NULL, "bigint", "text", "uuid"};
 
@@ -20,10 +21,7 @@ pg_noreturn static void
 cursor_error(FlatCursor *cursor, const char *detail)
 {
 	if (cursor->error_code == ERRCODE_INVALID_BINARY_REPRESENTATION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid external binary value for type %s", "activity"),
-				 errdetail("%s", detail)));
+		summary_binary_error("activity", detail);
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_CORRUPTED),
 			 errmsg("corrupted activity value"),

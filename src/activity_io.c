@@ -9,25 +9,15 @@
 #include "activity_internal.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
-#include "utils/datetime.h"
+#include "summary_io.h"
 
 /*
  * Text form: "v1 ids=bigint customers=2 days=3 17:2024-01-05,2024-02-01
  * 42:2023-12-31" -- customers in canonical id order, each with its days in
  * ascending order.  Text ids are double-quoted with \" and \\ escaped; uuids
- * are written in their standard form.
+ * are written in their standard form, days as every summary writes dates
+ * (summary_io.h), which for the years 1 to 9999 is plain YYYY-MM-DD.
  */
-
-static void
-append_day(StringInfo out, DateADT day)
-{
-	int			year,
-				month,
-				mday;
-
-	j2date(day + POSTGRES_EPOCH_JDATE, &year, &month, &mday);
-	appendStringInfo(out, "%04d-%02d-%02d", year, month, mday);
-}
 
 static void
 append_id(StringInfo out, const ActivityReader *reader)
@@ -91,7 +81,7 @@ activity_out(PG_FUNCTION_ARGS)
 		for (int i = 0; i < reader.count; i++)
 		{
 			appendStringInfoChar(&out, i == 0 ? ':' : ',');
-			append_day(&out, reader.days[i]);
+			summary_write_date(&out, reader.days[i]);
 		}
 		CHECK_FOR_INTERRUPTS();
 	}
@@ -110,44 +100,19 @@ hex_value(char c)
 	return -1;
 }
 
-/* Reads a fixed number of decimal digits. */
-static int
-read_fixed_digits(SummaryReader *reader, int digits, const char *expected)
-{
-	int			value = 0;
-
-	for (int i = 0; i < digits; i++)
-	{
-		char		c = reader->cursor[i];
-
-		if (c < '0' || c > '9')
-			summary_syntax_error(reader, expected);
-		value = value * 10 + (c - '0');
-	}
-	reader->cursor += digits;
-	return value;
-}
-
+/* An activity day: a summary date in the years 1 to 9999. */
 static DateADT
 read_day(SummaryReader *reader)
 {
 	const char *start = reader->cursor;
-	int			year,
-				month,
-				mday;
+	DateADT		day = summary_read_date(reader);
 
-	year = read_fixed_digits(reader, 4, "a date YYYY-MM-DD");
-	summary_read_char(reader, '-');
-	month = read_fixed_digits(reader, 2, "a date YYYY-MM-DD");
-	summary_read_char(reader, '-');
-	mday = read_fixed_digits(reader, 2, "a date YYYY-MM-DD");
-	if (year < 1 || month < 1 || month > 12 || mday < 1 ||
-		mday > day_tab[isleap(year)][month - 1])
+	if (day < ACTIVITY_MIN_DAY || day > ACTIVITY_MAX_DAY)
 	{
 		reader->cursor = start;
 		summary_syntax_error(reader, "a valid date between 0001-01-01 and 9999-12-31");
 	}
-	return date2j(year, month, mday) - POSTGRES_EPOCH_JDATE;
+	return day;
 }
 
 static int64
@@ -247,15 +212,7 @@ activity_in(PG_FUNCTION_ARGS)
 
 	summary_read_begin(&reader, "activity", input, ACTIVITY_VERSION);
 	summary_read_key(&reader, "ids");
-	if (strncmp(reader.cursor, "bigint", 6) == 0)
-		kind = ACTIVITY_ID_BIGINT;
-	else if (strncmp(reader.cursor, "text", 4) == 0)
-		kind = ACTIVITY_ID_TEXT;
-	else if (strncmp(reader.cursor, "uuid", 4) == 0)
-		kind = ACTIVITY_ID_UUID;
-	else
-		summary_syntax_error(&reader, "bigint, text or uuid");
-	reader.cursor += strlen(activity_id_kind_names[kind]);
+	kind = (ActivityIdKind) (summary_read_word(&reader, activity_id_kind_names + 1, 3) + 1);
 	summary_read_key(&reader, "customers");
 	ncustomers = summary_read_count(&reader);
 	summary_read_key(&reader, "days");
@@ -267,18 +224,13 @@ activity_in(PG_FUNCTION_ARGS)
 
 	for (int64 c = 0; c < ncustomers; c++)
 	{
-		const char *start;
 		const char *customer_start;
 		int			count = 0;
 		DateADT		previous_day = 0;
 		StringInfoData days;
 		uint8		uuid[ACTIVITY_UUID_LEN];
 
-		start = reader.cursor;
-		while (*reader.cursor == ' ' || *reader.cursor == '\t' ||
-			   *reader.cursor == '\n' || *reader.cursor == '\r')
-			reader.cursor++;
-		if (reader.cursor == start)
+		if (!summary_skip_spaces(&reader))
 			summary_syntax_error(&reader, "a space before the next customer");
 		customer_start = reader.cursor;
 
@@ -357,11 +309,9 @@ activity_in(PG_FUNCTION_ARGS)
 	}
 	summary_read_end(&reader);
 	if (days_seen != ndays)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type %s: \"%s\"", "activity", input),
-				 errdetail("The header says days=" INT64_FORMAT " but the customers have " INT64_FORMAT " days.",
-						   ndays, days_seen)));
+		summary_text_error(&reader,
+						   psprintf("The header says days=" INT64_FORMAT " but the customers have " INT64_FORMAT " days.",
+									ndays, days_seen));
 
 	header = flat_header_size(ncustomers, ndays, min_day, max_day);
 	result = palloc(VARHDRSZ + header + body.len);

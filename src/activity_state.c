@@ -55,24 +55,10 @@ typedef struct ActivityBatchEntry
 } ActivityBatchEntry;
 
 static inline uint32
-hash_bigint(int64 id)
-{
-	uint64		h = (uint64) id;
-
-	/* the splitmix64 finalizer: sequential ids spread over all slots */
-	h ^= h >> 30;
-	h *= UINT64CONST(0xbf58476d1ce4e5b9);
-	h ^= h >> 27;
-	h *= UINT64CONST(0x94d049bb133111eb);
-	h ^= h >> 31;
-	return (uint32) h;
-}
-
-static inline uint32
 hash_key(ActivityIdKind kind, int64 id, const char *bytes, int len)
 {
 	if (kind == ACTIVITY_ID_BIGINT)
-		return hash_bigint(id);
+		return (uint32) splitmix64_mix((uint64) id);
 	return hash_bytes((const unsigned char *) bytes, len);
 }
 
