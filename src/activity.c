@@ -151,11 +151,7 @@ activity_accumulate(FunctionCallInfo fcinfo, ActivityIdKind kind, DateADT day)
 #define ACTIVITY_SKIP_NULLS() \
 	do { \
 		if (PG_ARGISNULL(1) || PG_ARGISNULL(2)) \
-		{ \
-			if (PG_ARGISNULL(0)) \
-				PG_RETURN_NULL(); \
-			PG_RETURN_DATUM(PG_GETARG_DATUM(0)); \
-		} \
+			return state_unchanged(fcinfo); \
 	} while (0)
 
 #define ACTIVITY_TRANSFN(name, kind, day_expr) \
@@ -187,11 +183,7 @@ activity_agg_combinefn(PG_FUNCTION_ARGS)
 	ActivityReader reader;
 
 	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	activity_reader_begin(&reader, PG_GETARG_DATUM(1));
 	state = activity_state_for_update(fcinfo, reader.id_kind);
 	activity_merge(state, &reader);

@@ -467,11 +467,7 @@ bgnbd_fit_transfn(PG_FUNCTION_ARGS)
 				tenure;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	x = PG_GETARG_INT32(1);
 	recency = PG_GETARG_FLOAT8(2);
 	tenure = PG_GETARG_FLOAT8(3);
@@ -495,11 +491,7 @@ bgnbd_fit_penalized_transfn(PG_FUNCTION_ARGS)
 				penalizer;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	x = PG_GETARG_INT32(1);
 	recency = PG_GETARG_FLOAT8(2);
 	tenure = PG_GETARG_FLOAT8(3);
@@ -527,20 +519,12 @@ gammagamma_fit_transfn(PG_FUNCTION_ARGS)
 	double		m;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	x = PG_GETARG_INT32(1);
 	m = PG_GETARG_FLOAT8(2);
 	gammagamma_check_customer(x, m);
 	if (x == 0 || m == 0.0)
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);	/* outside the Gamma-Gamma model */
 
 	h = histogram_for_update(fcinfo, BTYD_KIND_GAMMAGAMMA, 0.0);
 	histogram_add(h, x, m, 0.0, 1);
@@ -556,11 +540,7 @@ btyd_histogram_combinefn(PG_FUNCTION_ARGS)
 	BtydData	other;
 
 	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	btyd_histogram_data(PG_GETARG_DATUM(1), &other);
 	h = histogram_checked(histogram_for_update(fcinfo, other.kind, other.penalizer));
 	check_same_penalizer(h->penalizer, other.penalizer);

@@ -3,7 +3,7 @@
  *		Exact decimal values in 128-bit integers (decimal.h): conversion
  *		from numeric's stored form, and back to text and numeric.
  */
-#include "postgres.h"
+#include "retention.h"
 
 #include "decimal.h"
 #include "utils/builtins.h"

@@ -524,11 +524,7 @@ rfm_accumulate(FunctionCallInfo fcinfo, DateADT at, RfmAmount *amount, uint8 fla
 #define RFM_SKIP_NULLS() \
 	do { \
 		if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3)) \
-		{ \
-			if (PG_ARGISNULL(0)) \
-				PG_RETURN_NULL(); \
-			PG_RETURN_DATUM(PG_GETARG_DATUM(0)); \
-		} \
+			return state_unchanged(fcinfo); \
 	} while (0)
 
 static inline DateADT
@@ -670,11 +666,7 @@ rfm_combinefn(PG_FUNCTION_ARGS)
 	FirstDay	how;
 
 	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	/*
 	 * The executor copies a state it did not allocate.  A state that went
 	 * through a tuple (from a parallel worker, or a table) may have a short

@@ -4,7 +4,7 @@
  *		described in summary_io.h): one reader and one writer per kind of
  *		value, each validating what it reads, and one error per form.
  */
-#include "postgres.h"
+#include "retention.h"
 
 #include <math.h>
 
