@@ -667,7 +667,8 @@ btyd_histogram_recv(PG_FUNCTION_ARGS)
 	summary_recv_version(buf, "btyd_histogram", BTYD_HISTOGRAM_VERSION);
 	kind = summary_recv_byte(buf, "btyd_histogram");
 	if (kind != BTYD_KIND_BGNBD && kind != BTYD_KIND_GAMMAGAMMA)
-		summary_binary_error("btyd_histogram", psprintf("Kind %d is neither 1 (bgnbd) nor 2 (gammagamma).", kind));
+		summary_binary_error("btyd_histogram",
+							 psprintf("Kind %d is neither 1 (bgnbd) nor 2 (gammagamma).", kind));
 	if (buf->len - buf->cursor < (int) (sizeof(double) + sizeof(int64)))
 		summary_binary_error("btyd_histogram", "The value is truncated.");
 	penalizer = pq_getmsgfloat8(buf);
@@ -695,7 +696,8 @@ btyd_histogram_recv(PG_FUNCTION_ARGS)
 		count = pq_getmsgint64(buf);
 		problem = point_problem(kind, x, u, v, count);
 		if (problem != NULL)
-			summary_binary_error("btyd_histogram", psprintf("Point " INT64_FORMAT " does not have %s.", i + 1, problem));
+			summary_binary_error("btyd_histogram",
+								 psprintf("Point " INT64_FORMAT " does not have %s.", i + 1, problem));
 		histogram_add(h, (int32) x, u, v, count);
 	}
 	summary_recv_end(buf, "btyd_histogram");

@@ -376,8 +376,9 @@ survival_recv(PG_FUNCTION_ARGS)
 		entry.events = summary_recv_count(buf, "survival");
 		entry.censored = summary_recv_count(buf, "survival");
 		if (!isfinite(entry.time) || entry.time < 0)
-			summary_binary_error("survival", psprintf("Duration %s is not a finite number >= 0.",
-										   float8_shortest(entry.time)));
+			summary_binary_error("survival",
+								 psprintf("Duration %s is not a finite number >= 0.",
+										  float8_shortest(entry.time)));
 		if (entry.time == 0)
 			entry.time = 0;
 		if (i > 0 && entry.time <= summary->entries[i - 1].time)
