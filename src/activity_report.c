@@ -6,8 +6,8 @@
  *
  * Each accessor makes one pass over the customers (two where it first needs
  * the range of buckets), maps each customer's ascending days to ascending
- * bucket indexes with a PeriodCursor, and adds the customer to per-bucket
- * counters.  Nothing here depends on the order of the customers.
+ * bucket indexes through a PeriodTable (period.h), and adds the customer to
+ * per-bucket counters.  Nothing here depends on the order of the customers.
  */
 #include "retention.h"
 
@@ -29,7 +29,7 @@ typedef struct ReportOutput
 	TupleDesc	desc;
 } ReportOutput;
 
-/* Sets up materialize mode, portable to PostgreSQL 13-17. */
+/* Sets up materialize mode (the same on every supported version). */
 static void
 report_begin(FunctionCallInfo fcinfo, ReportOutput *output)
 {

@@ -33,6 +33,7 @@
 #include "utils/builtins.h"
 
 #include "optimize.h"
+#include "specfun.h"
 
 /* Convergence: largest gradient component of the mean objective, log scale. */
 #define FIT_GRADIENT_TOLERANCE 1e-9
@@ -673,21 +674,6 @@ check_gammagamma_parameters(const double *param)
 		check_parameter("gammagamma_model", gammagamma_names[k], param[k]);
 }
 
-static void
-check_monetary(int32 x, double m)
-{
-	if (x < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("frequency %d is negative", x),
-				 errhint("Frequency counts repeat purchases: distinct purchase days minus one.")));
-	if (!(m >= 0.0 && isfinite(m)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("monetary value %g is out of range", m),
-				 errhint("A monetary value must be finite and at least 0.")));
-}
-
 /*
  * Runs the fit's own likelihood code on a one-customer histogram, so that the
  * diagnostics test exactly what the fit maximises.
@@ -760,7 +746,7 @@ gammagamma_one(FunctionCallInfo fcinfo, double *grad)
 	point.x = PG_GETARG_INT32(3);
 	point.u = PG_GETARG_FLOAT8(4);
 	point.count = 1;
-	check_monetary(point.x, point.u);
+	gammagamma_check_customer(point.x, point.u);
 	if (point.x == 0 || point.u == 0.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -989,7 +975,7 @@ gammagamma_expected_spend(const double *m, int32 x, double mv)
 				v = m[2];
 	double		denominator = p * x + q - 1.0;
 
-	check_monetary(x, mv);
+	gammagamma_check_customer(x, mv);
 	if (x == 0)
 		mv = 0.0;
 	if (!(denominator > 0.0))
@@ -1056,78 +1042,4 @@ btyd_clv(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 	}
 	PG_RETURN_FLOAT8(total);
-}
-
-/* ---------------------------------------------------------------- */
-/* Special functions, exposed for tests and analysts                */
-/* ---------------------------------------------------------------- */
-
-static void
-check_positive_argument(const char *function, double value)
-{
-	if (!(value > 0.0 && isfinite(value)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s argument %g is out of range", function, value),
-				 errhint("The argument must be positive and finite.")));
-}
-
-PG_FUNCTION_INFO_V1(sql_ln_gamma);
-Datum
-sql_ln_gamma(PG_FUNCTION_ARGS)
-{
-	double		x = PG_GETARG_FLOAT8(0);
-
-	check_positive_argument("ln_gamma", x);
-	PG_RETURN_FLOAT8(log_gamma(x));
-}
-
-PG_FUNCTION_INFO_V1(sql_digamma);
-Datum
-sql_digamma(PG_FUNCTION_ARGS)
-{
-	double		x = PG_GETARG_FLOAT8(0);
-
-	check_positive_argument("digamma", x);
-	PG_RETURN_FLOAT8(digamma(x));
-}
-
-PG_FUNCTION_INFO_V1(sql_ln_beta);
-Datum
-sql_ln_beta(PG_FUNCTION_ARGS)
-{
-	double		a = PG_GETARG_FLOAT8(0),
-				b = PG_GETARG_FLOAT8(1);
-
-	check_positive_argument("ln_beta", a);
-	check_positive_argument("ln_beta", b);
-	PG_RETURN_FLOAT8(log_beta(a, b));
-}
-
-PG_FUNCTION_INFO_V1(sql_hyp2f1);
-Datum
-sql_hyp2f1(PG_FUNCTION_ARGS)
-{
-	double		a = PG_GETARG_FLOAT8(0),
-				b = PG_GETARG_FLOAT8(1),
-				c = PG_GETARG_FLOAT8(2),
-				z = PG_GETARG_FLOAT8(3);
-	double		result;
-
-	if (!(isfinite(a) && isfinite(b) && isfinite(c)) || (c <= 0.0 && c == floor(c)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("hyp2f1 parameters a = %g, b = %g, c = %g are out of range", a, b, c),
-				 errhint("a, b and c must be finite, and c not 0 or a negative integer.")));
-	if (!(fabs(z) < 1.0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("hyp2f1 argument z = %g is out of range", z),
-				 errhint("The series is evaluated for -1 < z < 1.")));
-	result = hyp2f1(a, b, c, z);
-	if (isnan(result))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("hyp2f1 series did not converge for z = %.17g", z)));
-	PG_RETURN_FLOAT8(result);
 }

@@ -38,11 +38,14 @@ typedef struct BtydData
 	BtydPoint  *points;
 } BtydData;
 
+/* The points of a histogram datum (either form), sorted and validated. */
 extern void btyd_histogram_data(Datum histogram, BtydData *data);
-extern Datum btyd_histogram_add_datum(FunctionCallInfo fcinfo, int kind, double penalizer,
-									  int32 x, double u, double v);
 
-/* Input checks shared by the aggregates and the scoring functions. */
+/*
+ * A customer's inputs, checked the same way by the fit aggregates, the
+ * likelihood functions and the scoring functions (btyd_histogram.c).
+ */
 extern void bgnbd_check_customer(int32 frequency, double recency, double tenure);
+extern void gammagamma_check_customer(int32 frequency, double monetary_value);
 
 #endif							/* BTYD_H */

@@ -28,8 +28,8 @@
 
 #include <math.h>
 
-#include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
+#include "summary_io.h"
 #include "utils/expandeddatum.h"
 #include "utils/memutils.h"
 
@@ -69,10 +69,13 @@ static const ExpandedObjectMethods histogram_methods = {
 	histogram_flatten_into
 };
 
+/* the kinds' names in the text form and in messages */
+static const char *const kind_names[] = {"bgnbd", "gammagamma"};
+
 static const char *
 kind_name(int kind)
 {
-	return kind == BTYD_KIND_BGNBD ? "bgnbd" : "gammagamma";
+	return kind_names[kind == BTYD_KIND_BGNBD ? 0 : 1];
 }
 
 static BtydHistogram *
@@ -94,15 +97,6 @@ histogram_new(MemoryContext parent, int kind, double penalizer, int64 expected)
 	return h;
 }
 
-/* the splitmix64 finalizer: every input bit affects every output bit */
-static inline uint64
-mix64(uint64 z)
-{
-	z = (z ^ (z >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64CONST(0x94D049BB133111EB);
-	return z ^ (z >> 31);
-}
-
 static inline uint64
 point_hash(int32 x, double u, double v)
 {
@@ -111,7 +105,7 @@ point_hash(int32 x, double u, double v)
 
 	memcpy(&bits_u, &u, sizeof(bits_u));
 	memcpy(&bits_v, &v, sizeof(bits_v));
-	return mix64(mix64(mix64((uint64) x) ^ bits_u) ^ bits_v);
+	return splitmix64_mix(splitmix64_mix(splitmix64_mix((uint64) x) ^ bits_u) ^ bits_v);
 }
 
 static void
@@ -383,21 +377,16 @@ histogram_copy(Datum source, MemoryContext parent)
 static BtydHistogram *
 histogram_for_update(FunctionCallInfo fcinfo, int kind, double penalizer)
 {
-	MemoryContext aggcontext;
-	bool		in_aggregate = AggCheckCallContext(fcinfo, &aggcontext);
-	Datum		d;
+	MemoryContext context;
 	BtydHistogram *h;
 
-	if (!in_aggregate)
-		aggcontext = CurrentMemoryContext;
-	if (PG_ARGISNULL(0))
-		return histogram_new(aggcontext, kind, penalizer, 0);
-
-	d = PG_GETARG_DATUM(0);
-	if (in_aggregate && expanded_state_of_aggregate(d, &histogram_methods, aggcontext))
-		h = (BtydHistogram *) DatumGetEOHP(d);
-	else
-		h = histogram_copy(d, aggcontext);
+	h = (BtydHistogram *) expanded_state_for_update(fcinfo, &histogram_methods, &context);
+	if (h == NULL)
+	{
+		if (PG_ARGISNULL(0))
+			return histogram_new(context, kind, penalizer, 0);
+		h = histogram_copy(PG_GETARG_DATUM(0), context);
+	}
 
 	/* only reachable by calling the support functions by hand */
 	if (h->kind != kind)
@@ -428,6 +417,21 @@ bgnbd_check_customer(int32 frequency, double recency, double tenure)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("recency %g is not 0 for frequency 0", recency),
 				 errhint("Recency is the time from the first to the last purchase, 0 for a customer without repeat purchases.")));
+}
+
+void
+gammagamma_check_customer(int32 frequency, double monetary_value)
+{
+	if (frequency < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("frequency %d is negative", frequency),
+				 errhint("Frequency counts repeat purchases: distinct purchase days minus one.")));
+	if (!(monetary_value >= 0.0 && isfinite(monetary_value)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("monetary value %g is out of range", monetary_value),
+				 errhint("A monetary value must be finite and at least 0.")));
 }
 
 static void
@@ -463,11 +467,7 @@ bgnbd_fit_transfn(PG_FUNCTION_ARGS)
 				tenure;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	x = PG_GETARG_INT32(1);
 	recency = PG_GETARG_FLOAT8(2);
 	tenure = PG_GETARG_FLOAT8(3);
@@ -491,11 +491,7 @@ bgnbd_fit_penalized_transfn(PG_FUNCTION_ARGS)
 				penalizer;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	x = PG_GETARG_INT32(1);
 	recency = PG_GETARG_FLOAT8(2);
 	tenure = PG_GETARG_FLOAT8(3);
@@ -523,29 +519,12 @@ gammagamma_fit_transfn(PG_FUNCTION_ARGS)
 	double		m;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	x = PG_GETARG_INT32(1);
 	m = PG_GETARG_FLOAT8(2);
-	if (x < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("frequency %d is negative", x),
-				 errhint("Frequency counts repeat purchases: distinct purchase days minus one.")));
-	if (!(m >= 0.0 && isfinite(m)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("monetary value %g is out of range", m),
-				 errhint("A monetary value must be finite and at least 0.")));
+	gammagamma_check_customer(x, m);
 	if (x == 0 || m == 0.0)
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);	/* outside the Gamma-Gamma model */
 
 	h = histogram_for_update(fcinfo, BTYD_KIND_GAMMAGAMMA, 0.0);
 	histogram_add(h, x, m, 0.0, 1);
@@ -561,11 +540,7 @@ btyd_histogram_combinefn(PG_FUNCTION_ARGS)
 	BtydData	other;
 
 	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	btyd_histogram_data(PG_GETARG_DATUM(1), &other);
 	h = histogram_checked(histogram_for_update(fcinfo, other.kind, other.penalizer));
 	check_same_penalizer(h->penalizer, other.penalizer);
@@ -600,24 +575,6 @@ point_problem(int kind, int64 x, double u, double v, int64 count)
 	return NULL;
 }
 
-static double
-read_float(SummaryReader *reader)
-{
-	char	   *end;
-	double		value;
-
-	if (!((*reader->cursor >= '0' && *reader->cursor <= '9') || *reader->cursor == '-' ||
-		  *reader->cursor == '.'))
-		summary_syntax_error(reader, "a number");
-	errno = 0;
-	value = strtod(reader->cursor, &end);
-	/* subnormal values set ERANGE too, and round-trip; overflow and underflow to 0 do not */
-	if (end == reader->cursor || !isfinite(value) || (errno == ERANGE && value == 0.0))
-		summary_syntax_error(reader, "a finite number");
-	reader->cursor = end;
-	return value;
-}
-
 PG_FUNCTION_INFO_V1(btyd_histogram_in);
 Datum
 btyd_histogram_in(PG_FUNCTION_ARGS)
@@ -630,20 +587,9 @@ btyd_histogram_in(PG_FUNCTION_ARGS)
 
 	summary_read_begin(&reader, "btyd_histogram", input, BTYD_HISTOGRAM_VERSION);
 	summary_read_key(&reader, "kind");
-	if (strncmp(reader.cursor, "bgnbd", 5) == 0)
-	{
-		kind = BTYD_KIND_BGNBD;
-		reader.cursor += 5;
-	}
-	else if (strncmp(reader.cursor, "gammagamma", 10) == 0)
-	{
-		kind = BTYD_KIND_GAMMAGAMMA;
-		reader.cursor += 10;
-	}
-	else
-		summary_syntax_error(&reader, "\"bgnbd\" or \"gammagamma\"");
+	kind = summary_read_word(&reader, kind_names, 2) == 0 ? BTYD_KIND_BGNBD : BTYD_KIND_GAMMAGAMMA;
 	summary_read_key(&reader, "penalizer");
-	penalizer = read_float(&reader);
+	penalizer = summary_read_float8(&reader);
 	if (penalizer < 0.0 || (kind == BTYD_KIND_GAMMAGAMMA && penalizer != 0.0))
 		summary_syntax_error(&reader, "a penalizer of at least 0 (0 for gammagamma)");
 	summary_read_key(&reader, "points");
@@ -660,9 +606,9 @@ btyd_histogram_in(PG_FUNCTION_ARGS)
 
 		x = summary_read_count(&reader);
 		summary_read_char(&reader, ':');
-		u = read_float(&reader);
+		u = summary_read_float8(&reader);
 		summary_read_char(&reader, ':');
-		v = read_float(&reader);
+		v = summary_read_float8(&reader);
 		summary_read_char(&reader, ':');
 		count = summary_read_count(&reader);
 		problem = point_problem(kind, x, u, v, count);
@@ -682,15 +628,6 @@ btyd_histogram_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(histogram_flat(h));
 }
 
-static void
-append_float(StringInfo out, double value)
-{
-	char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	double_to_shortest_decimal_buf(value, buf);
-	appendStringInfoString(out, buf);
-}
-
 PG_FUNCTION_INFO_V1(btyd_histogram_out);
 Datum
 btyd_histogram_out(PG_FUNCTION_ARGS)
@@ -702,28 +639,19 @@ btyd_histogram_out(PG_FUNCTION_ARGS)
 	initStringInfo(&out);
 	summary_write_begin(&out, BTYD_HISTOGRAM_VERSION);
 	appendStringInfo(&out, " kind=%s penalizer=", kind_name(data.kind));
-	append_float(&out, data.penalizer);
+	summary_write_float8(&out, data.penalizer);
 	appendStringInfoString(&out, " points=");
 	for (int64 i = 0; i < data.npoints; i++)
 	{
 		if (i > 0)
 			appendStringInfoChar(&out, ',');
 		appendStringInfo(&out, "%d:", data.points[i].x);
-		append_float(&out, data.points[i].u);
+		summary_write_float8(&out, data.points[i].u);
 		appendStringInfoChar(&out, ':');
-		append_float(&out, data.points[i].v);
+		summary_write_float8(&out, data.points[i].v);
 		appendStringInfo(&out, ":" INT64_FORMAT, data.points[i].count);
 	}
 	PG_RETURN_CSTRING(out.data);
-}
-
-pg_noreturn static void
-recv_error(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid external binary value for type %s", "btyd_histogram"),
-			 errdetail("%s", detail)));
 }
 
 PG_FUNCTION_INFO_V1(btyd_histogram_recv);
@@ -739,16 +667,17 @@ btyd_histogram_recv(PG_FUNCTION_ARGS)
 	summary_recv_version(buf, "btyd_histogram", BTYD_HISTOGRAM_VERSION);
 	kind = summary_recv_byte(buf, "btyd_histogram");
 	if (kind != BTYD_KIND_BGNBD && kind != BTYD_KIND_GAMMAGAMMA)
-		recv_error(psprintf("Kind %d is neither 1 (bgnbd) nor 2 (gammagamma).", kind));
+		summary_binary_error("btyd_histogram",
+							 psprintf("Kind %d is neither 1 (bgnbd) nor 2 (gammagamma).", kind));
 	if (buf->len - buf->cursor < (int) (sizeof(double) + sizeof(int64)))
-		recv_error("The value is truncated.");
+		summary_binary_error("btyd_histogram", "The value is truncated.");
 	penalizer = pq_getmsgfloat8(buf);
 	if (!(penalizer >= 0.0 && isfinite(penalizer)) ||
 		(kind == BTYD_KIND_GAMMAGAMMA && penalizer != 0.0))
-		recv_error("The penalizer is out of range.");
+		summary_binary_error("btyd_histogram", "The penalizer is out of range.");
 	npoints = summary_recv_count(buf, "btyd_histogram");
 	if (npoints > (buf->len - buf->cursor) / 28)
-		recv_error("The value is truncated.");
+		summary_binary_error("btyd_histogram", "The value is truncated.");
 
 	h = histogram_new(CurrentMemoryContext, kind, penalizer, npoints);
 	for (int64 i = 0; i < npoints; i++)
@@ -760,14 +689,15 @@ btyd_histogram_recv(PG_FUNCTION_ARGS)
 		const char *problem;
 
 		if (buf->len - buf->cursor < 28)
-			recv_error("The value is truncated.");
+			summary_binary_error("btyd_histogram", "The value is truncated.");
 		x = (int32) pq_getmsgint(buf, 4);
 		u = pq_getmsgfloat8(buf);
 		v = pq_getmsgfloat8(buf);
 		count = pq_getmsgint64(buf);
 		problem = point_problem(kind, x, u, v, count);
 		if (problem != NULL)
-			recv_error(psprintf("Point " INT64_FORMAT " does not have %s.", i + 1, problem));
+			summary_binary_error("btyd_histogram",
+								 psprintf("Point " INT64_FORMAT " does not have %s.", i + 1, problem));
 		histogram_add(h, (int32) x, u, v, count);
 	}
 	summary_recv_end(buf, "btyd_histogram");

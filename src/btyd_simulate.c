@@ -48,11 +48,7 @@ typedef struct Simulator
 static uint64
 next_u64(Simulator *s)
 {
-	uint64		z = (s->state += UINT64CONST(0x9E3779B97F4A7C15));
-
-	z = (z ^ (z >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64CONST(0x94D049BB133111EB);
-	return z ^ (z >> 31);
+	return splitmix64_mix(s->state += UINT64CONST(0x9E3779B97F4A7C15));
 }
 
 /* uniform on (0, 1): 53 random bits, never 0 */

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "fmgr.h"
+#include "summary_io.h"
 
 /* A finite, non-negative float8 argument, or 22023 naming it. */
 static void

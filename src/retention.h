@@ -1,15 +1,14 @@
 /*
  * retention.h
- *		Declarations shared by every area of the retention extension:
- *		argument checks with PostgreSQL-style errors, overflow-checked
- *		counting, the summary-type text/binary I/O helpers, and the special
- *		functions.
+ *		Included first by every file of the retention extension: the
+ *		version differences (compat.h), argument checks with PostgreSQL-style
+ *		errors, overflow-checked counting, the prologues of transition and
+ *		combine functions, and the hash mixer.
  *
- * Every summary type is a varlena whose first byte after the length word is a
- * format version.  Its text form starts with "v<version>" and continues with
- * "key=value" fields in a fixed order; its binary form starts with the same
- * version byte.  Input of either form is fully validated, so a summary that
- * reaches an accessor is always well formed.
+ * Other shared code has a header of its own: summary_io.h (the text and
+ * binary forms of summary types), specfun.h (special functions), period.h
+ * (the calendar), optimize.h (the BFGS minimiser), decimal.h (exact decimal
+ * sums in 128-bit integers).
  */
 #ifndef RETENTION_H
 #define RETENTION_H
@@ -18,7 +17,6 @@
 
 #include "common/int.h"
 #include "fmgr.h"
-#include "lib/stringinfo.h"
 #include "utils/expandeddatum.h"
 #include "utils/memutils.h"
 
@@ -110,53 +108,44 @@ expanded_state_of_aggregate(Datum datum, const ExpandedObjectMethods *methods,
 		MemoryContextGetParent(DatumGetEOHP(datum)->eoh_context) == aggcontext;
 }
 
-/* ---- summary text form: "v1 key=value key=value ..." (summary_io.c) ---- */
-
-typedef struct SummaryReader
+/*
+ * The prologue of a transition or combine function whose state is an
+ * expanded object: the state in argument 0 when the running aggregate owns
+ * it (to be changed in place), else NULL -- argument 0 is NULL, or a value
+ * the function must not change -- and the caller builds a new state, empty
+ * or a copy of argument 0, in *context: the aggregate context, or the
+ * current one when called outside an aggregate.
+ */
+static inline ExpandedObjectHeader *
+expanded_state_for_update(FunctionCallInfo fcinfo, const ExpandedObjectMethods *methods,
+						  MemoryContext *context)
 {
-	const char *type_name;		/* for error messages */
-	const char *input;			/* the whole string, for error messages */
-	const char *cursor;
-} SummaryReader;
+	MemoryContext aggcontext;
 
-extern void summary_read_begin(SummaryReader *reader, const char *type_name,
-							   const char *input, int version);
-extern void summary_read_key(SummaryReader *reader, const char *key);
-extern int64 summary_read_count(SummaryReader *reader);
-extern void summary_read_char(SummaryReader *reader, char c);
-extern void summary_read_end(SummaryReader *reader);
-pg_noreturn extern void summary_syntax_error(SummaryReader *reader, const char *expected);
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+	{
+		*context = CurrentMemoryContext;
+		return NULL;
+	}
+	*context = aggcontext;
+	if (!PG_ARGISNULL(0) &&
+		expanded_state_of_aggregate(PG_GETARG_DATUM(0), methods, aggcontext))
+		return DatumGetEOHP(PG_GETARG_DATUM(0));
+	return NULL;
+}
 
-extern void summary_write_begin(StringInfo out, int version);
-
-/* ---- summary binary form (summary_io.c) ---- */
-
-extern void summary_recv_version(StringInfo buf, const char *type_name,
-								 int version);
-extern int64 summary_recv_count(StringInfo buf, const char *type_name);
-extern int	summary_recv_byte(StringInfo buf, const char *type_name);
-extern void summary_recv_end(StringInfo buf, const char *type_name);
-
-/* ---- special functions (specfun.c) ---- */
-
-extern double normal_quantile(double p);
-extern double log_gamma(double x);
-extern double digamma(double x);
-extern double log_beta(double a, double b);
-extern double hyp2f1(double a, double b, double c, double z);
-extern double hyp2f1_minus_one_over_b(double a, double b, double c, double z);
-
-/* ---- float8 fields of summaries (summary_io.c) ---- */
+/* ---- hashing ---- */
 
 /*
- * Text: written in the shortest form that reads back as the same double
- * (as float8out does with extra_float_digits > 0, whatever the session's
- * setting), read back exactly; only finite decimal numbers are accepted.
- * Binary: 8 bytes as pq_sendfloat8 writes them.
+ * The splitmix64 finalizer: every input bit affects every output bit, so
+ * sequential keys spread over all slots of a hash table.
  */
-extern void summary_write_float8(StringInfo out, double value);
-extern double summary_read_float8(SummaryReader *reader);
-extern double summary_recv_float8(StringInfo buf, const char *type_name);
-extern char *float8_shortest(double value);
+static inline uint64
+splitmix64_mix(uint64 z)
+{
+	z = (z ^ (z >> 30)) * UINT64CONST(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64CONST(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
 
 #endif							/* RETENTION_H */

@@ -16,7 +16,7 @@
  * Revenue is exact.  Numeric amounts are read straight from their stored form
  * into 128-bit integers counting units of 10^-scale, scale being the largest
  * display scale seen (so revenue prints as sum(amount) does).  Amounts that do
- * not fit (very large values, or more than RFM_MAX_SCALE decimal places) move
+ * not fit (very large values, or more than DECIMAL_MAX_SCALE decimal places) move
  * that customer's sums to numeric arithmetic, kept after the days; the result
  * is the same, only slower.  float8 amounts are summed as float8, like
  * sum(float8).
@@ -30,7 +30,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
-#include "common/shortest_dec.h"
+#include "decimal.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
@@ -39,11 +39,8 @@
 #include "utils/datetime.h"
 #include "utils/float.h"
 #include "utils/fmgrprotos.h"
+#include "summary_io.h"
 #include "utils/numeric.h"
-
-#ifndef HAVE_INT128
-#error "retention needs a compiler with a 128-bit integer type"
-#endif
 
 #define RFM_STATE_VERSION 1
 
@@ -61,7 +58,6 @@
 #define RFM_DAYS_FOR_BYTES(bytes) \
 	((int32) (((bytes) - offsetof(RfmState, days)) / sizeof(DateADT)))
 #define RFM_INITIAL_DAYS RFM_DAYS_FOR_BYTES(RFM_INITIAL_BYTES)
-#define RFM_MAX_SCALE 30		/* decimal places of the fixed-point sums */
 #define RFM_MAX_DAYS ((int32) ((MaxAllocSize - 1024) / sizeof(DateADT)))
 
 typedef union RfmSum
@@ -110,218 +106,6 @@ typedef struct RfmAmount
 	float8		real;
 } RfmAmount;
 
-static int128 pow10_table[38];
-
-/* 10^k as int128, for 0 <= k <= 37 */
-static inline int128
-pow10_128(int k)
-{
-	if (pow10_table[0] == 0)
-	{
-		pow10_table[0] = 1;
-		for (int i = 1; i < 38; i++)
-			pow10_table[i] = pow10_table[i - 1] * 10;
-	}
-	return pow10_table[k];
-}
-
-/* Fixed-point magnitudes stay below 10^37, so adding two cannot overflow. */
-#define FIXED_LIMIT pow10_128(37)
-
-static inline bool
-fixed_in_range(int128 v)
-{
-	return v < FIXED_LIMIT && v > -FIXED_LIMIT;
-}
-
-/* v * 10^k, or false when the result would leave the fixed range */
-static inline bool
-fixed_rescale(int128 v, int k, int128 *result)
-{
-	if (k == 0)
-	{
-		*result = v;
-		return true;
-	}
-	if (v == 0)
-	{
-		*result = 0;
-		return true;
-	}
-	if (k > 36 || v >= FIXED_LIMIT / pow10_128(k) || v <= -FIXED_LIMIT / pow10_128(k))
-		return false;
-	*result = v * pow10_128(k);
-	return true;
-}
-
-/* ---------------------------------------------------------------- */
-/* numeric <-> fixed point                                          */
-/* ---------------------------------------------------------------- */
-
-/*
- * The stored form of numeric (numeric.c; fixed on disk since pg_upgrade must
- * read it): a 16-bit header word, in the long form followed by a 16-bit
- * weight, then base-10000 digits, the first of weight `weight`.
- */
-#define NUMERIC_SIGN_MASK		0xC000
-#define NUMERIC_NEG				0x4000
-#define NUMERIC_SHORT			0x8000
-#define NUMERIC_SPECIAL			0xC000
-#define NUMERIC_SHORT_SIGN_MASK	0x2000
-#define NUMERIC_SHORT_DSCALE_MASK 0x1F80
-#define NUMERIC_SHORT_DSCALE_SHIFT 7
-#define NUMERIC_SHORT_WEIGHT_SIGN_MASK 0x0040
-#define NUMERIC_SHORT_WEIGHT_MASK 0x003F
-#define NUMERIC_DSCALE_MASK		0x3FFF
-
-/*
- * Reads a numeric datum as value * 10^-scale with scale its display scale,
- * without copying or allocating (short varlena headers are read in place).
- * Returns false when it does not fit; *special is set for NaN and infinities.
- */
-static bool
-numeric_to_fixed(Datum datum, int128 *value, int *scale, bool *special)
-{
-	struct varlena *v = (struct varlena *) PG_DETOAST_DATUM_PACKED(datum);
-	const char *p = VARDATA_ANY(v);
-	int			len = VARSIZE_ANY_EXHDR(v);
-	uint16		header;
-	bool		negative;
-	int			dscale,
-				weight,
-				ndigits,
-				natural;
-	const char *digits;
-	int128		acc = 0;
-	int128		digit_limit = pow10_128(33);
-
-	*special = false;
-	if (len < (int) sizeof(uint16))
-		return false;
-	memcpy(&header, p, sizeof(uint16));
-	if ((header & NUMERIC_SIGN_MASK) == NUMERIC_SPECIAL)
-	{
-		*special = true;
-		return false;
-	}
-	if (header & NUMERIC_SHORT)
-	{
-		negative = (header & NUMERIC_SHORT_SIGN_MASK) != 0;
-		dscale = (header & NUMERIC_SHORT_DSCALE_MASK) >> NUMERIC_SHORT_DSCALE_SHIFT;
-		weight = header & NUMERIC_SHORT_WEIGHT_MASK;
-		if (header & NUMERIC_SHORT_WEIGHT_SIGN_MASK)
-			weight -= NUMERIC_SHORT_WEIGHT_MASK + 1;
-		digits = p + sizeof(uint16);
-	}
-	else
-	{
-		int16		w;
-
-		if (len < (int) (2 * sizeof(uint16)))
-			return false;
-		negative = (header & NUMERIC_SIGN_MASK) == NUMERIC_NEG;
-		dscale = header & NUMERIC_DSCALE_MASK;
-		memcpy(&w, p + sizeof(uint16), sizeof(int16));
-		weight = w;
-		digits = p + 2 * sizeof(uint16);
-	}
-	if (dscale > RFM_MAX_SCALE)
-		return false;
-	ndigits = (len - (int) (digits - p)) / (int) sizeof(int16);
-
-	natural = ndigits == 0 ? dscale : 4 * (ndigits - 1 - weight);
-
-	/* the common case: up to 16 decimal digits, in 64-bit arithmetic */
-	if (ndigits <= 4 && natural >= dscale && natural - dscale <= 4)
-	{
-		uint64		small = 0;
-		uint64		unit = 1;
-
-		for (int i = 0; i < ndigits; i++)
-		{
-			int16		d;
-
-			memcpy(&d, digits + i * sizeof(int16), sizeof(int16));
-			if (d < 0 || d > 9999)
-				return false;
-			small = small * 10000 + d;
-		}
-		for (int i = dscale; i < natural; i++)
-			unit *= 10;
-		/* only trailing zeros lie beyond the display scale */
-		if (small % unit != 0)
-			return false;
-		small /= unit;
-		*value = negative ? -(int128) small : (int128) small;
-		*scale = dscale;
-		return true;
-	}
-
-	for (int i = 0; i < ndigits; i++)
-	{
-		int16		d;
-
-		memcpy(&d, digits + i * sizeof(int16), sizeof(int16));
-		if (d < 0 || d > 9999 || acc >= digit_limit)
-			return false;
-		acc = acc * 10000 + d;
-	}
-
-	/* acc counts units of 10^-natural; bring it to 10^-dscale */
-	if (natural > dscale)
-	{
-		int			k = natural - dscale;
-
-		/* only trailing zeros lie beyond the display scale */
-		if (k > 36 || acc % pow10_128(k) != 0)
-			return false;
-		acc /= pow10_128(k);
-	}
-	else if (!fixed_rescale(acc, dscale - natural, &acc))
-		return false;
-
-	*value = negative ? -acc : acc;
-	*scale = dscale;
-	return true;
-}
-
-/* value * 10^-scale as decimal text ("-12.50") */
-static char *
-fixed_to_cstring(int128 value, int scale)
-{
-	char		buf[64];
-	char	   *end = buf + sizeof(buf) - 1;
-	char	   *p = end;
-	bool		negative = value < 0;
-	uint128		magnitude = negative ? -(uint128) value : (uint128) value;
-	int			produced = 0;
-
-	*p = '\0';
-	while (magnitude > 0 || produced <= scale)
-	{
-		if (produced == scale && scale > 0)
-			*--p = '.';
-		*--p = '0' + (int) (magnitude % 10);
-		magnitude /= 10;
-		produced++;
-	}
-	if (negative)
-		*--p = '-';
-	return pstrdup(p);
-}
-
-static Numeric
-fixed_to_numeric(int128 value, int scale)
-{
-	if (value >= PG_INT64_MIN && value <= PG_INT64_MAX)
-		return scale == 0 ? int64_to_numeric((int64) value) :
-			int64_div_fast_to_numeric((int64) value, scale);
-	return DatumGetNumeric(DirectFunctionCall3(numeric_in,
-											   CStringGetDatum(fixed_to_cstring(value, scale)),
-											   ObjectIdGetDatum(InvalidOid),
-											   Int32GetDatum(-1)));
-}
-
 static inline Numeric
 numeric_plus(Numeric a, Numeric b)
 {
@@ -338,18 +122,6 @@ static char *
 date_text(DateADT day)
 {
 	return DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(day)));
-}
-
-/* ISO form of a finite date, independent of DateStyle: [-]YYYY-MM-DD */
-static void
-append_iso_date(StringInfo out, DateADT day)
-{
-	int			year,
-				month,
-				mday;
-
-	j2date(day + POSTGRES_EPOCH_JDATE, &year, &month, &mday);
-	appendStringInfo(out, "%s%04d-%02d-%02d", year < 0 ? "-" : "", abs(year), month, mday);
 }
 
 /* Purchase days and observation ends must be finite dates. */
@@ -480,7 +252,7 @@ rfm_state_checked(RfmState *state)
 		if (state->flags & RFM_FLOAT_AMOUNTS)
 			Assert(isfinite(state->revenue.real) && isfinite(state->first_total.real));
 		else
-			Assert(state->scale >= 0 && state->scale <= RFM_MAX_SCALE &&
+			Assert(state->scale >= 0 && state->scale <= DECIMAL_MAX_SCALE &&
 				   fixed_in_range(state->revenue.fixed) &&
 				   fixed_in_range(state->first_total.fixed));
 	}
@@ -752,11 +524,7 @@ rfm_accumulate(FunctionCallInfo fcinfo, DateADT at, RfmAmount *amount, uint8 fla
 #define RFM_SKIP_NULLS() \
 	do { \
 		if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3)) \
-		{ \
-			if (PG_ARGISNULL(0)) \
-				PG_RETURN_NULL(); \
-			PG_RETURN_DATUM(PG_GETARG_DATUM(0)); \
-		} \
+			return state_unchanged(fcinfo); \
 	} while (0)
 
 static inline DateADT
@@ -898,11 +666,7 @@ rfm_combinefn(PG_FUNCTION_ARGS)
 	FirstDay	how;
 
 	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		return state_unchanged(fcinfo);
 	/*
 	 * The executor copies a state it did not allocate.  A state that went
 	 * through a tuple (from a parallel worker, or a table) may have a short
@@ -1061,29 +825,38 @@ typedef struct RfmParts
 	DateADT    *days;
 } RfmParts;
 
+/* What is wrong with the parts: 22P02 from text input, 22P03 from binary. */
+pg_noreturn static void
+parts_error(SummaryReader *text, const char *detail)
+{
+	if (text != NULL)
+		summary_text_error(text, detail);
+	summary_binary_error("rfm_state", detail);
+}
+
 /*
- * Checks the parts (reporting with `fail`, which does not return) and builds
- * the state.
+ * Checks the parts (read from text, or from binary when text is NULL) and
+ * builds the state.
  */
 static RfmState *
-rfm_state_from_parts(RfmParts *parts, void (*fail) (void *arg, const char *detail), void *arg)
+rfm_state_from_parts(RfmParts *parts, SummaryReader *text)
 {
 	RfmState   *state;
 	RfmAmount	revenue,
 				first;
 
 	if (!IS_VALID_DATE(parts->observation_end) || DATE_NOT_FINITE(parts->observation_end))
-		fail(arg, "The observation end is not a finite date.");
+		parts_error(text, "The observation end is not a finite date.");
 	if (parts->orders < parts->ndays || (parts->orders > 0 && parts->ndays == 0))
-		fail(arg, "The order count does not match the purchase days.");
+		parts_error(text, "The order count does not match the purchase days.");
 	for (int i = 0; i < parts->ndays; i++)
 	{
 		DateADT		day = parts->days[i];
 
 		if (!IS_VALID_DATE(day) || DATE_NOT_FINITE(day) || day > parts->observation_end)
-			fail(arg, "A purchase day is not a finite date on or before the observation end.");
+			parts_error(text, "A purchase day is not a finite date on or before the observation end.");
 		if (i > 0 && day <= parts->days[i - 1])
-			fail(arg, "The purchase days are not distinct and ascending.");
+			parts_error(text, "The purchase days are not distinct and ascending.");
 	}
 
 	state = rfm_state_new(parts->observation_end,
@@ -1099,7 +872,7 @@ rfm_state_from_parts(RfmParts *parts, void (*fail) (void *arg, const char *detai
 					f = DatumGetFloat8(parts->first_total);
 
 		if (isnan(r) || isinf(r) || isnan(f) || isinf(f))
-			fail(arg, "The revenue and the first day's total must be finite.");
+			parts_error(text, "The revenue and the first day's total must be finite.");
 		state->revenue.real = r;
 		state->first_total.real = f;
 		return state;
@@ -1112,98 +885,23 @@ rfm_state_from_parts(RfmParts *parts, void (*fail) (void *arg, const char *detai
 		revenue.fits = numeric_to_fixed(parts->revenue, &revenue.value, &revenue.scale, &special_r);
 		first.fits = numeric_to_fixed(parts->first_total, &first.value, &first.scale, &special_f);
 		if (special_r || special_f)
-			fail(arg, "The revenue and the first day's total must be finite.");
+			parts_error(text, "The revenue and the first day's total must be finite.");
 		revenue.numeric = DatumGetNumeric(parts->revenue);
 		first.numeric = DatumGetNumeric(parts->first_total);
 		return rfm_add_amounts(state, &revenue, &first, FIRST_RESET);
 	}
 }
 
-static void
-rfm_text_fail(void *arg, const char *detail)
-{
-	SummaryReader *reader = (SummaryReader *) arg;
+/* the amounts= field */
+static const char *const amount_kinds[] = {"numeric", "float8"};
 
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"",
-					reader->type_name, reader->input),
-			 errdetail("%s", detail)));
-}
-
-static void
-rfm_binary_fail(void *arg, const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid external binary value for type %s", "rfm_state"),
-			 errdetail("%s", detail)));
-}
-
-/* Reads an ISO date [-]YYYY-MM-DD. */
-static DateADT
-read_iso_date(SummaryReader *reader)
-{
-	const char *p = reader->cursor;
-	bool		negative = false;
-	int			year = 0,
-				month,
-				mday,
-				digits = 0;
-	int			check_year,
-				check_month,
-				check_mday;
-	int			julian;
-
-	if (*p == '-')
-	{
-		negative = true;
-		p++;
-	}
-	while (*p >= '0' && *p <= '9' && digits < 8)
-	{
-		year = year * 10 + (*p++ - '0');
-		digits++;
-	}
-	if (digits < 4 || p[0] != '-' ||
-		!isdigit((unsigned char) p[1]) || !isdigit((unsigned char) p[2]) || p[3] != '-' ||
-		!isdigit((unsigned char) p[4]) || !isdigit((unsigned char) p[5]))
-		summary_syntax_error(reader, "a date YYYY-MM-DD");
-	month = (p[1] - '0') * 10 + (p[2] - '0');
-	mday = (p[4] - '0') * 10 + (p[5] - '0');
-	if (negative)
-		year = -year;
-	if (month < 1 || month > 12 || mday < 1 || mday > 31 ||
-		year < -4713 || year > 5874898)
-		summary_syntax_error(reader, "a valid date");
-	julian = date2j(year, month, mday);
-	j2date(julian, &check_year, &check_month, &check_mday);
-	if (check_year != year || check_month != month || check_mday != mday ||
-		!IS_VALID_JULIAN(year, month, mday) ||
-		!IS_VALID_DATE(julian - POSTGRES_EPOCH_JDATE))
-		summary_syntax_error(reader, "a valid date");
-	reader->cursor = p + 6;
-	return julian - POSTGRES_EPOCH_JDATE;
-}
-
-/* Reads a number token (up to the next space) with the given input function. */
+/* A revenue field: a numeric, or a float8 with amounts=float8. */
 static Datum
-read_number(SummaryReader *reader, bool is_float)
+read_amount(SummaryReader *reader, bool is_float)
 {
-	const char *start = reader->cursor;
-	const char *end = start;
-	char	   *token;
-
-	while (*end != '\0' && *end != ' ' && *end != '\t' && *end != '\n' && *end != '\r')
-		end++;
-	if (end == start)
-		summary_syntax_error(reader, "a number");
-	token = pnstrdup(start, end - start);
-	reader->cursor = end;
 	if (is_float)
-		return DirectFunctionCall1(float8in, CStringGetDatum(token));
-	return DirectFunctionCall3(numeric_in, CStringGetDatum(token),
-							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+		return Float8GetDatum(summary_read_float8(reader));
+	return NumericGetDatum(summary_read_numeric(reader));
 }
 
 PG_FUNCTION_INFO_V1(rfm_state_in);
@@ -1217,26 +915,15 @@ rfm_state_in(PG_FUNCTION_ARGS)
 
 	summary_read_begin(&reader, "rfm_state", input, RFM_STATE_VERSION);
 	summary_read_key(&reader, "amounts");
-	if (strncmp(reader.cursor, "numeric", 7) == 0)
-	{
-		parts.is_float = false;
-		reader.cursor += 7;
-	}
-	else if (strncmp(reader.cursor, "float8", 6) == 0)
-	{
-		parts.is_float = true;
-		reader.cursor += 6;
-	}
-	else
-		summary_syntax_error(&reader, "\"numeric\" or \"float8\"");
+	parts.is_float = summary_read_word(&reader, amount_kinds, 2) == 1;
 	summary_read_key(&reader, "end");
-	parts.observation_end = read_iso_date(&reader);
+	parts.observation_end = summary_read_date(&reader);
 	summary_read_key(&reader, "orders");
 	parts.orders = summary_read_count(&reader);
 	summary_read_key(&reader, "revenue");
-	parts.revenue = read_number(&reader, parts.is_float);
+	parts.revenue = read_amount(&reader, parts.is_float);
 	summary_read_key(&reader, "first_day_total");
-	parts.first_total = read_number(&reader, parts.is_float);
+	parts.first_total = read_amount(&reader, parts.is_float);
 	summary_read_key(&reader, "days");
 	parts.ndays = 0;
 	parts.days = palloc(room * sizeof(DateADT));
@@ -1251,7 +938,7 @@ rfm_state_in(PG_FUNCTION_ARGS)
 				room *= 2;
 				parts.days = repalloc(parts.days, room * sizeof(DateADT));
 			}
-			parts.days[parts.ndays++] = read_iso_date(&reader);
+			parts.days[parts.ndays++] = summary_read_date(&reader);
 			if (*reader.cursor != ',')
 				break;
 			reader.cursor++;
@@ -1259,28 +946,26 @@ rfm_state_in(PG_FUNCTION_ARGS)
 	}
 	summary_read_end(&reader);
 
-	PG_RETURN_POINTER(rfm_state_from_parts(&parts, rfm_text_fail, &reader));
+	PG_RETURN_POINTER(rfm_state_from_parts(&parts, &reader));
+}
+
+/* The revenue (or the first day's total) as a numeric; not for float8 amounts. */
+static Numeric
+rfm_sum_numeric(RfmState *state, bool first)
+{
+	if (state->flags & RFM_NUMERIC_SUMS)
+		return first ? rfm_numeric_first_total(state) : rfm_numeric_revenue(state);
+	return fixed_to_numeric(first ? state->first_total.fixed : state->revenue.fixed,
+							state->scale);
 }
 
 static void
 append_sum(StringInfo out, RfmState *state, bool first)
 {
 	if (state->flags & RFM_FLOAT_AMOUNTS)
-	{
-		/* the shortest text that reads back as the same double, whatever extra_float_digits */
-		char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-		double_to_shortest_decimal_buf(first ? state->first_total.real : state->revenue.real, buf);
-		appendStringInfoString(out, buf);
-	}
-	else if (state->flags & RFM_NUMERIC_SUMS)
-		appendStringInfoString(out,
-							   DatumGetCString(DirectFunctionCall1(numeric_out,
-																   NumericGetDatum(first ? rfm_numeric_first_total(state) :
-																				   rfm_numeric_revenue(state)))));
+		summary_write_float8(out, first ? state->first_total.real : state->revenue.real);
 	else
-		appendStringInfoString(out, fixed_to_cstring(first ? state->first_total.fixed :
-													 state->revenue.fixed, state->scale));
+		summary_write_numeric(out, rfm_sum_numeric(state, first));
 }
 
 PG_FUNCTION_INFO_V1(rfm_state_out);
@@ -1294,7 +979,7 @@ rfm_state_out(PG_FUNCTION_ARGS)
 	summary_write_begin(&out, RFM_STATE_VERSION);
 	appendStringInfo(&out, " amounts=%s end=",
 					 (state->flags & RFM_FLOAT_AMOUNTS) ? "float8" : "numeric");
-	append_iso_date(&out, state->observation_end);
+	summary_write_date(&out, state->observation_end);
 	appendStringInfo(&out, " orders=" INT64_FORMAT " revenue=", state->orders);
 	append_sum(&out, state, false);
 	appendStringInfoString(&out, " first_day_total=");
@@ -1304,37 +989,16 @@ rfm_state_out(PG_FUNCTION_ARGS)
 	{
 		if (i > 0)
 			appendStringInfoChar(&out, ',');
-		append_iso_date(&out, state->days[i]);
+		summary_write_date(&out, state->days[i]);
 	}
 	PG_RETURN_CSTRING(out.data);
 }
 
 /*
  * Binary: version byte, kind byte (0 numeric, 1 float8), observation end
- * (int32 days since 2000-01-01), order count (int64), revenue and first day's
- * total (numeric: their decimal text as int32 length + bytes; float8: two
- * float8), day count (int32), days (int32 each).
+ * (date), order count (count), revenue and first day's total (numeric or
+ * float8), day count (int32), days (dates): summary_io.h's binary values.
  */
-static Datum
-recv_numeric_text(StringInfo buf)
-{
-	int32		len;
-	char	   *text;
-
-	if (buf->len - buf->cursor < 4)
-		rfm_binary_fail(NULL, "The value is truncated.");
-	len = pq_getmsgint(buf, 4);
-	if (len <= 0 || len > 1000)
-		rfm_binary_fail(NULL, "A decimal number has an invalid length.");
-	if (buf->len - buf->cursor < len)
-		rfm_binary_fail(NULL, "The value is truncated.");
-	text = pnstrdup(pq_getmsgbytes(buf, len), len);
-	if (strlen(text) != (size_t) len)
-		rfm_binary_fail(NULL, "A decimal number contains a zero byte.");
-	return DirectFunctionCall3(numeric_in, CStringGetDatum(text),
-							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-}
-
 PG_FUNCTION_INFO_V1(rfm_state_recv);
 Datum
 rfm_state_recv(PG_FUNCTION_ARGS)
@@ -1346,48 +1010,33 @@ rfm_state_recv(PG_FUNCTION_ARGS)
 	summary_recv_version(buf, "rfm_state", RFM_STATE_VERSION);
 	kind = summary_recv_byte(buf, "rfm_state");
 	if (kind != 0 && kind != 1)
-		rfm_binary_fail(NULL, "The amount kind is neither 0 (numeric) nor 1 (float8).");
+		summary_binary_error("rfm_state", "The amount kind is neither 0 (numeric) nor 1 (float8).");
 	parts.is_float = kind == 1;
-	if (buf->len - buf->cursor < 4)
-		rfm_binary_fail(NULL, "The value is truncated.");
-	parts.observation_end = pq_getmsgint(buf, 4);
+	parts.observation_end = summary_recv_date(buf, "rfm_state");
 	parts.orders = summary_recv_count(buf, "rfm_state");
 	if (parts.is_float)
 	{
-		if (buf->len - buf->cursor < 16)
-			rfm_binary_fail(NULL, "The value is truncated.");
-		parts.revenue = Float8GetDatum(pq_getmsgfloat8(buf));
-		parts.first_total = Float8GetDatum(pq_getmsgfloat8(buf));
+		parts.revenue = Float8GetDatum(summary_recv_float8(buf, "rfm_state"));
+		parts.first_total = Float8GetDatum(summary_recv_float8(buf, "rfm_state"));
 	}
 	else
 	{
-		parts.revenue = recv_numeric_text(buf);
-		parts.first_total = recv_numeric_text(buf);
+		parts.revenue = NumericGetDatum(summary_recv_numeric(buf, "rfm_state"));
+		parts.first_total = NumericGetDatum(summary_recv_numeric(buf, "rfm_state"));
 	}
 	if (buf->len - buf->cursor < 4)
-		rfm_binary_fail(NULL, "The value is truncated.");
+		summary_binary_error("rfm_state", "The value is truncated.");
 	parts.ndays = pq_getmsgint(buf, 4);
 	if (parts.ndays < 0 || parts.ndays > (buf->len - buf->cursor) / 4)
-		rfm_binary_fail(NULL, "The day count does not match the value's length.");
+		summary_binary_error("rfm_state", "The day count does not match the value's length.");
 	if (parts.ndays > RFM_MAX_DAYS)
-		rfm_binary_fail(NULL, "The day count exceeds the limit of an rfm state.");
+		summary_binary_error("rfm_state", "The day count exceeds the limit of an rfm state.");
 	parts.days = palloc(Max(parts.ndays, 1) * sizeof(DateADT));
 	for (int i = 0; i < parts.ndays; i++)
-		parts.days[i] = pq_getmsgint(buf, 4);
+		parts.days[i] = summary_recv_date(buf, "rfm_state");
 	summary_recv_end(buf, "rfm_state");
 
-	PG_RETURN_POINTER(rfm_state_from_parts(&parts, rfm_binary_fail, NULL));
-}
-
-static void
-send_numeric_text(StringInfo buf, RfmState *state, bool first)
-{
-	StringInfoData text;
-
-	initStringInfo(&text);
-	append_sum(&text, state, first);
-	pq_sendint32(buf, text.len);
-	pq_sendbytes(buf, text.data, text.len);
+	PG_RETURN_POINTER(rfm_state_from_parts(&parts, NULL));
 }
 
 PG_FUNCTION_INFO_V1(rfm_state_send);
@@ -1409,8 +1058,8 @@ rfm_state_send(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		send_numeric_text(&buf, state, false);
-		send_numeric_text(&buf, state, true);
+		summary_send_numeric(&buf, rfm_sum_numeric(state, false));
+		summary_send_numeric(&buf, rfm_sum_numeric(state, true));
 	}
 	pq_sendint32(&buf, state->ndays);
 	for (int i = 0; i < state->ndays; i++)

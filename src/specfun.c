@@ -1,6 +1,7 @@
 /*
  * specfun.c
- *		Special functions shared by the KPIs.
+ *		Special functions shared by the KPIs (specfun.h), and their SQL
+ *		wrappers ln_gamma, digamma, ln_beta and hyp2f1.
  *
  * normal_quantile: the inverse of the standard normal distribution function,
  * by P. J. Acklam's rational approximation (relative error below 1.15e-9)
@@ -11,7 +12,9 @@
 
 #include <math.h>
 
+#include "fmgr.h"
 #include "miscadmin.h"
+#include "specfun.h"
 
 static const double acklam_a[] = {
 	-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
@@ -199,4 +202,78 @@ hyp2f1(double a, double b, double c, double z)
 		return pow(1.0 - z, c - a - b) *
 			(1.0 + (c - b) * hyp2f1_minus_one_over_b(c - a, c - b, c, z));
 	return 1.0 + b * hyp2f1_minus_one_over_b(a, b, c, z);
+}
+
+/* ---------------------------------------------------------------- */
+/* SQL functions, for tests and analysts                            */
+/* ---------------------------------------------------------------- */
+
+static void
+check_positive_argument(const char *function, double value)
+{
+	if (!(value > 0.0 && isfinite(value)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s argument %g is out of range", function, value),
+				 errhint("The argument must be positive and finite.")));
+}
+
+PG_FUNCTION_INFO_V1(sql_ln_gamma);
+Datum
+sql_ln_gamma(PG_FUNCTION_ARGS)
+{
+	double		x = PG_GETARG_FLOAT8(0);
+
+	check_positive_argument("ln_gamma", x);
+	PG_RETURN_FLOAT8(log_gamma(x));
+}
+
+PG_FUNCTION_INFO_V1(sql_digamma);
+Datum
+sql_digamma(PG_FUNCTION_ARGS)
+{
+	double		x = PG_GETARG_FLOAT8(0);
+
+	check_positive_argument("digamma", x);
+	PG_RETURN_FLOAT8(digamma(x));
+}
+
+PG_FUNCTION_INFO_V1(sql_ln_beta);
+Datum
+sql_ln_beta(PG_FUNCTION_ARGS)
+{
+	double		a = PG_GETARG_FLOAT8(0),
+				b = PG_GETARG_FLOAT8(1);
+
+	check_positive_argument("ln_beta", a);
+	check_positive_argument("ln_beta", b);
+	PG_RETURN_FLOAT8(log_beta(a, b));
+}
+
+PG_FUNCTION_INFO_V1(sql_hyp2f1);
+Datum
+sql_hyp2f1(PG_FUNCTION_ARGS)
+{
+	double		a = PG_GETARG_FLOAT8(0),
+				b = PG_GETARG_FLOAT8(1),
+				c = PG_GETARG_FLOAT8(2),
+				z = PG_GETARG_FLOAT8(3);
+	double		result;
+
+	if (!(isfinite(a) && isfinite(b) && isfinite(c)) || (c <= 0.0 && c == floor(c)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("hyp2f1 parameters a = %g, b = %g, c = %g are out of range", a, b, c),
+				 errhint("a, b and c must be finite, and c not 0 or a negative integer.")));
+	if (!(fabs(z) < 1.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("hyp2f1 argument z = %g is out of range", z),
+				 errhint("The series is evaluated for -1 < z < 1.")));
+	result = hyp2f1(a, b, c, z);
+	if (isnan(result))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("hyp2f1 series did not converge for z = %.17g", z)));
+	PG_RETURN_FLOAT8(result);
 }

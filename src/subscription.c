@@ -21,9 +21,9 @@
 #include "datatype/timestamp.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
+#include "summary_io.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
-#include "utils/datetime.h"
 
 #define CHURN_SUMMARY_VERSION 1
 
@@ -56,77 +56,19 @@ churn_summary_checked(ChurnSummary *summary)
 	return summary;
 }
 
-/* ---------------------------------------------------------------- */
-/* dates in the text form and in messages, independent of DateStyle */
-/* ---------------------------------------------------------------- */
-
-static void
-append_iso_date(StringInfo out, DateADT date)
-{
-	int			year,
-				month,
-				day;
-
-	if (DATE_IS_NOBEGIN(date))
-	{
-		appendStringInfoString(out, "-infinity");
-		return;
-	}
-	if (DATE_IS_NOEND(date))
-	{
-		appendStringInfoString(out, "infinity");
-		return;
-	}
-	j2date(date + POSTGRES_EPOCH_JDATE, &year, &month, &day);
-	if (year > 0)
-		appendStringInfo(out, "%04d-%02d-%02d", year, month, day);
-	else
-		appendStringInfo(out, "%04d-%02d-%02d BC", 1 - year, month, day);
-}
-
+/* A date for messages, in the summaries' form (summary_io.h) whatever the DateStyle. */
 static char *
 iso_date(DateADT date)
 {
 	StringInfoData out;
 
+	if (DATE_IS_NOBEGIN(date))
+		return "-infinity";
+	if (DATE_IS_NOEND(date))
+		return "infinity";
 	initStringInfo(&out);
-	append_iso_date(&out, date);
+	summary_write_date(&out, date);
 	return out.data;
-}
-
-/* Reads a finite date written by append_iso_date: YYYY-MM-DD[ BC]. */
-static DateADT
-read_iso_date(SummaryReader *reader)
-{
-	const char *expected = "a date such as 2024-01-31";
-	int64		year,
-				month,
-				day;
-	int			julian;
-
-	if (*reader->cursor < '0' || *reader->cursor > '9')
-		summary_syntax_error(reader, expected);
-	year = summary_read_count(reader);
-	summary_read_char(reader, '-');
-	month = summary_read_count(reader);
-	summary_read_char(reader, '-');
-	day = summary_read_count(reader);
-	/* there is no year 0: 1 BC is year 0 of the proleptic calendar */
-	if (year < 1 || year > 5874898)
-		summary_syntax_error(reader, expected);
-	if (strncmp(reader->cursor, " BC", 3) == 0)
-	{
-		reader->cursor += 3;
-		year = 1 - year;
-	}
-	if (month < 1 || month > 12 ||
-		day < 1 || day > day_tab[isleap(year) ? 1 : 0][month - 1] ||
-		!IS_VALID_JULIAN(year, month, day))
-		summary_syntax_error(reader, expected);
-	julian = date2j((int) year, (int) month, (int) day) - POSTGRES_EPOCH_JDATE;
-	if (!IS_VALID_DATE(julian))
-		summary_syntax_error(reader, expected);
-	return (DateADT) julian;
 }
 
 /* ---------------------------------------------------------------- */
@@ -157,9 +99,9 @@ churn_summary_in(PG_FUNCTION_ARGS)
 
 	summary_read_begin(&reader, "churn_summary", input, CHURN_SUMMARY_VERSION);
 	summary_read_key(&reader, "period_start");
-	period_start = read_iso_date(&reader);
+	period_start = summary_read_date(&reader);
 	summary_read_key(&reader, "period_end");
-	period_end = read_iso_date(&reader);
+	period_end = summary_read_date(&reader);
 	if (period_end <= period_start)
 		summary_syntax_error(&reader, "a period_end later than period_start");
 	summary = churn_summary_new(period_start, period_end);
@@ -184,21 +126,12 @@ churn_summary_out(PG_FUNCTION_ARGS)
 	initStringInfo(&out);
 	summary_write_begin(&out, CHURN_SUMMARY_VERSION);
 	appendStringInfoString(&out, " period_start=");
-	append_iso_date(&out, summary->period_start);
+	summary_write_date(&out, summary->period_start);
 	appendStringInfoString(&out, " period_end=");
-	append_iso_date(&out, summary->period_end);
+	summary_write_date(&out, summary->period_end);
 	appendStringInfo(&out, " customers_start=" INT64_FORMAT " churned=" INT64_FORMAT,
 					 summary->customers_start, summary->churned);
 	PG_RETURN_CSTRING(out.data);
-}
-
-pg_noreturn static void
-churn_binary_error(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid external binary value for type %s", "churn_summary"),
-			 errdetail("%s", detail)));
 }
 
 PG_FUNCTION_INFO_V1(churn_summary_recv);
@@ -215,14 +148,14 @@ churn_summary_recv(PG_FUNCTION_ARGS)
 	period_start = summary_recv_count(buf, "churn_summary") + PG_INT32_MIN;
 	period_end = summary_recv_count(buf, "churn_summary") + PG_INT32_MIN;
 	if (!IS_VALID_DATE(period_start) || !IS_VALID_DATE(period_end))
-		churn_binary_error("A period bound is not a valid finite date.");
+		summary_binary_error("churn_summary", "A period bound is not a valid finite date.");
 	if (period_end <= period_start)
-		churn_binary_error("The period ends before it starts.");
+		summary_binary_error("churn_summary", "The period ends before it starts.");
 	summary = churn_summary_new((DateADT) period_start, (DateADT) period_end);
 	summary->customers_start = summary_recv_count(buf, "churn_summary");
 	summary->churned = summary_recv_count(buf, "churn_summary");
 	if (summary->churned > summary->customers_start)
-		churn_binary_error("More customers churned than were active at the start.");
+		summary_binary_error("churn_summary", "More customers churned than were active at the start.");
 	summary_recv_end(buf, "churn_summary");
 
 	PG_RETURN_POINTER(summary);

@@ -1,34 +1,55 @@
 /*
  * summary_io.c
- *		The one pattern every summary type follows for its text and binary
- *		forms (see retention.h): a leading format version, then fields in a
- *		fixed order, each validated as it is read.
- *
- * Text input errors are 22P02 (invalid_text_representation) and say what was
- * expected where; binary input errors are 22P03, as for PostgreSQL's own
- * types.
+ *		The text and binary forms of every summary type (the dialect is
+ *		described in summary_io.h): one reader and one writer per kind of
+ *		value, each validating what it reads, and one error per form.
  */
 #include "retention.h"
 
+#include <math.h>
+
+#include "common/int.h"
+#include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
+#include "summary_io.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+
+/* numerics longer than this are not written by numeric_out for our sums */
+#define SUMMARY_MAX_NUMERIC_LEN 1000
+
+/* ---------------------------------------------------------------- */
+/* text form                                                        */
+/* ---------------------------------------------------------------- */
 
 void
-summary_syntax_error(SummaryReader *reader, const char *expected)
+summary_text_error(SummaryReader *reader, const char *detail)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid input syntax for type %s: \"%s\"",
 					reader->type_name, reader->input),
-			 errdetail("Expected %s at character %d.", expected,
-					   (int) (reader->cursor - reader->input) + 1)));
+			 errdetail("%s", detail)));
 }
 
-static void
-skip_spaces(SummaryReader *reader)
+void
+summary_syntax_error(SummaryReader *reader, const char *expected)
 {
+	summary_text_error(reader,
+					   psprintf("Expected %s at character %d.", expected,
+								(int) (reader->cursor - reader->input) + 1));
+}
+
+/* Skips white space; says whether there was any. */
+bool
+summary_skip_spaces(SummaryReader *reader)
+{
+	const char *start = reader->cursor;
+
 	while (*reader->cursor == ' ' || *reader->cursor == '\t' ||
 		   *reader->cursor == '\n' || *reader->cursor == '\r')
 		reader->cursor++;
+	return reader->cursor != start;
 }
 
 /* Reads an unsigned decimal integer that fits in int64. */
@@ -61,17 +82,15 @@ summary_read_begin(SummaryReader *reader, const char *type_name,
 	reader->type_name = type_name;
 	reader->input = input;
 	reader->cursor = input;
-	skip_spaces(reader);
+	summary_skip_spaces(reader);
 	if (*reader->cursor != 'v')
 		summary_syntax_error(reader, "a format version such as \"v1\"");
 	reader->cursor++;
 	found = read_digits(reader, "a format version number");
 	if (found != version)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type %s: \"%s\"", type_name, input),
-				 errdetail("Format version %lld is not supported; this version of retention reads version %d.",
-						   (long long) found, version)));
+		summary_text_error(reader,
+						   psprintf("Format version %lld is not supported; this version of retention reads version %d.",
+									(long long) found, version));
 }
 
 /* Consumes " key=" (at least one space before the key). */
@@ -79,17 +98,34 @@ void
 summary_read_key(SummaryReader *reader, const char *key)
 {
 	size_t		len = strlen(key);
-	const char *start = reader->cursor;
 
-	skip_spaces(reader);
-	if (reader->cursor == start ||
+	if (!summary_skip_spaces(reader) ||
 		strncmp(reader->cursor, key, len) != 0 || reader->cursor[len] != '=')
-	{
-		char	   *expected = psprintf("\" %s=\"", key);
-
-		summary_syntax_error(reader, expected);
-	}
+		summary_syntax_error(reader, psprintf("\" %s=\"", key));
 	reader->cursor += len + 1;
+}
+
+/* Reads one of a few words (an enumerated field); returns its index. */
+int
+summary_read_word(SummaryReader *reader, const char *const *words, int nwords)
+{
+	StringInfoData expected;
+
+	for (int i = 0; i < nwords; i++)
+	{
+		size_t		len = strlen(words[i]);
+
+		if (strncmp(reader->cursor, words[i], len) == 0)
+		{
+			reader->cursor += len;
+			return i;
+		}
+	}
+	initStringInfo(&expected);
+	for (int i = 0; i < nwords; i++)
+		appendStringInfo(&expected, "%s\"%s\"",
+						 i == 0 ? "" : i == nwords - 1 ? " or " : ", ", words[i]);
+	summary_syntax_error(reader, expected.data);
 }
 
 int64
@@ -102,11 +138,7 @@ void
 summary_read_char(SummaryReader *reader, char c)
 {
 	if (*reader->cursor != c)
-	{
-		char	   *expected = psprintf("\"%c\"", c);
-
-		summary_syntax_error(reader, expected);
-	}
+		summary_syntax_error(reader, psprintf("\"%c\"", c));
 	reader->cursor++;
 }
 
@@ -114,7 +146,7 @@ summary_read_char(SummaryReader *reader, char c)
 void
 summary_read_end(SummaryReader *reader)
 {
-	skip_spaces(reader);
+	summary_skip_spaces(reader);
 	if (*reader->cursor != '\0')
 		summary_syntax_error(reader, "the end of the input");
 }
@@ -125,8 +157,221 @@ summary_write_begin(StringInfo out, int version)
 	appendStringInfo(out, "v%d", version);
 }
 
-pg_noreturn static void
-binary_error(const char *type_name, const char *detail)
+/*
+ * The end of [+-]digits[.digits][e[+-]digits] (or .digits) at p: a plain
+ * decimal, so that no hexadecimal, "inf" or "nan" spelling reaches the
+ * conversion functions.  NULL if there is none, with *bad where it fails.
+ */
+static const char *
+decimal_end(const char *p, const char **bad)
+{
+	int			mantissa_digits = 0;
+
+	*bad = p;
+	if (*p == '+' || *p == '-')
+		p++;
+	while (*p >= '0' && *p <= '9')
+		p++, mantissa_digits++;
+	if (*p == '.')
+	{
+		p++;
+		while (*p >= '0' && *p <= '9')
+			p++, mantissa_digits++;
+	}
+	if (mantissa_digits == 0)
+		return NULL;
+	if (*p == 'e' || *p == 'E')
+	{
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (*p < '0' || *p > '9')
+		{
+			*bad = p;
+			return NULL;
+		}
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return p;
+}
+
+/* The decimal at the cursor, or a syntax error naming what was expected. */
+static const char *
+read_decimal(SummaryReader *reader)
+{
+	const char *bad;
+	const char *end = decimal_end(reader->cursor, &bad);
+
+	if (end == NULL)
+	{
+		bool		in_exponent = bad != reader->cursor;
+
+		reader->cursor = bad;
+		summary_syntax_error(reader, in_exponent ? "the digits of an exponent" :
+							 "a finite decimal number");
+	}
+	return end;
+}
+
+/*
+ * A float8: a plain decimal that strtod converts with correct rounding; one
+ * that overflows, or underflows to zero, is not what summary_write_float8
+ * writes.
+ */
+double
+summary_read_float8(SummaryReader *reader)
+{
+	const char *end = read_decimal(reader);
+	char	   *copy = pnstrdup(reader->cursor, end - reader->cursor);
+	char	   *copy_end;
+	double		value;
+
+	errno = 0;
+	value = strtod(copy, &copy_end);
+	if (*copy_end != '\0' || !isfinite(value))
+		summary_syntax_error(reader, "a finite decimal number");
+	/* subnormal values set ERANGE too, and round-trip */
+	if (errno == ERANGE && value == 0.0)
+		summary_syntax_error(reader, "a decimal number within the range of float8");
+	pfree(copy);
+	reader->cursor = end;
+	return value;
+}
+
+void
+summary_write_float8(StringInfo out, double value)
+{
+	char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	double_to_shortest_decimal_buf(value, buf);
+	appendStringInfoString(out, buf);
+}
+
+char *
+float8_shortest(double value)
+{
+	char	   *buf = palloc(DOUBLE_SHORTEST_DECIMAL_LEN);
+
+	double_to_shortest_decimal_buf(value, buf);
+	return buf;
+}
+
+/*
+ * A finite numeric from its text, or NULL.  The syntax is checked here and
+ * the length bounded, so that numeric_in can only agree.
+ */
+static Numeric
+numeric_of_text(const char *text, int len)
+{
+	const char *bad;
+
+	if (len > SUMMARY_MAX_NUMERIC_LEN || decimal_end(text, &bad) != text + len)
+		return NULL;
+	return DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(text),
+											   ObjectIdGetDatum(InvalidOid),
+											   Int32GetDatum(-1)));
+}
+
+Numeric
+summary_read_numeric(SummaryReader *reader)
+{
+	const char *end = read_decimal(reader);
+	Numeric		value;
+
+	value = numeric_of_text(pnstrdup(reader->cursor, end - reader->cursor),
+							end - reader->cursor);
+	if (value == NULL)
+		summary_syntax_error(reader, psprintf("a decimal number of at most %d characters",
+											  SUMMARY_MAX_NUMERIC_LEN));
+	reader->cursor = end;
+	return value;
+}
+
+void
+summary_write_numeric(StringInfo out, Numeric value)
+{
+	appendStringInfoString(out, DatumGetCString(DirectFunctionCall1(numeric_out,
+																	NumericGetDatum(value))));
+}
+
+/* Reads exactly `digits` decimal digits, or returns -1. */
+static int
+fixed_digits(const char *p, int digits)
+{
+	int			value = 0;
+
+	for (int i = 0; i < digits; i++)
+	{
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		value = value * 10 + (p[i] - '0');
+	}
+	return value;
+}
+
+/*
+ * A finite date: [-]YYYY-MM-DD, astronomical years (summary_io.h), four year
+ * digits or more without a leading zero beyond four.
+ */
+DateADT
+summary_read_date(SummaryReader *reader)
+{
+	const char *p = reader->cursor;
+	bool		negative = false;
+	int			year = 0,
+				digits = 0,
+				month,
+				mday;
+	int			julian;
+
+	if (*p == '-')
+	{
+		negative = true;
+		p++;
+	}
+	while (*p >= '0' && *p <= '9' && digits < 8)
+	{
+		year = year * 10 + (*p++ - '0');
+		digits++;
+	}
+	month = p[0] == '-' ? fixed_digits(p + 1, 2) : -1;
+	mday = month >= 0 && p[3] == '-' ? fixed_digits(p + 4, 2) : -1;
+	if (digits < 4 || (digits > 4 && reader->cursor[negative] == '0') || mday < 0 ||
+		(p[6] >= '0' && p[6] <= '9') || (negative && year == 0))
+		summary_syntax_error(reader, "a date YYYY-MM-DD");
+	if (negative)
+		year = -year;
+	if (month < 1 || month > 12 || mday < 1 ||
+		mday > day_tab[isleap(year) ? 1 : 0][month - 1] ||
+		!IS_VALID_JULIAN(year, month, mday))
+		summary_syntax_error(reader, "a valid date");
+	julian = date2j(year, month, mday) - POSTGRES_EPOCH_JDATE;
+	if (!IS_VALID_DATE(julian))
+		summary_syntax_error(reader, "a valid date");
+	reader->cursor = p + 6;
+	return (DateADT) julian;
+}
+
+void
+summary_write_date(StringInfo out, DateADT value)
+{
+	int			year,
+				month,
+				mday;
+
+	if (DATE_NOT_FINITE(value))
+		elog(ERROR, "summary date is not finite");
+	j2date(value + POSTGRES_EPOCH_JDATE, &year, &month, &mday);
+	appendStringInfo(out, "%s%04d-%02d-%02d", year < 0 ? "-" : "", abs(year), month, mday);
+}
+
+/* ---------------------------------------------------------------- */
+/* binary form                                                      */
+/* ---------------------------------------------------------------- */
+
+void
+summary_binary_error(const char *type_name, const char *detail)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -139,7 +384,7 @@ static void
 require_bytes(StringInfo buf, const char *type_name, int needed)
 {
 	if (buf->len - buf->cursor < needed)
-		binary_error(type_name, "The value is truncated.");
+		summary_binary_error(type_name, "The value is truncated.");
 }
 
 void
@@ -151,9 +396,16 @@ summary_recv_version(StringInfo buf, const char *type_name, int version)
 	found = pq_getmsgbyte(buf);
 
 	if (found != version)
-		binary_error(type_name,
-					 psprintf("Format version %d is not supported; this version of retention reads version %d.",
-							  found, version));
+		summary_binary_error(type_name,
+							 psprintf("Format version %d is not supported; this version of retention reads version %d.",
+									  found, version));
+}
+
+int
+summary_recv_byte(StringInfo buf, const char *type_name)
+{
+	require_bytes(buf, type_name, 1);
+	return pq_getmsgbyte(buf);
 }
 
 int64
@@ -164,103 +416,9 @@ summary_recv_count(StringInfo buf, const char *type_name)
 	require_bytes(buf, type_name, sizeof(int64));
 	count = pq_getmsgint64(buf);
 	if (count < 0)
-		binary_error(type_name,
-					 psprintf("Count %lld is negative.", (long long) count));
+		summary_binary_error(type_name,
+							 psprintf("Count %lld is negative.", (long long) count));
 	return count;
-}
-
-int
-summary_recv_byte(StringInfo buf, const char *type_name)
-{
-	require_bytes(buf, type_name, 1);
-	return pq_getmsgbyte(buf);
-}
-
-void
-summary_recv_end(StringInfo buf, const char *type_name)
-{
-	if (buf->cursor != buf->len)
-		binary_error(type_name,
-					 psprintf("%d bytes follow the last field.", buf->len - buf->cursor));
-}
-
-/* ---------------------------------------------------------------- */
-/* float8 fields                                                    */
-/* ---------------------------------------------------------------- */
-
-#include <math.h>
-
-#include "common/shortest_dec.h"
-
-/* The shortest decimal that reads back as exactly this double (palloc'd). */
-char *
-float8_shortest(double value)
-{
-	char	   *buf = palloc(DOUBLE_SHORTEST_DECIMAL_LEN);
-
-	double_to_shortest_decimal_buf(value, buf);
-	return buf;
-}
-
-void
-summary_write_float8(StringInfo out, double value)
-{
-	char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	double_to_shortest_decimal_buf(value, buf);
-	appendStringInfoString(out, buf);
-}
-
-/*
- * Reads [+-]digits[.digits][e[+-]digits] (or .digits): a plain decimal, so
- * that no hexadecimal, "inf" or "nan" spelling slips through strtod, which
- * then converts it with correct rounding.
- */
-double
-summary_read_float8(SummaryReader *reader)
-{
-	const char *start = reader->cursor;
-	const char *p = start;
-	int			mantissa_digits = 0;
-	char	   *copy;
-	char	   *end;
-	double		value;
-
-	if (*p == '+' || *p == '-')
-		p++;
-	while (*p >= '0' && *p <= '9')
-		p++, mantissa_digits++;
-	if (*p == '.')
-	{
-		p++;
-		while (*p >= '0' && *p <= '9')
-			p++, mantissa_digits++;
-	}
-	if (mantissa_digits == 0)
-		summary_syntax_error(reader, "a finite decimal number");
-	if (*p == 'e' || *p == 'E')
-	{
-		const char *exponent = p + 1;
-
-		if (*exponent == '+' || *exponent == '-')
-			exponent++;
-		if (*exponent < '0' || *exponent > '9')
-		{
-			reader->cursor = exponent;
-			summary_syntax_error(reader, "the digits of an exponent");
-		}
-		while (*exponent >= '0' && *exponent <= '9')
-			exponent++;
-		p = exponent;
-	}
-
-	copy = pnstrdup(start, p - start);
-	value = strtod(copy, &end);
-	if (*end != '\0' || !isfinite(value))
-		summary_syntax_error(reader, "a finite decimal number");
-	pfree(copy);
-	reader->cursor = p;
-	return value;
 }
 
 double
@@ -268,4 +426,55 @@ summary_recv_float8(StringInfo buf, const char *type_name)
 {
 	require_bytes(buf, type_name, sizeof(float8));
 	return pq_getmsgfloat8(buf);
+}
+
+/* A finite numeric, sent as its text: int32 length, then the bytes. */
+Numeric
+summary_recv_numeric(StringInfo buf, const char *type_name)
+{
+	int32		len;
+	char	   *text;
+	Numeric		value;
+
+	require_bytes(buf, type_name, 4);
+	len = pq_getmsgint(buf, 4);
+	if (len <= 0 || len > SUMMARY_MAX_NUMERIC_LEN)
+		summary_binary_error(type_name, "A decimal number has an invalid length.");
+	require_bytes(buf, type_name, len);
+	text = pnstrdup(pq_getmsgbytes(buf, len), len);
+	value = numeric_of_text(text, len);
+	if (value == NULL)
+		summary_binary_error(type_name, "A decimal number is not a finite decimal number.");
+	return value;
+}
+
+void
+summary_send_numeric(StringInfo buf, Numeric value)
+{
+	char	   *text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(value)));
+	int			len = strlen(text);
+
+	pq_sendint32(buf, len);
+	pq_sendbytes(buf, text, len);
+}
+
+/* A finite date: int32 days since 2000-01-01. */
+DateADT
+summary_recv_date(StringInfo buf, const char *type_name)
+{
+	DateADT		value;
+
+	require_bytes(buf, type_name, 4);
+	value = (DateADT) pq_getmsgint(buf, 4);
+	if (!IS_VALID_DATE(value) || DATE_NOT_FINITE(value))
+		summary_binary_error(type_name, "A date is not a valid finite date.");
+	return value;
+}
+
+void
+summary_recv_end(StringInfo buf, const char *type_name)
+{
+	if (buf->cursor != buf->len)
+		summary_binary_error(type_name,
+							 psprintf("%d bytes follow the last field.", buf->len - buf->cursor));
 }

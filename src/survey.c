@@ -14,6 +14,8 @@
 
 #include "fmgr.h"
 #include "libpq/pqformat.h"
+#include "specfun.h"
+#include "summary_io.h"
 #include "utils/builtins.h"
 
 #define NPS_SUMMARY_VERSION 1
@@ -406,10 +408,8 @@ csat_summary_recv(PG_FUNCTION_ARGS)
 	summary_recv_version(buf, "csat_summary", CSAT_SUMMARY_VERSION);
 	scale = summary_recv_byte(buf, "csat_summary");
 	if (scale < CSAT_MIN_SCALE || scale > CSAT_MAX_SCALE)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid external binary value for type %s", "csat_summary"),
-				 errdetail("Scale %d is not between 2 and 10.", scale)));
+		summary_binary_error("csat_summary",
+							 psprintf("Scale %d is not between 2 and 10.", scale));
 	summary = csat_summary_new(scale);
 	for (int score = 1; score <= scale; score++)
 		summary->counts[score - 1] = summary_recv_count(buf, "csat_summary");

@@ -26,6 +26,7 @@
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "summary_io.h"
 #include "utils/float.h"
 
 #define SURVIVAL_VERSION 1
@@ -352,15 +353,6 @@ survival_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(out.data);
 }
 
-pg_noreturn static void
-survival_binary_error(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid external binary value for type %s", "survival"),
-			 errdetail("%s", detail)));
-}
-
 /* Binary: version byte, int64 n, then n x (float8 time, int64 events, int64 censored). */
 PG_FUNCTION_INFO_V1(survival_recv);
 Datum
@@ -374,7 +366,7 @@ survival_recv(PG_FUNCTION_ARGS)
 	n = summary_recv_count(buf, "survival");
 	if (n > (buf->len - buf->cursor) / (int) (sizeof(float8) + 2 * sizeof(int64)) ||
 		n > SURVIVAL_MAX_ENTRIES)
-		survival_binary_error("The value is truncated.");
+		summary_binary_error("survival", "The value is truncated.");
 	summary = survival_new((int32) n, 0);
 	for (int64 i = 0; i < n; i++)
 	{
@@ -384,14 +376,15 @@ survival_recv(PG_FUNCTION_ARGS)
 		entry.events = summary_recv_count(buf, "survival");
 		entry.censored = summary_recv_count(buf, "survival");
 		if (!isfinite(entry.time) || entry.time < 0)
-			survival_binary_error(psprintf("Duration %s is not a finite number >= 0.",
-										   float8_shortest(entry.time)));
+			summary_binary_error("survival",
+								 psprintf("Duration %s is not a finite number >= 0.",
+										  float8_shortest(entry.time)));
 		if (entry.time == 0)
 			entry.time = 0;
 		if (i > 0 && entry.time <= summary->entries[i - 1].time)
-			survival_binary_error("The durations are not strictly increasing.");
+			summary_binary_error("survival", "The durations are not strictly increasing.");
 		if (entry.events == 0 && entry.censored == 0)
-			survival_binary_error("An entry has no rows.");
+			summary_binary_error("survival", "An entry has no rows.");
 		summary->entries[summary->nentries++] = entry;
 	}
 	summary_recv_end(buf, "survival");

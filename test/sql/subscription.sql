@@ -79,10 +79,10 @@ SELECT retention_rate(150, 193, 50) AS crr, churn_rate(150, 7) AS churn,
        retention_rate(10, 15, 5) AS all_kept;
 SELECT churn_rate(NULL, 1) IS NULL AS strict, retention_rate(1, NULL, 1) IS NULL AS strict;
 
--- churn_summary text form round-trips, dates in ISO form whatever the DateStyle
+-- churn_summary text form round-trips, dates in ISO form (astronomical years) whatever the DateStyle
 SET DateStyle = 'SQL, DMY';
 SELECT 'v1 period_start=2024-01-01 period_end=2024-03-31 customers_start=5 churned=3'::churn_summary;
-SELECT ' v1  period_start=0044-03-15 BC period_end=5874897-12-31 customers_start=0 churned=0 '::churn_summary;
+SELECT ' v1  period_start=-0043-03-15 period_end=5874897-12-31 customers_start=0 churned=0 '::churn_summary;
 SELECT 'v1 period_start=2024-02-28 period_end=2024-02-29 customers_start=9223372036854775807 churned=9223372036854775807'::churn_summary;
 RESET DateStyle;
 SELECT churn_agg_churn_finalfn('v1 period_start=2024-01-01 period_end=2024-03-31 customers_start=5 churned=3') AS churn,
@@ -106,7 +106,7 @@ BEGIN
 END $$;
 CREATE TABLE churn_copy (s churn_summary);
 SELECT pg_temp.binary_copy($$SELECT 'v1 period_start=2024-01-01 period_end=2024-03-31 customers_start=5 churned=3'::churn_summary
-                             UNION ALL SELECT 'v1 period_start=4713-01-01 BC period_end=5874897-12-31 customers_start=0 churned=0'$$,
+                             UNION ALL SELECT 'v1 period_start=-4712-01-01 period_end=5874897-12-31 customers_start=0 churned=0'$$,
                            'churn_copy');
 SELECT s, churn_summary_send(s) FROM churn_copy;
 
@@ -185,7 +185,7 @@ SELECT 'v2 period_start=2024-01-01 period_end=2024-03-31 customers_start=5 churn
 \echo :LAST_ERROR_SQLSTATE
 SELECT 'v1 period_start=2024-02-30 period_end=2024-03-31 customers_start=5 churned=3'::churn_summary;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 period_start=0000-01-01 period_end=2024-03-31 customers_start=5 churned=3'::churn_summary;
+SELECT 'v1 period_start=-0000-01-01 period_end=2024-03-31 customers_start=5 churned=3'::churn_summary;
 \echo :LAST_ERROR_SQLSTATE
 SELECT 'v1 period_start=01/01/2024 period_end=2024-03-31 customers_start=5 churned=3'::churn_summary;
 \echo :LAST_ERROR_SQLSTATE
@@ -196,6 +196,8 @@ SELECT 'v1 period_start=2024-03-31 period_end=2024-03-31 customers_start=5 churn
 SELECT 'v1 period_start=2024-01-01 period_end=2024-03-31 customers_start=5 churned=6'::churn_summary;
 \echo :LAST_ERROR_SQLSTATE
 SELECT 'v1 period_start=5874898-01-01 period_end=5874898-03-31 customers_start=5 churned=3'::churn_summary;
+\echo :LAST_ERROR_SQLSTATE
+SELECT 'v1 period_start=0044-03-15 BC period_end=2024-03-31 customers_start=5 churned=3'::churn_summary;
 \echo :LAST_ERROR_SQLSTATE
 
 -- malformed binary input: version 2; churned > customers_start; a period bound
