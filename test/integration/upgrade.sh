@@ -29,4 +29,11 @@ for old in $released; do
     echo "upgrade $old -> $current: answers identical"
     tested=$((tested + 1))
 done
-[ $tested -gt 0 ] || { echo "upgrade: no released version before $current to upgrade from" >&2; exit 1; }
+# Only the first release has nothing to upgrade from (and no upgrade script).
+if [ $tested -eq 0 ]; then
+    if ls "$top"/sql/retention--*--*.sql >/dev/null 2>&1; then
+        echo "upgrade: upgrade scripts exist but no released version before $current was found" >&2
+        exit 1
+    fi
+    echo "upgrade: $current is the first release"
+fi
