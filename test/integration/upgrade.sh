@@ -3,7 +3,8 @@
 # a frozen install script sql/retention--X.Y.sql, or is reached from one by
 # upgrade scripts), install it, build the materialized views of
 # summaries.sql, ALTER EXTENSION retention UPDATE, and require identical
-# answers.  Fails when there is no earlier release to upgrade from.
+# answers.  The first release has nothing to upgrade from; any later version
+# must find an earlier one.
 set -euo pipefail
 export PGOPTIONS="-c client_min_messages=warning"
 here=$(cd "$(dirname "$0")" && pwd)
