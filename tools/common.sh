@@ -145,7 +145,7 @@ run_regress_and_tap() {
     say "pgTAP ($("$PG_CONFIG" --version))"
     psql -q -X -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS retention_tap' -c 'CREATE DATABASE retention_tap'
     psql -q -X -d retention_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION retention'
-    pg_prove -d retention_tap --failures "$TOP"/test/pgtap/*.sql || status=1
+    pg_prove -j "${PROVE_JOBS:-1}" -d retention_tap --failures "$TOP"/test/pgtap/*.sql || status=1
     return $status
 }
 

@@ -16,7 +16,8 @@ PG_CONFIG=$PG_BIN/pg_config
 PATH=$PG_BIN:$PATH
 UNDER_VALGRIND=1 build_and_start
 status=0
-run_regress_and_tap || status=1
+# the pgTAP files two at a time: under valgrind they take most of the run
+PROVE_JOBS=2 run_regress_and_tap || status=1
 runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -t 300 stop >/dev/null || true
 
 say "valgrind reports"
