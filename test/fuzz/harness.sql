@@ -301,3 +301,11 @@ BEGIN
         END LOOP;
     END LOOP;
 END $$;
+
+-- Retention as product teams define it (SPEC §7): bracket bounds and the
+-- id type argument of customer_stages
+INSERT INTO fuzz.normal_args VALUES ('int[]', '{1,8,31}'), ('anyelement', '42');
+INSERT INTO fuzz.extreme_args VALUES
+    ('int[]', NULL), ('int[]', '{}'), ('int[]', '{1}'), ('int[]', '{0,2147483647}'),
+    ('int[]', '{-2147483648,0}'), ('int[]', '{5,3}'), ('int[]', '{1,1}'), ('int[]', '{1,NULL}'),
+    ('int[]', '{{1,2},{3,4}}'), ('int[]', '[5:6]={0,1}');

@@ -111,11 +111,11 @@ SELECT is((SELECT repeat_purchase_rate(a) FROM summary),
            FROM (SELECT customer_id, count(DISTINCT day) n FROM o GROUP BY 1) x),
           'repeat_purchase_rate = share of customers with two or more distinct days');
 
-SELECT bag_eq(format('SELECT * FROM cohort_retention((SELECT a FROM summary), %L)', p),
+SELECT bag_eq(format('SELECT cohort, period_offset, cohort_size, active, retention FROM cohort_retention((SELECT a FROM summary), %L)', p),
               format('SELECT * FROM pg_temp.sql_cohort_retention(%L)', p),
               format('cohort_retention by %s matches its definition', p))
 FROM unnest(ARRAY['day', 'week', 'week_sunday', 'week_wednesday', 'month', 'quarter', 'year']) p;
-SELECT bag_eq(format('SELECT * FROM cohort_retention((SELECT a FROM summary), %L)', n || ' days'),
+SELECT bag_eq(format('SELECT cohort, period_offset, cohort_size, active, retention FROM cohort_retention((SELECT a FROM summary), %L)', n || ' days'),
               format('SELECT * FROM pg_temp.sql_rolling_retention(%s)', n),
               format('cohort_retention by ''%s days'' matches its definition', n))
 FROM unnest(ARRAY[1, 7, 30, 90]) n;
