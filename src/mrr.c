@@ -1154,8 +1154,11 @@ mrr_summary_recv(PG_FUNCTION_ARGS)
 		resetStringInfo(&id);
 		if (kind == MRR_ID_BIGINT)
 		{
+			int64		v;
+
 			require(buf, 8);
-			appendBinaryStringInfo(&id, pq_getmsgbytes(buf, 8), 8);
+			v = pq_getmsgint64(buf);
+			appendBinaryStringInfo(&id, (char *) &v, sizeof(v));
 		}
 		else if (kind == MRR_ID_UUID)
 		{
