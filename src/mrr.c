@@ -1297,6 +1297,7 @@ mrr_movements(PG_FUNCTION_ARGS)
 	{
 		const MrrRecord *customer = r;
 		Numeric		level = numeric_zero();
+		int			level_sign = 0;
 		bool		was_positive = false;	/* on some day before the bucket */
 		bool		positive_so_far = false;
 
@@ -1307,22 +1308,21 @@ mrr_movements(PG_FUNCTION_ARGS)
 			DateADT		bucket_end = period_start(&period, b + 1);
 			MrrBucket  *bucket = &buckets[b - first];
 			Numeric		start = level;
-			int			start_sign,
-						end_sign;
+			int			start_sign = level_sign;
 
 			was_positive = positive_so_far;
 			/* the changes of this bucket */
 			while (r != NULL && r->day < bucket_end && mrr_id_cmp(s->id_kind, r, customer) == 0)
 			{
-				level = num_add(level, MRR_RECORD_AMOUNT(r));
-				if (numeric_sign_of(level) > 0)
-					positive_so_far = true;
+				/* 0 + x is x, with x's scale: no addition needed */
+				level = level == numeric_zero() ?
+					MRR_RECORD_AMOUNT(r) : num_add(level, MRR_RECORD_AMOUNT(r));
+				level_sign = numeric_sign_of(level);
+				positive_so_far |= level_sign > 0;
 				mrr_cursor_next(&c);
 				r = mrr_cursor_peek(&c);
 			}
-			start_sign = numeric_sign_of(start);
-			end_sign = numeric_sign_of(level);
-			if (start_sign == 0 && end_sign > 0)
+			if (start_sign == 0 && level_sign > 0)
 			{
 				if (was_positive)
 					bucket_add(&bucket->reactivation, level);
@@ -1330,7 +1330,7 @@ mrr_movements(PG_FUNCTION_ARGS)
 					bucket_add(&bucket->new_mrr, level);
 				bucket->customers_delta++;
 			}
-			else if (start_sign > 0 && end_sign == 0)
+			else if (start_sign > 0 && level_sign == 0)
 			{
 				bucket_add(&bucket->churned, start);
 				bucket->customers_delta--;

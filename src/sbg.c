@@ -166,14 +166,14 @@ sbg_fit_transfn(PG_FUNCTION_ARGS)
 		state = counts_new(Max(periods + 1, SBG_INITIAL_PERIODS));
 	else
 	{
+		/* inside the aggregate the state is this function's own array */
 		if (AggCheckCallContext(fcinfo, NULL))
-			state = PG_GETARG_ARRAYTYPE_P(0);
+			state = (ArrayType *) PG_GETARG_POINTER(0);
 		else
 		{
 			state = PG_GETARG_ARRAYTYPE_P_COPY(0);
 			counts_check(state);
 		}
-		counts_check_shape(state);
 		if (periods >= counts_periods(state))
 			state = counts_grow(state, periods + 1);
 	}
