@@ -3,7 +3,9 @@
 -- years, DERL and retention elasticity against direct sums of their series,
 -- the MRR summary and its movements, text and binary forms, errors, and
 -- parallel = serial.
-SET search_path = public, retention;
+-- own schema: other tests of the suite leave tables named customers and subs
+CREATE SCHEMA subscription_economics;
+SET search_path = subscription_economics, public, retention;
 SET extra_float_digits = 0;
 
 -- Fader & Hardie (2007), "How to project customer retention", Table 1:
@@ -292,3 +294,7 @@ SELECT fit = (SELECT sbg_fit(periods, churned)::text FROM many_customers) AS sbg
        mrr = (SELECT mrr_agg(customer_id, started, ended, mrr)::text FROM many_subs) AS mrr_agg_identical
 FROM serial;
 RESET parallel_leader_participation;
+RESET search_path;
+SET client_min_messages = warning;
+DROP SCHEMA subscription_economics CASCADE;
+RESET client_min_messages;
