@@ -43,6 +43,17 @@ INSERT INTO fuzz.samples VALUES
     ('retention.activity', 'v1 ids=uuid customers=1 days=1 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11:2024-01-01'),
     ('retention.rfm_state', 'v1 amounts=numeric end=5874897-12-31 orders=3 revenue=100000000000000000000000000000000000000000000000000.5 first_day_total=-0.0000000000000000000000000000000000000001 days=-4712-11-24,2024-12-31,5874897-12-31');
 
+-- subscription economics (SPEC §10)
+INSERT INTO fuzz.samples VALUES
+    ('retention.sbg_model', '(0.668,3.806,-1611.16,1000,t)'),
+    ('retention.sbg_model', '(1e-300,1e300,0,1,f)'),
+    ('bigint[]', '{0,0,120,5,80,900}'),
+    ('bigint[]', '{0,1}'),
+    ('retention.mrr_summary', 'v1 ids=bigint first=2024-01-01 last=2024-06-30 customers=2 changes=3 17:2024-01-05+49.00,2024-03-01-49.00 42:2024-02-01+10'),
+    ('retention.mrr_summary', 'v1 ids=bigint first=0001-01-01 last=9999-12-31 customers=1 changes=2 -9223372036854775808:0001-01-01+0.000000000000000000001,9999-12-31+100000000000000000000'),
+    ('retention.mrr_summary', 'v1 ids=text first=2024-01-01 last=2024-01-31 customers=2 changes=2 "":2024-01-01+1 "a\"b":2024-01-31+2.5'),
+    ('retention.mrr_summary', 'v1 ids=uuid first=2024-01-01 last=2024-01-01 customers=0 changes=0');
+
 -- an ordinary value of each argument type, used for the other arguments
 -- while one argument takes its extreme values
 CREATE TABLE fuzz.normal_args (type regtype PRIMARY KEY, value text);

@@ -77,3 +77,23 @@ UNION ALL
 SELECT 'period retention', r::text, r::text FROM (SELECT rollup(summary) AS a FROM activity_daily) x, period_retention(a) r
 UNION ALL
 SELECT 'stickiness', s::text, s::text FROM (SELECT rollup(summary) AS a FROM activity_daily) x, stickiness(a, 'day', 'month') s;
+
+-- subscription economics (SPEC §10, release 0.2): only where the extension
+-- has it, so that the upgrade test can build these views on 0.1 too
+DO $$
+BEGIN
+    IF to_regtype('retention.mrr_summary') IS NULL THEN
+        RETURN;
+    END IF;
+    CREATE MATERIALIZED VIEW mrr_daily AS
+    SELECT day, mrr_agg((i_customer % 300)::bigint, day, day + (i_customer % 200)::int,
+                        (duration / 4)::numeric(10, 2)) AS summary
+    FROM (SELECT *, (row_number() OVER ())::int * 7919 AS i_customer FROM answers) a
+    GROUP BY day;
+    EXECUTE format('CREATE OR REPLACE VIEW accessor_answers AS %s UNION ALL %s',
+                   rtrim(pg_get_viewdef('accessor_answers'::regclass), E'; \n'),
+                   $q$SELECT 'mrr', day::text, summary::text FROM mrr_daily
+                      UNION ALL
+                      SELECT 'mrr movements', m::text, m::text
+                      FROM (SELECT rollup(summary) AS s FROM mrr_daily) x, mrr_movements(s, 'week') m$q$);
+END $$;

@@ -80,6 +80,32 @@ INSERT INTO sample_calls VALUES
     ('rfm(date, numeric, date)',
      $$SELECT customer_id, rfm(day, duration, DATE '2024-06-30') FROM fixture GROUP BY customer_id$$);
 
+-- subscription economics (SPEC §10)
+CREATE TABLE sbg_fixture AS
+SELECT least(t, 12) AS periods, t <= 12 AS churned
+FROM (SELECT 1 + floor(ln(1 - ((i * 7919) % 10007) / 10007.0) / ln(0.95 - (i % 10) * 0.05))::int AS t
+      FROM generate_series(1, 60000) i) x;
+ANALYZE sbg_fixture;
+CREATE TABLE mrr_parts AS
+SELECT id % 40 AS part, mrr_agg(customer_id::bigint, started, ended, duration::numeric) AS mrr_s
+FROM fixture GROUP BY 1;
+ANALYZE mrr_parts;
+INSERT INTO sample_calls VALUES
+    ('sbg_fit(int, boolean)', 'SELECT sbg_fit(periods, churned) FROM sbg_fixture'),
+    ('mrr_agg(bigint, date, date, numeric)',
+     'SELECT mrr_agg(customer_id::bigint, started, ended, duration::numeric) FROM fixture'),
+    ('mrr_agg(text, date, date, numeric)',
+     $$SELECT mrr_agg('c' || customer_id, started, ended, duration::numeric) FROM fixture$$),
+    ('mrr_agg(uuid, date, date, numeric)',
+     'SELECT mrr_agg(md5(customer_id::text)::uuid, started, ended, duration::numeric) FROM fixture'),
+    ('mrr_agg(bigint, timestamptz, timestamptz, numeric)',
+     'SELECT mrr_agg(customer_id::bigint, started::timestamptz, ended::timestamptz, duration::numeric) FROM fixture'),
+    ('mrr_agg(text, timestamptz, timestamptz, numeric)',
+     $$SELECT mrr_agg('c' || customer_id, started::timestamptz, ended::timestamptz, duration::numeric) FROM fixture$$),
+    ('mrr_agg(uuid, timestamptz, timestamptz, numeric)',
+     'SELECT mrr_agg(md5(customer_id::text)::uuid, started::timestamptz, ended::timestamptz, duration::numeric) FROM fixture'),
+    ('rollup(mrr_summary)', 'SELECT rollup(mrr_s) FROM mrr_parts');
+
 -- aggregates without a sample call (none expected)
 SELECT a.aggfnoid::regprocedure AS missing_sample_call
 FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid

@@ -1,0 +1,1412 @@
+/*
+ * mrr.c
+ *		Monthly recurring revenue: the mrr_summary (each customer's MRR as a
+ *		step function of the day), its aggregate, rollup, text and binary
+ *		forms, and the movements report (new, expansion, contraction,
+ *		churned, reactivation) per calendar bucket.
+ *
+ * A subscription row (customer, started, ended, mrr) adds mrr to the
+ * customer's MRR on the days started <= d < ended (ended NULL: open).  The
+ * summary keeps, per customer, the days on which its MRR changes and the
+ * exact numeric change on each, so that the MRR of any customer on any day
+ * is an exact sum, and summaries of any split of the rows merge into the
+ * summary of all of them.  It also keeps the first and last day of the data
+ * (the earliest started and the latest started or ended date), which decide
+ * the range of buckets reported and whether the last one is complete.
+ *
+ * The summary is a plain varlena: a header, then variable-length records
+ * (customer id, day, amount), each MAXALIGNed.  While aggregating, records
+ * are appended in arrival order, one for the start of a row and one for its
+ * end, the end's amount marked as subtracted; the state grows geometrically.
+ * The canonical form -- what the aggregate returns, and what is stored,
+ * printed and sent -- has the records sorted by (customer, day), one per
+ * customer and day with the net change, and no record whose change is zero.
+ * Input of either form validates every field, including that no customer's
+ * MRR ever falls below zero, so the report can trust what it reads.
+ */
+#include "retention.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/numeric.h"
+#include "utils/uuid.h"
+
+#include "period.h"
+
+#define MRR_VERSION 1
+
+#define MRR_ID_BIGINT 1
+#define MRR_ID_TEXT 2
+#define MRR_ID_UUID 3
+
+/* dates 0001-01-01 .. 9999-12-31, as the activity summary takes */
+#define MRR_MIN_DAY (-730119)
+#define MRR_MAX_DAY 2921939
+
+/* a report has at most this many buckets */
+#define MRR_MAX_BUCKETS 1000000
+
+#define MRR_INITIAL_BYTES 1024
+
+typedef struct MrrSummary
+{
+	int32		vl_len_;		/* varlena header (do not touch directly!) */
+	uint8		version;
+	uint8		id_kind;		/* MRR_ID_* */
+	uint8		canonical;		/* sorted, merged, no zero change, no slack */
+	uint8		reserved;
+	DateADT		first_day;		/* earliest started */
+	DateADT		last_day;		/* latest started or ended */
+	int32		reserved2;
+	int64		nrecords;
+	int64		used;			/* bytes of records in use */
+	/* records follow, each MAXALIGNed */
+} MrrSummary;
+
+typedef struct MrrRecord
+{
+	int32		size;			/* bytes of the record, MAXALIGNed */
+	DateADT		day;
+	int32		idlen;			/* bytes of the id: 8, 16, or the text's */
+	uint8		negate;			/* the amount is subtracted (end of a row) */
+	uint8		reserved[3];
+	/* id bytes, then at MAXALIGN offset the numeric amount */
+} MrrRecord;
+
+#define MRR_HEADER_SIZE MAXALIGN(sizeof(MrrSummary))
+#define MRR_RECORDS(s) ((char *) (s) + MRR_HEADER_SIZE)
+#define MRR_CAPACITY(s) ((Size) VARSIZE(s) - MRR_HEADER_SIZE)
+#define MRR_RECORD_ID(r) ((char *) (r) + sizeof(MrrRecord))
+#define MRR_AMOUNT_OFFSET(idlen) MAXALIGN(sizeof(MrrRecord) + (idlen))
+#define MRR_RECORD_AMOUNT(r) ((Numeric) ((char *) (r) + MRR_AMOUNT_OFFSET((r)->idlen)))
+#define MRR_RECORD_SIZE(idlen, amount_size) \
+	(MRR_AMOUNT_OFFSET(idlen) + MAXALIGN(amount_size))
+
+static const char *const mrr_id_names[] = {NULL, "bigint", "text", "uuid"};
+
+/* ---------------------------------------------------------------- */
+/* numeric helpers                                                  */
+/* ---------------------------------------------------------------- */
+
+static Numeric numeric_zero_value;
+
+/* A numeric 0, made once per backend. */
+static Numeric
+numeric_zero(void)
+{
+	if (numeric_zero_value == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		numeric_zero_value = DatumGetNumeric(DirectFunctionCall3(numeric_in,
+																 CStringGetDatum("0"),
+																 ObjectIdGetDatum(InvalidOid),
+																 Int32GetDatum(-1)));
+		MemoryContextSwitchTo(old);
+	}
+	return numeric_zero_value;
+}
+
+static inline Numeric
+num_add(Numeric a, Numeric b)
+{
+	return DatumGetNumeric(DirectFunctionCall2(numeric_add, NumericGetDatum(a), NumericGetDatum(b)));
+}
+
+static inline Numeric
+num_sub(Numeric a, Numeric b)
+{
+	return DatumGetNumeric(DirectFunctionCall2(numeric_sub, NumericGetDatum(a), NumericGetDatum(b)));
+}
+
+static inline int
+num_cmp(Numeric a, Numeric b)
+{
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(a), NumericGetDatum(b)));
+}
+
+/* -1, 0 or 1 */
+static inline int
+numeric_sign_of(Numeric n)
+{
+	return num_cmp(n, numeric_zero());
+}
+
+static char *
+num_text(Numeric n)
+{
+	return DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n)));
+}
+
+/* ---------------------------------------------------------------- */
+/* records                                                          */
+/* ---------------------------------------------------------------- */
+
+static MrrSummary *
+mrr_new(int id_kind, Size capacity)
+{
+	MrrSummary *s = palloc(MRR_HEADER_SIZE + capacity);
+
+	memset(s, 0, MRR_HEADER_SIZE);
+	SET_VARSIZE(s, MRR_HEADER_SIZE + capacity);
+	s->version = MRR_VERSION;
+	s->id_kind = (uint8) id_kind;
+	/* canonical means no slack too: only a summary without room is */
+	s->canonical = capacity == 0;
+	s->first_day = DATEVAL_NOEND;
+	s->last_day = DATEVAL_NOBEGIN;
+	return s;
+}
+
+/* A copy of s with room for at least extra more bytes of records. */
+static MrrSummary *
+mrr_grow(const MrrSummary *s, Size extra)
+{
+	Size		need = (Size) s->used + extra;
+	Size		capacity = Max(Max(2 * MRR_CAPACITY(s), need), MRR_INITIAL_BYTES);
+	MrrSummary *copy;
+
+	if (capacity > MaxAllocSize - MRR_HEADER_SIZE)
+	{
+		if (need > MaxAllocSize - MRR_HEADER_SIZE)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("mrr_summary exceeds 1 GB"),
+					 errhint("Aggregate fewer subscriptions per summary, e.g. per month of start, and roll them up.")));
+		capacity = MaxAllocSize - MRR_HEADER_SIZE;
+	}
+	copy = palloc(MRR_HEADER_SIZE + capacity);
+	memcpy(copy, s, MRR_HEADER_SIZE + s->used);
+	SET_VARSIZE(copy, MRR_HEADER_SIZE + capacity);
+	return copy;
+}
+
+/* Appends a record; returns the summary, or a larger copy. */
+static MrrSummary *
+mrr_append(MrrSummary *s, const char *id, int32 idlen, DateADT day, Numeric amount, bool negate)
+{
+	Size		size = MRR_RECORD_SIZE(idlen, VARSIZE(amount));
+	MrrRecord  *r;
+
+	if (s->used + size > MRR_CAPACITY(s))
+		s = mrr_grow(s, size);
+	r = (MrrRecord *) (MRR_RECORDS(s) + s->used);
+	memset(r, 0, MRR_AMOUNT_OFFSET(idlen));
+	r->size = (int32) size;
+	r->day = day;
+	r->idlen = idlen;
+	r->negate = negate ? 1 : 0;
+	memcpy(MRR_RECORD_ID(r), id, idlen);
+	memcpy(MRR_RECORD_AMOUNT(r), amount, VARSIZE(amount));
+	s->used += size;
+	s->nrecords++;
+	s->canonical = 0;
+	return s;
+}
+
+static inline int
+mrr_id_cmp(int kind, const MrrRecord *a, const MrrRecord *b)
+{
+	if (kind == MRR_ID_BIGINT)
+	{
+		int64		x,
+					y;
+
+		memcpy(&x, MRR_RECORD_ID(a), sizeof(int64));
+		memcpy(&y, MRR_RECORD_ID(b), sizeof(int64));
+		return (x > y) - (x < y);
+	}
+	else
+	{
+		int			c = memcmp(MRR_RECORD_ID(a), MRR_RECORD_ID(b), Min(a->idlen, b->idlen));
+
+		if (c != 0)
+			return c;
+		return (a->idlen > b->idlen) - (a->idlen < b->idlen);
+	}
+}
+
+typedef struct MrrSortKey
+{
+	int64		key;			/* bigint id (other kinds: 0) */
+	DateADT		day;
+	int32		kind;
+	const MrrRecord *record;
+} MrrSortKey;
+
+static int
+mrr_sort_cmp(const void *pa, const void *pb)
+{
+	const MrrSortKey *a = pa;
+	const MrrSortKey *b = pb;
+	int			c;
+
+	if (a->kind == MRR_ID_BIGINT)
+		c = (a->key > b->key) - (a->key < b->key);
+	else
+		c = mrr_id_cmp(a->kind, a->record, b->record);
+	if (c != 0)
+		return c;
+	return (a->day > b->day) - (a->day < b->day);
+}
+
+/* The amount of a record with its sign. */
+static Numeric
+record_signed_amount(const MrrRecord *r)
+{
+	Numeric		amount = MRR_RECORD_AMOUNT(r);
+
+	if (r->negate)
+		return DatumGetNumeric(DirectFunctionCall1(numeric_uminus, NumericGetDatum(amount)));
+	return amount;
+}
+
+/*
+ * The canonical copy of a summary: records sorted by (customer, day), one
+ * per customer and day with the net change, zero changes left out.
+ */
+static MrrSummary *
+mrr_canonical(const MrrSummary *s)
+{
+	MrrSortKey *keys;
+	const char *p = MRR_RECORDS(s);
+	MrrSummary *out;
+	int64		i;
+
+	if (s->canonical)
+		return (MrrSummary *) s;
+
+	keys = palloc_extended(Max(s->nrecords, 1) * sizeof(MrrSortKey), MCXT_ALLOC_HUGE);
+	for (i = 0; i < s->nrecords; i++)
+	{
+		const MrrRecord *r = (const MrrRecord *) p;
+
+		keys[i].kind = s->id_kind;
+		keys[i].day = r->day;
+		keys[i].record = r;
+		if (s->id_kind == MRR_ID_BIGINT)
+			memcpy(&keys[i].key, MRR_RECORD_ID(r), sizeof(int64));
+		else
+			keys[i].key = 0;
+		p += r->size;
+	}
+	qsort(keys, s->nrecords, sizeof(MrrSortKey), mrr_sort_cmp);
+
+	out = mrr_new(s->id_kind, Max(s->used, MRR_INITIAL_BYTES));
+	out->first_day = s->first_day;
+	out->last_day = s->last_day;
+	for (i = 0; i < s->nrecords;)
+	{
+		const MrrRecord *r = keys[i].record;
+		int64		j = i + 1;
+		Numeric		sum;
+
+		CHECK_FOR_INTERRUPTS();
+		while (j < s->nrecords && keys[j].day == r->day &&
+			   mrr_id_cmp(s->id_kind, keys[j].record, r) == 0)
+			j++;
+		if (j == i + 1 && !r->negate)
+			sum = MRR_RECORD_AMOUNT(r);
+		else
+		{
+			sum = record_signed_amount(r);
+			for (int64 k = i + 1; k < j; k++)
+			{
+				const MrrRecord *rk = keys[k].record;
+
+				if (rk->negate)
+					sum = num_sub(sum, MRR_RECORD_AMOUNT(rk));
+				else
+					sum = num_add(sum, MRR_RECORD_AMOUNT(rk));
+			}
+		}
+		if (numeric_sign_of(sum) != 0)
+			out = mrr_append(out, MRR_RECORD_ID(r), r->idlen, r->day, sum, false);
+		i = j;
+	}
+	out->canonical = 1;
+	/* no slack in the canonical form */
+	SET_VARSIZE(out, MRR_HEADER_SIZE + out->used);
+	pfree(keys);
+	return out;
+}
+
+/* The summary argument, canonical (a canonical copy of an escaped state). */
+static MrrSummary *
+mrr_getarg(FunctionCallInfo fcinfo, int n)
+{
+	MrrSummary *s = (MrrSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n));
+
+	return mrr_canonical(s);
+}
+
+/* ---------------------------------------------------------------- */
+/* walking the canonical records customer by customer               */
+/* ---------------------------------------------------------------- */
+
+typedef struct MrrCursor
+{
+	const MrrSummary *s;
+	const char *p;
+	int64		index;
+} MrrCursor;
+
+static void
+mrr_cursor_init(MrrCursor *c, const MrrSummary *s)
+{
+	c->s = s;
+	c->p = MRR_RECORDS(s);
+	c->index = 0;
+}
+
+static inline const MrrRecord *
+mrr_cursor_peek(const MrrCursor *c)
+{
+	return c->index < c->s->nrecords ? (const MrrRecord *) c->p : NULL;
+}
+
+static inline void
+mrr_cursor_next(MrrCursor *c)
+{
+	c->p += ((const MrrRecord *) c->p)->size;
+	c->index++;
+}
+
+/* ---------------------------------------------------------------- */
+/* dates                                                            */
+/* ---------------------------------------------------------------- */
+
+static char *
+date_text(DateADT day)
+{
+	return DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(day)));
+}
+
+static void
+append_iso_date(StringInfo out, DateADT day)
+{
+	int			year,
+				month,
+				mday;
+
+	j2date(day + POSTGRES_EPOCH_JDATE, &year, &month, &mday);
+	appendStringInfo(out, "%04d-%02d-%02d", year, month, mday);
+}
+
+static bool
+day_in_range(DateADT day)
+{
+	return day >= MRR_MIN_DAY && day <= MRR_MAX_DAY;
+}
+
+static DateADT
+check_day(const char *what, DateADT day)
+{
+	if (!day_in_range(day))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s date %s is out of range", what, date_text(day)),
+				 errhint("Subscription dates must be between 0001-01-01 and 9999-12-31.")));
+	return day;
+}
+
+/* ---------------------------------------------------------------- */
+/* the aggregate                                                    */
+/* ---------------------------------------------------------------- */
+
+typedef struct MrrArgKinds
+{
+	int			id_kind;
+	bool		timestamptz;
+} MrrArgKinds;
+
+static const MrrArgKinds *
+mrr_arg_kinds(FunctionCallInfo fcinfo)
+{
+	MrrArgKinds *kinds = fcinfo->flinfo->fn_extra;
+
+	if (kinds == NULL)
+	{
+		Oid			id_type = get_fn_expr_argtype(fcinfo->flinfo, 1);
+		Oid			time_type = get_fn_expr_argtype(fcinfo->flinfo, 2);
+
+		kinds = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(MrrArgKinds));
+		if (id_type == INT8OID)
+			kinds->id_kind = MRR_ID_BIGINT;
+		else if (id_type == TEXTOID)
+			kinds->id_kind = MRR_ID_TEXT;
+		else if (id_type == UUIDOID)
+			kinds->id_kind = MRR_ID_UUID;
+		else
+			elog(ERROR, "mrr_agg_transfn called with customer ids of type %u", id_type);
+		if (time_type == DATEOID)
+			kinds->timestamptz = false;
+		else if (time_type == TIMESTAMPTZOID)
+			kinds->timestamptz = true;
+		else
+			elog(ERROR, "mrr_agg_transfn called with dates of type %u", time_type);
+		fcinfo->flinfo->fn_extra = kinds;
+	}
+	return kinds;
+}
+
+static DateADT
+day_arg(FunctionCallInfo fcinfo, int n, bool timestamptz, const char *what)
+{
+	DateADT		day;
+
+	if (timestamptz)
+	{
+		TimestampTz at = PG_GETARG_TIMESTAMPTZ(n);
+
+		if (TIMESTAMP_NOT_FINITE(at))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s %s is not a finite time", what,
+							DatumGetCString(DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(at)))),
+					 errhint("A subscription starts at a finite time; an open subscription has ended NULL.")));
+		/* the session time zone decides the day, hence STABLE */
+		day = DatumGetDateADT(DirectFunctionCall1(timestamptz_date, TimestampTzGetDatum(at)));
+	}
+	else
+	{
+		day = PG_GETARG_DATEADT(n);
+		if (DATE_NOT_FINITE(day))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s %s is not a finite date", what, date_text(day)),
+					 errhint("A subscription starts on a finite date; an open subscription has ended NULL.")));
+	}
+	return check_day(what, day);
+}
+
+/*
+ * mrr_agg_transfn(mrr_summary, customer_id bigint|text|uuid,
+ * started date|timestamptz, ended date|timestamptz, mrr numeric).
+ * Rows with a NULL customer, start or mrr are skipped; ended NULL is open.
+ */
+PG_FUNCTION_INFO_V1(mrr_agg_transfn);
+Datum
+mrr_agg_transfn(PG_FUNCTION_ARGS)
+{
+	const MrrArgKinds *kinds;
+	MrrSummary *state;
+	DateADT		started,
+				ended = 0;
+	bool		open;
+	Numeric		mrr;
+	int			sign;
+	const char *id;
+	int32		idlen;
+	int64		id_value;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(4))
+		return state_unchanged(fcinfo);
+	kinds = mrr_arg_kinds(fcinfo);
+
+	started = day_arg(fcinfo, 2, kinds->timestamptz, "started");
+	open = PG_ARGISNULL(3);
+	if (!open)
+	{
+		ended = day_arg(fcinfo, 3, kinds->timestamptz, "ended");
+		if (ended < started)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ended %s is before started %s", date_text(ended), date_text(started)),
+					 errhint("A subscription ends on or after the day it starts; ended is the first day it is no longer active.")));
+	}
+	mrr = PG_GETARG_NUMERIC(4);
+	if (numeric_is_nan(mrr) || numeric_is_inf(mrr))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("mrr %s is not a finite amount", num_text(mrr)),
+				 errhint("MRR is the finite recurring revenue per month of a subscription, zero or more.")));
+	sign = numeric_sign_of(mrr);
+	if (sign < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("mrr %s is negative", num_text(mrr)),
+				 errhint("MRR is the recurring revenue per month of a subscription, zero or more; record a discount as a lower mrr.")));
+
+	if (kinds->id_kind == MRR_ID_BIGINT)
+	{
+		id_value = PG_GETARG_INT64(1);
+		id = (const char *) &id_value;
+		idlen = sizeof(int64);
+	}
+	else if (kinds->id_kind == MRR_ID_TEXT)
+	{
+		text	   *t = PG_GETARG_TEXT_PP(1);
+
+		id = VARDATA_ANY(t);
+		idlen = VARSIZE_ANY_EXHDR(t);
+	}
+	else
+	{
+		id = (const char *) PG_GETARG_UUID_P(1)->data;
+		idlen = UUID_LEN;
+	}
+
+	if (PG_ARGISNULL(0))
+		state = mrr_new(kinds->id_kind, MRR_INITIAL_BYTES);
+	else if (AggCheckCallContext(fcinfo, NULL))
+		state = (MrrSummary *) PG_GETARG_POINTER(0);
+	else
+		state = (MrrSummary *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0));
+	if (state->id_kind != kinds->id_kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot add a customer id of type %s to an mrr_summary of %s ids",
+						mrr_id_names[kinds->id_kind], mrr_id_names[state->id_kind])));
+
+	state->first_day = Min(state->first_day, started);
+	state->last_day = Max(state->last_day, open ? started : ended);
+	if (sign > 0 && (open || ended > started))
+	{
+		state = mrr_append(state, id, idlen, started, mrr, false);
+		if (!open)
+			state = mrr_append(state, id, idlen, ended, mrr, true);
+	}
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * mrr_agg_combinefn(a, b): the records of both.  Also the transition
+ * function of rollup(mrr_summary).
+ */
+PG_FUNCTION_INFO_V1(mrr_agg_combinefn);
+Datum
+mrr_agg_combinefn(PG_FUNCTION_ARGS)
+{
+	MrrSummary *state;
+	MrrSummary *other;
+
+	if (PG_ARGISNULL(1))
+		return state_unchanged(fcinfo);
+	other = (MrrSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
+	if (PG_ARGISNULL(0))
+		PG_RETURN_POINTER(PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(1)));
+	if (AggCheckCallContext(fcinfo, NULL))
+		state = (MrrSummary *) PG_GETARG_POINTER(0);
+	else
+		state = (MrrSummary *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0));
+	if (state->id_kind != other->id_kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot merge an mrr_summary of %s ids with one of %s ids",
+						mrr_id_names[state->id_kind], mrr_id_names[other->id_kind]),
+				 errhint("Aggregate every summary with customer ids of one type.")));
+	if (other->nrecords > 0)
+	{
+		if (state->used + other->used > MRR_CAPACITY(state))
+			state = mrr_grow(state, other->used);
+		memcpy(MRR_RECORDS(state) + state->used, MRR_RECORDS(other), other->used);
+		state->used += other->used;
+		state->nrecords += other->nrecords;
+		state->canonical = 0;
+	}
+	state->first_day = Min(state->first_day, other->first_day);
+	state->last_day = Max(state->last_day, other->last_day);
+	PG_RETURN_POINTER(state);
+}
+
+/* mrr_agg_finalfn(state): the canonical summary (the state is left as is) */
+PG_FUNCTION_INFO_V1(mrr_agg_finalfn);
+Datum
+mrr_agg_finalfn(PG_FUNCTION_ARGS)
+{
+	MrrSummary *s;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = (MrrSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	if (s->canonical)
+		PG_RETURN_POINTER(PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0)));
+	PG_RETURN_POINTER(mrr_canonical(s));
+}
+
+/* ---------------------------------------------------------------- */
+/* validation of input                                              */
+/* ---------------------------------------------------------------- */
+
+/*
+ * Checks the records of a summary being read (canonical): customers in
+ * strictly increasing order, days strictly increasing per customer and
+ * within [first_day, last_day], non-zero finite changes, and every
+ * customer's running MRR never below zero.  Returns NULL when valid, else
+ * what is wrong.
+ */
+static const char *
+mrr_check_records(const MrrSummary *s)
+{
+	MrrCursor	c;
+	const MrrRecord *prev = NULL;
+	Numeric		level = NULL;
+
+	if (!day_in_range(s->first_day) || !day_in_range(s->last_day) || s->first_day > s->last_day)
+		return "The first and last days are not dates from 0001-01-01 to 9999-12-31 in order.";
+	mrr_cursor_init(&c, s);
+	for (const MrrRecord *r; (r = mrr_cursor_peek(&c)) != NULL; mrr_cursor_next(&c))
+	{
+		Numeric		amount = MRR_RECORD_AMOUNT(r);
+		int			idc = prev ? mrr_id_cmp(s->id_kind, prev, r) : 1;
+
+		if (prev != NULL && (idc > 0 || (idc == 0 && prev->day >= r->day)))
+			return "The customers and their days are not in strictly increasing order.";
+		if (r->day < s->first_day || r->day > s->last_day)
+			return "A change falls outside the first and last days.";
+		if (numeric_is_nan(amount) || numeric_is_inf(amount) || numeric_sign_of(amount) == 0)
+			return "A change is zero or not a finite number.";
+		if (prev == NULL || idc != 0)
+			level = amount;
+		else
+			level = num_add(level, amount);
+		if (numeric_sign_of(level) < 0)
+			return "A customer's MRR falls below zero.";
+		prev = r;
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- */
+/* text form                                                        */
+/* ---------------------------------------------------------------- */
+
+/*
+ * "v1 ids=bigint first=2024-01-01 last=2024-06-30 customers=2 changes=3
+ * 17:2024-01-05+49.00,2024-03-01-49.00 42:2024-02-01+10": customers in
+ * canonical order, each with its changes in day order as day, sign and
+ * amount.  Text ids are double-quoted with \" and \\ escaped.
+ */
+static void
+append_id(StringInfo out, int kind, const MrrRecord *r)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *id = MRR_RECORD_ID(r);
+
+	if (kind == MRR_ID_BIGINT)
+	{
+		int64		v;
+
+		memcpy(&v, id, sizeof(v));
+		appendStringInfo(out, INT64_FORMAT, v);
+	}
+	else if (kind == MRR_ID_TEXT)
+	{
+		appendStringInfoChar(out, '"');
+		for (int i = 0; i < r->idlen; i++)
+		{
+			if (id[i] == '"' || id[i] == '\\')
+				appendStringInfoChar(out, '\\');
+			appendStringInfoChar(out, id[i]);
+		}
+		appendStringInfoChar(out, '"');
+	}
+	else
+	{
+		for (int i = 0; i < UUID_LEN; i++)
+		{
+			uint8		b = (uint8) id[i];
+
+			if (i == 4 || i == 6 || i == 8 || i == 10)
+				appendStringInfoChar(out, '-');
+			appendStringInfoChar(out, hex[b >> 4]);
+			appendStringInfoChar(out, hex[b & 0xf]);
+		}
+	}
+}
+
+static int64
+count_customers(const MrrSummary *s)
+{
+	MrrCursor	c;
+	const MrrRecord *prev = NULL;
+	int64		n = 0;
+
+	mrr_cursor_init(&c, s);
+	for (const MrrRecord *r; (r = mrr_cursor_peek(&c)) != NULL; mrr_cursor_next(&c))
+	{
+		if (prev == NULL || mrr_id_cmp(s->id_kind, prev, r) != 0)
+			n++;
+		prev = r;
+	}
+	return n;
+}
+
+PG_FUNCTION_INFO_V1(mrr_summary_out);
+Datum
+mrr_summary_out(PG_FUNCTION_ARGS)
+{
+	MrrSummary *s = mrr_getarg(fcinfo, 0);
+	StringInfoData out;
+	MrrCursor	c;
+	const MrrRecord *prev = NULL;
+
+	initStringInfo(&out);
+	summary_write_begin(&out, MRR_VERSION);
+	appendStringInfo(&out, " ids=%s first=", mrr_id_names[s->id_kind]);
+	append_iso_date(&out, s->first_day);
+	appendStringInfoString(&out, " last=");
+	append_iso_date(&out, s->last_day);
+	appendStringInfo(&out, " customers=" INT64_FORMAT " changes=" INT64_FORMAT,
+					 count_customers(s), s->nrecords);
+	mrr_cursor_init(&c, s);
+	for (const MrrRecord *r; (r = mrr_cursor_peek(&c)) != NULL; mrr_cursor_next(&c))
+	{
+		char	   *amount = num_text(MRR_RECORD_AMOUNT(r));
+
+		if (prev == NULL || mrr_id_cmp(s->id_kind, prev, r) != 0)
+		{
+			appendStringInfoChar(&out, ' ');
+			append_id(&out, s->id_kind, r);
+			appendStringInfoChar(&out, ':');
+		}
+		else
+			appendStringInfoChar(&out, ',');
+		append_iso_date(&out, r->day);
+		if (amount[0] != '-')
+			appendStringInfoChar(&out, '+');
+		appendStringInfoString(&out, amount);
+		pfree(amount);
+		prev = r;
+	}
+	PG_RETURN_CSTRING(out.data);
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int
+read_fixed_digits(SummaryReader *reader, int n, const char *expected)
+{
+	int			value = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		char		ch = reader->cursor[0];
+
+		if (ch < '0' || ch > '9')
+			summary_syntax_error(reader, expected);
+		value = value * 10 + (ch - '0');
+		reader->cursor++;
+	}
+	return value;
+}
+
+/* YYYY-MM-DD, a valid date from 0001-01-01 to 9999-12-31 */
+static DateADT
+read_date(SummaryReader *reader)
+{
+	const char *start = reader->cursor;
+	int			year,
+				month,
+				mday,
+				y2,
+				m2,
+				d2;
+	DateADT		day;
+
+	year = read_fixed_digits(reader, 4, "a date YYYY-MM-DD");
+	summary_read_char(reader, '-');
+	month = read_fixed_digits(reader, 2, "a date YYYY-MM-DD");
+	summary_read_char(reader, '-');
+	mday = read_fixed_digits(reader, 2, "a date YYYY-MM-DD");
+	if (year < 1 || month < 1 || month > 12 || mday < 1 || mday > 31)
+	{
+		reader->cursor = start;
+		summary_syntax_error(reader, "a valid date from 0001-01-01 to 9999-12-31");
+	}
+	day = date2j(year, month, mday) - POSTGRES_EPOCH_JDATE;
+	j2date(day + POSTGRES_EPOCH_JDATE, &y2, &m2, &d2);
+	if (y2 != year || m2 != month || d2 != mday)
+	{
+		reader->cursor = start;
+		summary_syntax_error(reader, "a valid date from 0001-01-01 to 9999-12-31");
+	}
+	return day;
+}
+
+static void
+read_id(SummaryReader *reader, int kind, StringInfo id)
+{
+	resetStringInfo(id);
+	if (kind == MRR_ID_BIGINT)
+	{
+		const char *p = reader->cursor;
+		bool		negative = false;
+		uint64		value = 0;
+		int64		v;
+
+		if (*p == '-')
+			negative = true, p++;
+		if (*p < '0' || *p > '9')
+			summary_syntax_error(reader, "a bigint customer id");
+		while (*p >= '0' && *p <= '9')
+		{
+			value = value * 10 + (*p - '0');
+			if (value > (uint64) PG_INT64_MAX + (negative ? 1 : 0))
+				summary_syntax_error(reader, "a customer id in the range of bigint");
+			p++;
+		}
+		reader->cursor = p;
+		v = negative ? (int64) (0 - value) : (int64) value;
+		appendBinaryStringInfo(id, (char *) &v, sizeof(v));
+	}
+	else if (kind == MRR_ID_TEXT)
+	{
+		summary_read_char(reader, '"');
+		for (;;)
+		{
+			char		c = *reader->cursor;
+
+			if (c == '\0')
+				summary_syntax_error(reader, "a closing double quote");
+			reader->cursor++;
+			if (c == '"')
+				break;
+			if (c == '\\')
+			{
+				c = *reader->cursor;
+				if (c != '"' && c != '\\')
+					summary_syntax_error(reader, "\\\" or \\\\ after a backslash");
+				reader->cursor++;
+			}
+			appendStringInfoChar(id, c);
+		}
+	}
+	else
+	{
+		const char *p = reader->cursor;
+
+		for (int i = 0; i < UUID_LEN; i++)
+		{
+			int			hi,
+						lo;
+
+			if (i == 4 || i == 6 || i == 8 || i == 10)
+			{
+				if (*p != '-')
+					summary_syntax_error(reader, "a uuid customer id");
+				p++;
+			}
+			hi = hex_value(p[0]);
+			lo = hi < 0 ? -1 : hex_value(p[1]);
+			if (lo < 0)
+				summary_syntax_error(reader, "a uuid customer id");
+			appendStringInfoChar(id, (char) (hi << 4 | lo));
+			p += 2;
+		}
+		reader->cursor = p;
+	}
+}
+
+/* [+-]digits[.digits], not zero */
+static Numeric
+read_change(SummaryReader *reader)
+{
+	const char *start = reader->cursor;
+	const char *p = start;
+	int			digits = 0;
+	char	   *copy;
+
+	if (*p != '+' && *p != '-')
+		summary_syntax_error(reader, "\"+\" or \"-\" before a change of MRR");
+	p++;
+	while (*p >= '0' && *p <= '9')
+		p++, digits++;
+	if (*p == '.')
+	{
+		p++;
+		while (*p >= '0' && *p <= '9')
+			p++, digits++;
+	}
+	if (digits == 0)
+	{
+		reader->cursor = p;
+		summary_syntax_error(reader, "the digits of a change of MRR");
+	}
+	copy = pnstrdup(*start == '+' ? start + 1 : start, p - start - (*start == '+' ? 1 : 0));
+	reader->cursor = p;
+	return DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(copy),
+											   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+}
+
+static int
+read_id_kind(SummaryReader *reader)
+{
+	for (int k = MRR_ID_BIGINT; k <= MRR_ID_UUID; k++)
+	{
+		size_t		len = strlen(mrr_id_names[k]);
+
+		if (strncmp(reader->cursor, mrr_id_names[k], len) == 0)
+		{
+			reader->cursor += len;
+			return k;
+		}
+	}
+	summary_syntax_error(reader, "bigint, text or uuid");
+}
+
+pg_noreturn static void
+mrr_text_error(const char *input, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type %s: \"%s\"", "mrr_summary", input),
+			 errdetail("%s", detail)));
+}
+
+PG_FUNCTION_INFO_V1(mrr_summary_in);
+Datum
+mrr_summary_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	SummaryReader reader;
+	MrrSummary *s;
+	int			kind;
+	int64		customers,
+				changes,
+				seen_customers = 0;
+	StringInfoData id;
+	const char *problem;
+
+	summary_read_begin(&reader, "mrr_summary", input, MRR_VERSION);
+	summary_read_key(&reader, "ids");
+	kind = read_id_kind(&reader);
+	s = mrr_new(kind, MRR_INITIAL_BYTES);
+	summary_read_key(&reader, "first");
+	s->first_day = read_date(&reader);
+	summary_read_key(&reader, "last");
+	s->last_day = read_date(&reader);
+	summary_read_key(&reader, "customers");
+	customers = summary_read_count(&reader);
+	summary_read_key(&reader, "changes");
+	changes = summary_read_count(&reader);
+	/* each change takes at least 12 characters ("2024-01-01+1") */
+	if (changes > ((int64) strlen(input) + 1) / 12 || customers > changes)
+		summary_syntax_error(&reader, "numbers of customers and changes that the input holds");
+
+	initStringInfo(&id);
+	for (int64 i = 0; i < changes;)
+	{
+		/* " id:day±amount,day±amount..." */
+		if (*reader.cursor != ' ')
+			summary_syntax_error(&reader, "\" \" before a customer id");
+		reader.cursor++;
+		read_id(&reader, kind, &id);
+		summary_read_char(&reader, ':');
+		seen_customers++;
+		for (bool first = true; i < changes; first = false)
+		{
+			DateADT		day;
+			Numeric		amount;
+
+			if (!first)
+			{
+				if (*reader.cursor != ',')
+					break;
+				reader.cursor++;
+			}
+			day = read_date(&reader);
+			amount = read_change(&reader);
+			s = mrr_append(s, id.data, id.len, day, amount, false);
+			i++;
+		}
+	}
+	summary_read_end(&reader);
+	if (seen_customers != customers)
+		mrr_text_error(input, psprintf("The value holds " INT64_FORMAT " customers, not " INT64_FORMAT ".",
+									   seen_customers, customers));
+	problem = mrr_check_records(s);
+	if (problem != NULL)
+		mrr_text_error(input, problem);
+	s->canonical = 1;
+	SET_VARSIZE(s, MRR_HEADER_SIZE + s->used);
+	PG_RETURN_POINTER(s);
+}
+
+/* ---------------------------------------------------------------- */
+/* binary form                                                      */
+/* ---------------------------------------------------------------- */
+
+pg_noreturn static void
+mrr_binary_error(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid external binary value for type %s", "mrr_summary"),
+			 errdetail("%s", detail)));
+}
+
+/*
+ * Binary: version byte, id kind byte, int32 first and last day (days since
+ * 2000-01-01), int64 customers, then per customer its id (int64, 16 uuid
+ * bytes, or int32 length and the text's bytes), int64 number of changes,
+ * and each change as int32 day and the numeric in numeric's binary form.
+ */
+PG_FUNCTION_INFO_V1(mrr_summary_send);
+Datum
+mrr_summary_send(PG_FUNCTION_ARGS)
+{
+	MrrSummary *s = mrr_getarg(fcinfo, 0);
+	StringInfoData buf;
+	MrrCursor	c;
+	const MrrRecord *r;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, MRR_VERSION);
+	pq_sendbyte(&buf, s->id_kind);
+	pq_sendint32(&buf, s->first_day);
+	pq_sendint32(&buf, s->last_day);
+	pq_sendint64(&buf, count_customers(s));
+	mrr_cursor_init(&c, s);
+	while ((r = mrr_cursor_peek(&c)) != NULL)
+	{
+		MrrCursor	d = c;
+		int64		n = 0;
+
+		/* count this customer's changes */
+		for (const MrrRecord *q; (q = mrr_cursor_peek(&d)) != NULL &&
+			 mrr_id_cmp(s->id_kind, q, r) == 0; mrr_cursor_next(&d))
+			n++;
+		if (s->id_kind == MRR_ID_BIGINT)
+		{
+			int64		v;
+
+			memcpy(&v, MRR_RECORD_ID(r), sizeof(v));
+			pq_sendint64(&buf, v);
+		}
+		else if (s->id_kind == MRR_ID_UUID)
+			pq_sendbytes(&buf, MRR_RECORD_ID(r), UUID_LEN);
+		else
+		{
+			pq_sendint32(&buf, r->idlen);
+			pq_sendbytes(&buf, MRR_RECORD_ID(r), r->idlen);
+		}
+		pq_sendint64(&buf, n);
+		for (int64 k = 0; k < n; k++)
+		{
+			const MrrRecord *q = mrr_cursor_peek(&c);
+			bytea	   *amount = DatumGetByteaPP(DirectFunctionCall1(numeric_send,
+																	 NumericGetDatum(MRR_RECORD_AMOUNT(q))));
+
+			pq_sendint32(&buf, q->day);
+			pq_sendbytes(&buf, VARDATA_ANY(amount), VARSIZE_ANY_EXHDR(amount));
+			mrr_cursor_next(&c);
+		}
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+static void
+require(StringInfo buf, int64 n)
+{
+	if (n < 0 || buf->len - buf->cursor < n)
+		mrr_binary_error("The value is truncated.");
+}
+
+PG_FUNCTION_INFO_V1(mrr_summary_recv);
+Datum
+mrr_summary_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	MrrSummary *s;
+	int			kind;
+	int64		customers;
+	StringInfoData id;
+	const char *problem;
+
+	summary_recv_version(buf, "mrr_summary", MRR_VERSION);
+	kind = summary_recv_byte(buf, "mrr_summary");
+	if (kind < MRR_ID_BIGINT || kind > MRR_ID_UUID)
+		mrr_binary_error(psprintf("Customer id kind %d is not 1 (bigint), 2 (text) or 3 (uuid).", kind));
+	s = mrr_new(kind, MRR_INITIAL_BYTES);
+	require(buf, 8);
+	s->first_day = (DateADT) pq_getmsgint(buf, 4);
+	s->last_day = (DateADT) pq_getmsgint(buf, 4);
+	customers = summary_recv_count(buf, "mrr_summary");
+	/* a customer takes at least 8 + 8 + 4 + 8 bytes */
+	if (customers > (buf->len - buf->cursor) / 24)
+		mrr_binary_error("The value is truncated.");
+	initStringInfo(&id);
+	for (int64 i = 0; i < customers; i++)
+	{
+		int64		n;
+
+		CHECK_FOR_INTERRUPTS();
+		resetStringInfo(&id);
+		if (kind == MRR_ID_BIGINT)
+		{
+			int64		v;
+
+			require(buf, 8);
+			v = pq_getmsgint64(buf);
+			appendBinaryStringInfo(&id, (char *) &v, sizeof(v));
+		}
+		else if (kind == MRR_ID_UUID)
+		{
+			require(buf, UUID_LEN);
+			appendBinaryStringInfo(&id, pq_getmsgbytes(buf, UUID_LEN), UUID_LEN);
+		}
+		else
+		{
+			int32		len;
+
+			require(buf, 4);
+			len = (int32) pq_getmsgint(buf, 4);
+			require(buf, len);
+			appendBinaryStringInfo(&id, pq_getmsgbytes(buf, len), len);
+			if (memchr(id.data, '\0', id.len) != NULL ||
+				!pg_verifymbstr(id.data, id.len, true))
+				mrr_binary_error("A customer id is not valid text in the database encoding.");
+		}
+		n = summary_recv_count(buf, "mrr_summary");
+		if (n == 0 || n > (buf->len - buf->cursor) / 12)
+			mrr_binary_error("A customer has no changes, or the value is truncated.");
+		for (int64 k = 0; k < n; k++)
+		{
+			DateADT		day;
+			Numeric		amount;
+
+			require(buf, 4);
+			day = (DateADT) pq_getmsgint(buf, 4);
+			amount = DatumGetNumeric(DirectFunctionCall3(numeric_recv, PointerGetDatum(buf),
+														 ObjectIdGetDatum(InvalidOid),
+														 Int32GetDatum(-1)));
+			if (numeric_is_nan(amount) || numeric_is_inf(amount))
+				mrr_binary_error("A change is not a finite number.");
+			s = mrr_append(s, id.data, id.len, day, amount, false);
+		}
+		/* customers must differ: checked as strictly increasing order below */
+	}
+	summary_recv_end(buf, "mrr_summary");
+	problem = mrr_check_records(s);
+	if (problem != NULL)
+		mrr_binary_error(problem);
+	s->canonical = 1;
+	SET_VARSIZE(s, MRR_HEADER_SIZE + s->used);
+	PG_RETURN_POINTER(s);
+}
+
+/* ---------------------------------------------------------------- */
+/* mrr_movements                                                    */
+/* ---------------------------------------------------------------- */
+
+/* per bucket: the movements into it; NULL amounts are zero */
+typedef struct MrrBucket
+{
+	Numeric		new_mrr;
+	Numeric		expansion;
+	Numeric		contraction;
+	Numeric		churned;
+	Numeric		reactivation;
+	int64		customers_delta;
+} MrrBucket;
+
+static void
+bucket_add(Numeric *sum, Numeric amount)
+{
+	if (*sum == NULL)
+		*sum = amount;
+	else
+		*sum = num_add(*sum, amount);
+}
+
+static Datum
+numeric_or_zero(Numeric n)
+{
+	return NumericGetDatum(n != NULL ? n : numeric_zero());
+}
+
+/* (mrr_start - minus) / mrr_start as float8, the retention ratios */
+static Datum
+ratio_datum(Numeric start, Numeric numerator)
+{
+	Datum		q = DirectFunctionCall2(numeric_div, NumericGetDatum(numerator), NumericGetDatum(start));
+
+	return DirectFunctionCall1(numeric_float8, q);
+}
+
+/*
+ * mrr_movements(mrr_summary, period) -> SETOF (period, mrr_start, new,
+ * expansion, contraction, churned, reactivation, mrr_end, customers_start,
+ * customers_end, gross_revenue_retention, net_revenue_retention, complete):
+ * for each bucket from the bucket of the first day to that of the last,
+ * each customer's MRR on the day before the bucket against its MRR on the
+ * bucket's last day.
+ */
+PG_FUNCTION_INFO_V1(mrr_movements);
+Datum
+mrr_movements(PG_FUNCTION_ARGS)
+{
+	MrrSummary *s = mrr_getarg(fcinfo, 0);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Period		period;
+	int64		first,
+				last,
+				nbuckets;
+	MrrBucket  *buckets;
+	MrrCursor	c;
+	const MrrRecord *r;
+	TupleDesc	desc;
+	Tuplestorestate *store;
+	MemoryContext old;
+	Numeric		mrr_start;
+	int64		customers_start = 0;
+
+	period_parse_text(PG_GETARG_TEXT_PP(1), 0, &period);
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
+		(rsinfo->allowedModes & SFRM_Materialize) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("set-valued function called in context that cannot accept a set")));
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+
+	first = period_index(&period, s->first_day);
+	last = period_index(&period, s->last_day);
+	nbuckets = last - first + 1;
+	if (nbuckets > MRR_MAX_BUCKETS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("report by period \"%s\" would have more than %d rows",
+						period_name(&period), MRR_MAX_BUCKETS),
+				 errhint("Use a coarser period.")));
+	buckets = palloc_extended(nbuckets * sizeof(MrrBucket), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+
+	/* each customer's level at the end of every bucket in which it changes */
+	mrr_cursor_init(&c, s);
+	while ((r = mrr_cursor_peek(&c)) != NULL)
+	{
+		const MrrRecord *customer = r;
+		Numeric		level = numeric_zero();
+		int			level_sign = 0;
+		bool		was_positive = false;	/* on some day before the bucket */
+		bool		positive_so_far = false;
+
+		CHECK_FOR_INTERRUPTS();
+		while (r != NULL && mrr_id_cmp(s->id_kind, r, customer) == 0)
+		{
+			int64		b = period_index(&period, r->day);
+			DateADT		bucket_end = period_start(&period, b + 1);
+			MrrBucket  *bucket = &buckets[b - first];
+			Numeric		start = level;
+			int			start_sign = level_sign;
+
+			was_positive = positive_so_far;
+			/* the changes of this bucket */
+			while (r != NULL && r->day < bucket_end && mrr_id_cmp(s->id_kind, r, customer) == 0)
+			{
+				/* 0 + x is x, with x's scale: no addition needed */
+				level = level == numeric_zero() ?
+					MRR_RECORD_AMOUNT(r) : num_add(level, MRR_RECORD_AMOUNT(r));
+				level_sign = numeric_sign_of(level);
+				positive_so_far |= level_sign > 0;
+				mrr_cursor_next(&c);
+				r = mrr_cursor_peek(&c);
+			}
+			if (start_sign == 0 && level_sign > 0)
+			{
+				if (was_positive)
+					bucket_add(&bucket->reactivation, level);
+				else
+					bucket_add(&bucket->new_mrr, level);
+				bucket->customers_delta++;
+			}
+			else if (start_sign > 0 && level_sign == 0)
+			{
+				bucket_add(&bucket->churned, start);
+				bucket->customers_delta--;
+			}
+			else if (start_sign > 0)
+			{
+				int			cmp = num_cmp(level, start);
+
+				if (cmp > 0)
+					bucket_add(&bucket->expansion, num_sub(level, start));
+				else if (cmp < 0)
+					bucket_add(&bucket->contraction, num_sub(start, level));
+			}
+		}
+	}
+
+	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	desc = CreateTupleDescCopy(desc);
+	store = tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
+								  false, work_mem);
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setResult = store;
+	rsinfo->setDesc = desc;
+	MemoryContextSwitchTo(old);
+
+	mrr_start = numeric_zero();
+	for (int64 i = 0; i < nbuckets; i++)
+	{
+		MrrBucket  *bucket = &buckets[i];
+		Datum		values[13];
+		bool		nulls[13] = {0};
+		Numeric		mrr_end = mrr_start;
+		Numeric		lost = numeric_zero();
+		int64		customers_end = customers_start + bucket->customers_delta;
+
+		if (bucket->new_mrr)
+			mrr_end = num_add(mrr_end, bucket->new_mrr);
+		if (bucket->reactivation)
+			mrr_end = num_add(mrr_end, bucket->reactivation);
+		if (bucket->expansion)
+			mrr_end = num_add(mrr_end, bucket->expansion);
+		if (bucket->contraction)
+		{
+			mrr_end = num_sub(mrr_end, bucket->contraction);
+			lost = num_add(lost, bucket->contraction);
+		}
+		if (bucket->churned)
+		{
+			mrr_end = num_sub(mrr_end, bucket->churned);
+			lost = num_add(lost, bucket->churned);
+		}
+
+		values[0] = DateADTGetDatum(period_start(&period, first + i));
+		values[1] = NumericGetDatum(mrr_start);
+		values[2] = numeric_or_zero(bucket->new_mrr);
+		values[3] = numeric_or_zero(bucket->expansion);
+		values[4] = numeric_or_zero(bucket->contraction);
+		values[5] = numeric_or_zero(bucket->churned);
+		values[6] = numeric_or_zero(bucket->reactivation);
+		values[7] = NumericGetDatum(mrr_end);
+		values[8] = Int64GetDatum(customers_start);
+		values[9] = Int64GetDatum(customers_end);
+		if (numeric_sign_of(mrr_start) == 0)
+			nulls[10] = nulls[11] = true;
+		else
+		{
+			Numeric		kept = num_sub(mrr_start, lost);
+
+			values[10] = ratio_datum(mrr_start, kept);
+			values[11] = ratio_datum(mrr_start,
+									 bucket->expansion ? num_add(kept, bucket->expansion) : kept);
+		}
+		values[12] = BoolGetDatum(period_start(&period, first + i + 1) - 1 <= s->last_day);
+		tuplestore_putvalues(store, desc, values, nulls);
+		mrr_start = mrr_end;
+		customers_start = customers_end;
+	}
+	return (Datum) 0;
+}
