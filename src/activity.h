@@ -21,6 +21,9 @@ typedef enum ActivityIdKind
 	ACTIVITY_ID_UUID = 3
 } ActivityIdKind;
 
+/* the bytes of a uuid id (a reader's key of that length) */
+#define ACTIVITY_UUID_LEN 16
+
 /*
  * Activity days are limited to the years 1 to 9999 (ISO 8601's range), so
  * that every bucket of every period is representable.

@@ -44,7 +44,6 @@
 #include "utils/expandeddatum.h"
 
 #define ACTIVITY_VERSION 1
-#define ACTIVITY_UUID_LEN 16
 
 /* text and uuid rows collected before they go into the hash table as a batch */
 #define ACTIVITY_BATCH 1024
