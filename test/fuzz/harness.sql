@@ -301,3 +301,10 @@ BEGIN
         END LOOP;
     END LOOP;
 END $$;
+
+-- issue 19: argument types of the first-hour additions
+INSERT INTO fuzz.normal_args VALUES ('daterange', '[2024-01-01,2024-04-01)');
+INSERT INTO fuzz.extreme_args VALUES
+    ('daterange', NULL), ('daterange', 'empty'), ('daterange', '(,)'), ('daterange', '[2024-01-01,)'),
+    ('daterange', '[-infinity,infinity)'), ('daterange', '[4713-01-01 BC,5874897-12-31]'),
+    ('daterange', '[2024-02-29,2024-02-29]');

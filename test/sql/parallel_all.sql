@@ -80,6 +80,25 @@ INSERT INTO sample_calls VALUES
     ('rfm(date, numeric, date)',
      $$SELECT customer_id, rfm(day, duration, DATE '2024-06-30') FROM fixture GROUP BY customer_id$$);
 
+-- issue 19: churn over a daterange period, churn_agg and rollup(churn_summary)
+CREATE TABLE fixture_churn_parts AS
+SELECT id % 40 AS part, churn_agg(started, ended, daterange('2023-06-01', '2024-01-01')) AS churn_s
+FROM fixture GROUP BY 1;
+INSERT INTO sample_calls VALUES
+    ('churn_agg(date, date, daterange)',
+     $$SELECT churn_agg(started, ended, daterange('2023-06-01', '2024-01-01')) FROM fixture$$),
+    ('churn_agg(timestamptz, timestamptz, daterange)',
+     $$SELECT churn_agg(started::timestamptz, ended::timestamptz, '[2023-06-01,2024-01-01)') FROM fixture$$),
+    ('churn_rate(date, date, daterange)',
+     $$SELECT churn_rate(started, ended, period_range('month', DATE '2023-06-01')) FROM fixture$$),
+    ('churn_rate(timestamptz, timestamptz, daterange)',
+     $$SELECT churn_rate(started::timestamptz, ended::timestamptz, '[2023-06-01,2024-01-01)') FROM fixture$$),
+    ('retention_rate(date, date, daterange)',
+     $$SELECT retention_rate(started, ended, period_range('quarter', DATE '2023-06-01')) FROM fixture$$),
+    ('retention_rate(timestamptz, timestamptz, daterange)',
+     $$SELECT retention_rate(started::timestamptz, ended::timestamptz, '[2023-06-01,2024-01-01)') FROM fixture$$),
+    ('rollup(churn_summary)', 'SELECT rollup(churn_s) FROM fixture_churn_parts');
+
 -- aggregates without a sample call (none expected)
 SELECT a.aggfnoid::regprocedure AS missing_sample_call
 FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid

@@ -1,0 +1,91 @@
+-- Issue 19, "the first hour of a new analyst": properties of the fixes on
+-- random data, and their error codes.
+BEGIN;
+SET LOCAL search_path = public, retention;
+SELECT plan(12);
+
+-- ===================================================================
+-- 1 and 6. Churn over consecutive periods; churn_agg and its rollup
+-- ===================================================================
+SELECT setseed(0.19);
+CREATE TEMP TABLE subs AS
+SELECT i AS id, floor(random() * 5)::int AS grp, s AS started,
+       CASE WHEN random() < 0.25 THEN NULL
+            -- a third of the ends on the first day of a month, the trap's case
+            WHEN random() < 0.33 THEN (date_trunc('month', s + floor(random() * 500)::int) + interval '1 month')::date
+            ELSE s + floor(random() * 500)::int END AS ended
+FROM (SELECT i, DATE '2022-06-01' + floor(random() * 900)::int AS s
+      FROM generate_series(1, 20000) i) x;
+CREATE TEMP TABLE months AS
+SELECT period_range('month', d::date) AS p
+FROM generate_series(DATE '2023-01-01', DATE '2024-12-01', '1 month') d;
+CREATE TEMP TABLE weeks AS
+SELECT period_range('week', d::date) AS p
+FROM generate_series(DATE '2023-01-02', DATE '2024-12-30', '7 days') d;
+
+-- per subscription, how often it is counted as churned over the consecutive months
+CREATE TEMP TABLE churn_counts AS
+SELECT id, sum(churned(s)) AS n
+FROM (SELECT id, p, churn_agg(started, ended, p) AS s FROM subs, months GROUP BY id, p) x
+GROUP BY id;
+-- it must be once exactly when it ended within the months while running on
+-- the first day of the month of its last day, else never
+SELECT is((SELECT count(*) FROM churn_counts c JOIN subs s USING (id)
+           WHERE c.n <> CASE WHEN s.ended > DATE '2023-01-01' AND s.ended <= DATE '2025-01-01'
+                              AND s.started <= date_trunc('month', s.ended - 1)::date THEN 1 ELSE 0 END),
+          0::bigint,
+          'over consecutive months every cancellation of a running subscription is counted exactly once');
+SELECT ok((SELECT count(*) FROM churn_counts WHERE n = 1) > 5000,
+          'many cancellations in the months');
+-- the inclusive-end recipe loses those that end on a first day
+SELECT ok((SELECT sum(churned(s)) FROM (
+               SELECT churn_agg(started, ended, p) AS s FROM subs, months GROUP BY p) x)
+          - (SELECT sum(c) FROM (
+               SELECT round(churn_rate(started, ended, lower(p), upper(p) - 1) *
+                            customers_start(churn_agg(started, ended, p)))::bigint AS c
+               FROM subs, months GROUP BY p) y) > 1000,
+          'the inclusive-end recipe would lose more than a thousand of them');
+-- weeks too: total churned = cancellations of running subscriptions within the weeks
+SELECT is((SELECT sum(churned(s))::bigint FROM (SELECT churn_agg(started, ended, p) AS s FROM subs, weeks GROUP BY p) x),
+          (SELECT count(*) FROM subs
+           WHERE ended > DATE '2023-01-02' AND ended <= DATE '2025-01-06'
+             AND started <= (SELECT lower(period_range('week', ended - 1)))),
+          'over consecutive ISO weeks too');
+
+-- the summary against the definition, per group and random period
+CREATE TEMP TABLE periods AS
+SELECT daterange(a, a + len) AS p
+FROM (VALUES (DATE '2023-06-01', 30), ('2024-01-01', 91), ('2024-07-15', 1), ('2022-01-01', 365),
+             ('2025-03-01', 60), ('2024-12-31', 400)) v(a, len);
+SELECT is((SELECT array_agg(ARRAY[customers_start(s), churned(s)] ORDER BY p, grp)
+           FROM (SELECT p, grp, churn_agg(started, ended, p) AS s FROM subs, periods GROUP BY p, grp) x),
+          (SELECT array_agg(ARRAY[s, c] ORDER BY p, grp) FROM (
+               SELECT p, grp,
+                      count(*) FILTER (WHERE started <= lower(p) AND (ended IS NULL OR lower(p) < ended)) AS s,
+                      count(*) FILTER (WHERE started <= lower(p) AND lower(p) < ended AND ended <= upper(p)) AS c
+               FROM subs, periods GROUP BY p, grp) x),
+          'customers_start and churned follow the definition on random periods');
+SELECT is((SELECT array_agg(churn_rate(s)::text || ' ' || retention_rate(s)::text ORDER BY p)
+           FROM (SELECT p, churn_agg(started, ended, p) AS s FROM subs, periods GROUP BY p) x),
+          (SELECT array_agg(r ORDER BY p) FROM (
+               SELECT p, churn_rate(started, ended, p)::text || ' ' || retention_rate(started, ended, p)::text AS r
+               FROM subs, periods GROUP BY p) x),
+          'the accessors equal the one-step aggregates');
+-- rollup of random partitions equals the whole
+SELECT is((SELECT array_agg(r::text ORDER BY p) FROM (
+               SELECT p, rollup(s) AS r FROM (
+                   SELECT p, floor(random() * 13) AS part, churn_agg(started, ended, p) AS s
+                   FROM subs, periods GROUP BY 1, 2) parts GROUP BY p) x),
+          (SELECT array_agg(s ORDER BY p) FROM (
+               SELECT p, churn_agg(started, ended, p)::text AS s FROM subs, periods GROUP BY p) x),
+          'rollup of random partitions equals churn_agg over all rows');
+
+SELECT throws_ok($$SELECT churn_agg(started, ended, 'empty') FROM subs$$, '22023');
+SELECT throws_ok($$SELECT churn_rate(started, ended, '(,2024-01-01)'::daterange) FROM subs$$, '22023');
+SELECT throws_ok($$SELECT churn_agg(started, ended, period_range('month', started)) FROM subs$$, '22023');
+SELECT throws_ok($$SELECT rollup(s) FROM (SELECT churn_agg(started, ended, p) AS s FROM subs, periods GROUP BY p) x$$,
+                 '22023');
+SELECT throws_ok($$SELECT period_range('3 days', DATE '2024-01-01')$$, '22023');
+
+SELECT * FROM finish();
+ROLLBACK;

@@ -1,0 +1,166 @@
+-- Issue 19, "the first hour of a new analyst": the traps found on a
+-- real-shaped shop database, each with the behaviour that replaced it, and
+-- every example of doc/first-hour.md.
+-- Tables live in a schema of their own, dropped at the end, so that the other
+-- tests of the same database do not see them.
+CREATE SCHEMA first_hour;
+SET search_path = first_hour, public, retention;
+SET extra_float_digits = 0;
+SET DateStyle = ISO;
+
+-- ===================================================================
+-- 1. Churn at period boundaries
+-- ===================================================================
+
+-- ended is the first day a subscription no longer runs.  Three of these end
+-- on the first day of a quarter: they ran to the last day of the quarter
+-- before, so that quarter is where they churned.
+CREATE TABLE subs (id int, plan text, started date, ended date);
+INSERT INTO subs VALUES
+    (1, 'basic', '2023-06-01', '2024-04-01'),  -- last day 2024-03-31: churned in Q1
+    (2, 'basic', '2023-12-01', NULL),          -- still running
+    (3, 'plus',  '2023-10-10', '2024-02-10'),  -- churned in Q1
+    (4, 'plus',  '2024-01-01', '2024-01-01'),  -- never ran (ends the day it starts)
+    (5, 'plus',  '2023-11-01', '2024-07-01'),  -- last day 2024-06-30: churned in Q2
+    (6, 'basic', '2024-02-01', '2024-10-01'),  -- started in Q1, so first in Q2's S; churned in Q3
+    (7, 'plus',  '2024-04-02', '2024-05-15'),  -- started and ended inside Q2: in no quarter's S
+    (8, 'basic', '2023-01-01', '2025-01-01');  -- last day 2024-12-31: churned in Q4
+
+-- The trap: an inclusive period_end (q + 3 months - 1 day) makes a
+-- subscription that ends on the next quarter's first day active on the last
+-- day (so not churned) and not active on the next first day (so not in the
+-- next S): subscriptions 1, 5, 6 and 8 are counted nowhere.
+SELECT q, churn_rate(started, ended, q, (q + interval '3 months' - interval '1 day')::date) AS inclusive_end
+FROM subs, (SELECT d::date AS q FROM generate_series(DATE '2024-01-01', '2024-10-01', '3 months') d) p
+GROUP BY q ORDER BY q;
+
+-- The period as a half-open daterange: period_range(period, day) is the
+-- bucket holding day; subscriptions 1, 3, 5, 6 and 8 each churn in exactly
+-- one quarter.
+SELECT period_range('quarter', DATE '2024-05-17'), period_range('month', DATE '2024-02-29'),
+       period_range('week', DATE '2024-01-03'), period_range('week_sunday', DATE '2024-01-03'),
+       period_range('day', DATE '2024-01-03'), period_range('YEAR', DATE '2024-01-03');
+SELECT lower(p) AS quarter, customers_start(s), churned(s), churn_rate(s), retention_rate(s)
+FROM (SELECT p, churn_agg(started, ended, p) AS s
+      FROM subs, (SELECT period_range('quarter', d::date) AS p
+                  FROM generate_series(DATE '2024-01-01', '2024-10-01', '3 months') d) q
+      GROUP BY p) x
+ORDER BY p;
+-- the same as one-step aggregates; every spelling of Q1 is the same range
+SELECT churn_rate(started, ended, period_range('quarter', DATE '2024-01-01')) AS q1,
+       churn_rate(started, ended, daterange('2024-01-01', '2024-04-01')) AS half_open,
+       churn_rate(started, ended, daterange('2024-01-01', '2024-03-31', '[]')) AS closed,
+       churn_rate(started, ended, '[2024-01-01,2024-04-01)') AS literal,
+       retention_rate(started, ended, period_range('quarter', DATE '2024-01-01')) AS retention
+FROM subs;
+-- the explicit bounds form counts the same when period_end is the next first day
+SELECT churn_rate(started, ended, DATE '2024-01-01', DATE '2024-04-01') AS next_first_day FROM subs;
+
+-- Every cancellation of a subscription that was running at some period
+-- start is counted in exactly one period (months of 2024, one row per
+-- subscription and month, so each subscription's count is visible).
+CREATE TABLE monthly_counts AS
+SELECT id, sum(churned(s)) AS times_churned
+FROM (SELECT id, p, churn_agg(started, ended, p) AS s
+      FROM subs, (SELECT period_range('month', d::date) AS p
+                  FROM generate_series(DATE '2024-01-01', '2024-12-01', '1 month') d) m
+      GROUP BY id, p) x
+GROUP BY id;
+-- should churn once: ended within the months, and running on the first day
+-- of the month of its last day
+SELECT id, times_churned,
+       coalesce(ended > DATE '2024-01-01' AND ended <= DATE '2025-01-01'
+                AND started <= date_trunc('month', ended - 1)::date, false) AS should_churn_once
+FROM monthly_counts JOIN subs USING (id) ORDER BY id;
+
+-- per plan and the total, from the summaries: rollup merges one period's
+SELECT plan, churn_agg(started, ended, period_range('quarter', DATE '2024-01-01')) AS s
+FROM subs GROUP BY ROLLUP (plan) ORDER BY plan;
+SELECT rollup(s), churn_rate(rollup(s))
+FROM (SELECT plan, churn_agg(started, ended, period_range('quarter', DATE '2024-01-01')) AS s
+      FROM subs GROUP BY plan) x;
+
+-- NULLs: a NULL start or period skips the row; NULL ended is a running
+-- subscription; no rows -> NULL summary and NULL rate; rollup skips NULLs
+SELECT churn_agg(started, ended, NULL::daterange) AS null_period,
+       churn_rate(started, ended, period_range('quarter', DATE '2024-01-01')) FILTER (WHERE false) AS empty,
+       churn_agg(NULL::date, ended, period_range('quarter', DATE '2024-01-01')) AS null_started
+FROM subs;
+SELECT rollup(s) FROM (VALUES (NULL::churn_summary),
+                              ('v1 period_start=2024-01-01 period_end=2024-04-01 customers_start=2 churned=1')) v(s);
+SELECT customers_start(NULL::churn_summary), period_range(NULL, DATE '2024-01-01');
+
+-- timestamptz subscriptions: the days in the session time zone
+SET TimeZone = 'UTC';
+SELECT churn_agg(s, e, period_range('month', DATE '2024-01-01')), churn_rate(s, e, '[2024-01-01,2024-02-01)')
+FROM (VALUES (TIMESTAMPTZ '2023-05-01 10:00+00', TIMESTAMPTZ '2024-02-01 03:00+00'),
+             ('2023-05-01 10:00+00', '2024-01-20 08:00+00'),
+             ('2023-05-01 10:00+00', NULL)) v(s, e);
+SET TimeZone = 'America/New_York';
+-- 2024-02-01 03:00+00 is still 2024-01-31 in New York: churned in January there
+SELECT churn_agg(s, e, period_range('month', DATE '2024-01-01')), retention_rate(s, e, '[2024-01-01,2024-02-01)')
+FROM (VALUES (TIMESTAMPTZ '2023-05-01 10:00+00', TIMESTAMPTZ '2024-02-01 03:00+00'),
+             ('2023-05-01 10:00+00', '2024-01-20 08:00+00'),
+             ('2023-05-01 10:00+00', NULL)) v(s, e);
+RESET TimeZone;
+
+-- forced parallel plan: identical to the serial one
+CREATE TABLE many_subs AS
+SELECT i AS id, DATE '2023-01-01' + (i * 29) % 600 AS started,
+       CASE WHEN i % 3 = 0 THEN NULL ELSE DATE '2023-01-01' + (i * 29) % 600 + (i * 13) % 400 END AS ended
+FROM generate_series(1, 50000) i;
+ANALYZE many_subs;
+CREATE TABLE serial_churn AS
+SELECT p, churn_agg(started, ended, p)::text AS s, churn_rate(started, ended, p), retention_rate(started, ended, p)
+FROM many_subs, (SELECT period_range('month', d::date) AS p
+                 FROM generate_series(DATE '2023-01-01', '2024-12-01', '1 month') d) m
+GROUP BY p;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF)
+SELECT churn_agg(started, ended, '[2024-01-01,2024-02-01)'), churn_rate(started::timestamptz, ended::timestamptz, '[2024-01-01,2024-02-01)')
+FROM many_subs;
+CREATE TABLE parallel_churn AS
+SELECT p, churn_agg(started, ended, p)::text AS s, churn_rate(started, ended, p), retention_rate(started, ended, p)
+FROM many_subs, (SELECT period_range('month', d::date) AS p
+                 FROM generate_series(DATE '2023-01-01', '2024-12-01', '1 month') d) m
+GROUP BY p;
+SELECT (SELECT count(*) FROM serial_churn) AS months,
+       (SELECT count(*) FROM (TABLE serial_churn EXCEPT TABLE parallel_churn) d) AS differences;
+SELECT rollup(s) FROM (SELECT churn_agg(started, ended, '[2024-01-01,2024-02-01)') s FROM many_subs GROUP BY id % 7) x;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
+SELECT churn_agg(started, ended, '[2024-01-01,2024-02-01)') FROM many_subs;
+
+-- errors
+SELECT churn_rate(started, ended, 'empty'::daterange) FROM subs;
+\echo :LAST_ERROR_SQLSTATE
+SELECT churn_agg(started, ended, '[2024-01-01,)') FROM subs;
+\echo :LAST_ERROR_SQLSTATE
+SELECT churn_agg(started, ended, daterange('2024-01-01', 'infinity')) FROM subs;
+\echo :LAST_ERROR_SQLSTATE
+SELECT churn_agg(started, ended, period_range('month', started)) FROM subs;
+\echo :LAST_ERROR_SQLSTATE
+SELECT rollup(s) FROM (VALUES ('v1 period_start=2024-01-01 period_end=2024-04-01 customers_start=2 churned=1'::churn_summary),
+                              ('v1 period_start=2024-04-01 period_end=2024-07-01 customers_start=2 churned=1')) v(s);
+\echo :LAST_ERROR_SQLSTATE
+SELECT churn_agg(s, e, '[2024-01-01,2024-04-01)') FROM (VALUES (DATE '2024-02-01', DATE '2024-01-31')) v(s, e);
+\echo :LAST_ERROR_SQLSTATE
+SELECT period_range('2 days', DATE '2024-01-01');
+\echo :LAST_ERROR_SQLSTATE
+SELECT period_range('fortnight', DATE '2024-01-01');
+\echo :LAST_ERROR_SQLSTATE
+SELECT period_range('month', 'infinity');
+\echo :LAST_ERROR_SQLSTATE
+SELECT period_range('year', '5874897-12-31');
+\echo :LAST_ERROR_SQLSTATE
+
+RESET search_path;
+SET client_min_messages = warning;
+DROP SCHEMA first_hour CASCADE;
