@@ -103,3 +103,172 @@ COMMENT ON FUNCTION churn_rate(churn_summary) IS 'churned / S; NULL when S = 0';
 CREATE FUNCTION retention_rate(churn_summary) RETURNS float8
     AS 'MODULE_PATHNAME', 'churn_agg_retention_finalfn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION retention_rate(churn_summary) IS '(S - churned) / S; NULL when S = 0';
+
+-- Survey scores of other types: smallint, bigint and numeric (whole numbers
+-- only: 8.5 is 22003, never rounded).  smallint has its own overloads so that
+-- a smallint column does not become ambiguous among int, bigint and numeric.
+
+CREATE FUNCTION nps_agg_int2_transfn(nps_summary, smallint) RETURNS nps_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION csat_agg_int2_transfn(csat_summary, smallint) RETURNS csat_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION csat_agg_scale_int2_transfn(csat_summary, smallint, int) RETURNS csat_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE nps(score smallint) (
+    SFUNC = nps_agg_int2_transfn,
+    STYPE = nps_summary,
+    COMBINEFUNC = nps_agg_combinefn,
+    FINALFUNC = nps,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE nps(smallint) IS
+    'Net Promoter Score of smallint scores 0-10 (whole numbers): 100 * (promoters - detractors) / responses';
+CREATE AGGREGATE nps_agg(score smallint) (
+    SFUNC = nps_agg_int2_transfn,
+    STYPE = nps_summary,
+    COMBINEFUNC = nps_agg_combinefn,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE nps_agg(smallint) IS
+    'summary of smallint NPS scores 0-10 (whole numbers) for the nps accessors and rollup';
+CREATE AGGREGATE csat(score smallint) (
+    SFUNC = csat_agg_int2_transfn,
+    STYPE = csat_summary,
+    COMBINEFUNC = csat_agg_combinefn,
+    FINALFUNC = csat,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE csat(smallint) IS 'share of smallint CSAT scores 1-5 (whole numbers) that are 4 or 5';
+CREATE AGGREGATE csat(score smallint, scale int) (
+    SFUNC = csat_agg_scale_int2_transfn,
+    STYPE = csat_summary,
+    COMBINEFUNC = csat_agg_combinefn,
+    FINALFUNC = csat,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE csat(smallint, int) IS 'share of smallint CSAT scores 1..scale (whole numbers) that are scale - 1 or scale';
+CREATE AGGREGATE csat_agg(score smallint) (
+    SFUNC = csat_agg_int2_transfn,
+    STYPE = csat_summary,
+    COMBINEFUNC = csat_agg_combinefn,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE csat_agg(smallint) IS 'summary of smallint CSAT scores 1-5 (whole numbers)';
+CREATE AGGREGATE csat_agg(score smallint, scale int) (
+    SFUNC = csat_agg_scale_int2_transfn,
+    STYPE = csat_summary,
+    COMBINEFUNC = csat_agg_combinefn,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE csat_agg(smallint, int) IS 'summary of smallint CSAT scores 1..scale (whole numbers, scale 2-10)';
+
+CREATE FUNCTION nps_agg_int8_transfn(nps_summary, bigint) RETURNS nps_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION csat_agg_int8_transfn(csat_summary, bigint) RETURNS csat_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION csat_agg_scale_int8_transfn(csat_summary, bigint, int) RETURNS csat_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE nps(score bigint) (
+    SFUNC = nps_agg_int8_transfn,
+    STYPE = nps_summary,
+    COMBINEFUNC = nps_agg_combinefn,
+    FINALFUNC = nps,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE nps(bigint) IS
+    'Net Promoter Score of bigint scores 0-10 (whole numbers): 100 * (promoters - detractors) / responses';
+CREATE AGGREGATE nps_agg(score bigint) (
+    SFUNC = nps_agg_int8_transfn,
+    STYPE = nps_summary,
+    COMBINEFUNC = nps_agg_combinefn,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE nps_agg(bigint) IS
+    'summary of bigint NPS scores 0-10 (whole numbers) for the nps accessors and rollup';
+CREATE AGGREGATE csat(score bigint) (
+    SFUNC = csat_agg_int8_transfn,
+    STYPE = csat_summary,
+    COMBINEFUNC = csat_agg_combinefn,
+    FINALFUNC = csat,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE csat(bigint) IS 'share of bigint CSAT scores 1-5 (whole numbers) that are 4 or 5';
+CREATE AGGREGATE csat(score bigint, scale int) (
+    SFUNC = csat_agg_scale_int8_transfn,
+    STYPE = csat_summary,
+    COMBINEFUNC = csat_agg_combinefn,
+    FINALFUNC = csat,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE csat(bigint, int) IS 'share of bigint CSAT scores 1..scale (whole numbers) that are scale - 1 or scale';
+CREATE AGGREGATE csat_agg(score bigint) (
+    SFUNC = csat_agg_int8_transfn,
+    STYPE = csat_summary,
+    COMBINEFUNC = csat_agg_combinefn,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE csat_agg(bigint) IS 'summary of bigint CSAT scores 1-5 (whole numbers)';
+CREATE AGGREGATE csat_agg(score bigint, scale int) (
+    SFUNC = csat_agg_scale_int8_transfn,
+    STYPE = csat_summary,
+    COMBINEFUNC = csat_agg_combinefn,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE csat_agg(bigint, int) IS 'summary of bigint CSAT scores 1..scale (whole numbers, scale 2-10)';
+
+CREATE FUNCTION nps_agg_numeric_transfn(nps_summary, numeric) RETURNS nps_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION csat_agg_numeric_transfn(csat_summary, numeric) RETURNS csat_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION csat_agg_scale_numeric_transfn(csat_summary, numeric, int) RETURNS csat_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE nps(score numeric) (
+    SFUNC = nps_agg_numeric_transfn,
+    STYPE = nps_summary,
+    COMBINEFUNC = nps_agg_combinefn,
+    FINALFUNC = nps,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE nps(numeric) IS
+    'Net Promoter Score of numeric scores 0-10 (whole numbers): 100 * (promoters - detractors) / responses';
+CREATE AGGREGATE nps_agg(score numeric) (
+    SFUNC = nps_agg_numeric_transfn,
+    STYPE = nps_summary,
+    COMBINEFUNC = nps_agg_combinefn,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE nps_agg(numeric) IS
+    'summary of numeric NPS scores 0-10 (whole numbers) for the nps accessors and rollup';
+CREATE AGGREGATE csat(score numeric) (
+    SFUNC = csat_agg_numeric_transfn,
+    STYPE = csat_summary,
+    COMBINEFUNC = csat_agg_combinefn,
+    FINALFUNC = csat,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE csat(numeric) IS 'share of numeric CSAT scores 1-5 (whole numbers) that are 4 or 5';
+CREATE AGGREGATE csat(score numeric, scale int) (
+    SFUNC = csat_agg_scale_numeric_transfn,
+    STYPE = csat_summary,
+    COMBINEFUNC = csat_agg_combinefn,
+    FINALFUNC = csat,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE csat(numeric, int) IS 'share of numeric CSAT scores 1..scale (whole numbers) that are scale - 1 or scale';
+CREATE AGGREGATE csat_agg(score numeric) (
+    SFUNC = csat_agg_numeric_transfn,
+    STYPE = csat_summary,
+    COMBINEFUNC = csat_agg_combinefn,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE csat_agg(numeric) IS 'summary of numeric CSAT scores 1-5 (whole numbers)';
+CREATE AGGREGATE csat_agg(score numeric, scale int) (
+    SFUNC = csat_agg_scale_numeric_transfn,
+    STYPE = csat_summary,
+    COMBINEFUNC = csat_agg_combinefn,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE csat_agg(numeric, int) IS 'summary of numeric CSAT scores 1..scale (whole numbers, scale 2-10)';

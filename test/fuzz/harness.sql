@@ -308,3 +308,6 @@ INSERT INTO fuzz.extreme_args VALUES
     ('daterange', NULL), ('daterange', 'empty'), ('daterange', '(,)'), ('daterange', '[2024-01-01,)'),
     ('daterange', '[-infinity,infinity)'), ('daterange', '[4713-01-01 BC,5874897-12-31]'),
     ('daterange', '[2024-02-29,2024-02-29]');
+INSERT INTO fuzz.normal_args VALUES ('smallint', '5');
+INSERT INTO fuzz.extreme_args VALUES
+    ('smallint', NULL), ('smallint', '0'), ('smallint', '-1'), ('smallint', '32767'), ('smallint', '-32768');

@@ -2,7 +2,7 @@
 -- random data, and their error codes.
 BEGIN;
 SET LOCAL search_path = public, retention;
-SELECT plan(12);
+SELECT plan(19);
 
 -- ===================================================================
 -- 1 and 6. Churn over consecutive periods; churn_agg and its rollup
@@ -86,6 +86,40 @@ SELECT throws_ok($$SELECT churn_agg(started, ended, period_range('month', starte
 SELECT throws_ok($$SELECT rollup(s) FROM (SELECT churn_agg(started, ended, p) AS s FROM subs, periods GROUP BY p) x$$,
                  '22023');
 SELECT throws_ok($$SELECT period_range('3 days', DATE '2024-01-01')$$, '22023');
+
+-- ===================================================================
+-- 4. Survey scores of type smallint, bigint and numeric
+-- ===================================================================
+CREATE TEMP TABLE scores AS
+SELECT i % 17 AS grp, CASE WHEN random() < 0.05 THEN NULL ELSE floor(random() * 11)::int END AS nps_score,
+       CASE WHEN random() < 0.05 THEN NULL ELSE 1 + floor(random() * 7)::int END AS csat_score
+FROM generate_series(1, 20000) i;
+SELECT is((SELECT array_agg(a ORDER BY grp) FROM (
+               SELECT grp, concat_ws(' ', nps_agg(nps_score::numeric(5, 2)), nps_agg(nps_score::bigint),
+                                     nps_agg(nps_score::smallint), csat_agg(csat_score::numeric, 7),
+                                     csat_agg(csat_score::bigint, 7), csat_agg(csat_score::smallint, 7),
+                                     csat_agg(least(csat_score, 5)::numeric), csat_agg(least(csat_score, 5)::bigint),
+                                     csat_agg(least(csat_score, 5)::smallint)) AS a
+               FROM scores GROUP BY grp) x),
+          (SELECT array_agg(a ORDER BY grp) FROM (
+               SELECT grp, concat_ws(' ', nps_agg(nps_score), nps_agg(nps_score), nps_agg(nps_score),
+                                     csat_agg(csat_score, 7), csat_agg(csat_score, 7), csat_agg(csat_score, 7),
+                                     csat_agg(least(csat_score, 5)), csat_agg(least(csat_score, 5)),
+                                     csat_agg(least(csat_score, 5))) AS a
+               FROM scores GROUP BY grp) x),
+          'smallint, bigint and numeric scores summarise as int scores do');
+SELECT is((SELECT array_agg(a ORDER BY grp) FROM (
+               SELECT grp, nps(nps_score::numeric)::text || ' ' || csat(csat_score::bigint, 7)::text AS a
+               FROM scores GROUP BY grp) x),
+          (SELECT array_agg(a ORDER BY grp) FROM (
+               SELECT grp, nps(nps_score)::text || ' ' || csat(csat_score, 7)::text AS a
+               FROM scores GROUP BY grp) x),
+          'one-step nps and csat of other types equal the int ones');
+SELECT throws_ok($$SELECT nps(s) FROM (VALUES (8.5)) v(s)$$, '22003');
+SELECT throws_ok($$SELECT nps_agg(s) FROM (VALUES (9.000001)) v(s)$$, '22003');
+SELECT throws_ok($$SELECT csat(s) FROM (VALUES (4.5)) v(s)$$, '22003');
+SELECT throws_ok($$SELECT csat_agg(s, 7) FROM (VALUES (8::bigint)) v(s)$$, '22003');
+SELECT throws_ok($$SELECT nps(s) FROM (VALUES (11::smallint)) v(s)$$, '22003');
 
 SELECT * FROM finish();
 ROLLBACK;

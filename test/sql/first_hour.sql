@@ -161,6 +161,42 @@ SELECT period_range('month', 'infinity');
 SELECT period_range('year', '5874897-12-31');
 \echo :LAST_ERROR_SQLSTATE
 
+-- ===================================================================
+-- 4. The types users have: survey scores
+-- ===================================================================
+
+-- survey exports with numeric, bigint and smallint score columns
+CREATE TABLE answers (score_int int, score_numeric numeric(4, 1), score_bigint bigint, score_smallint smallint);
+INSERT INTO answers
+SELECT s, s, s, s FROM (VALUES (10), (9), (9), (8), (7), (6), (3), (NULL)) v(s);
+SELECT nps(score_int) AS int, nps(score_numeric) AS numeric, nps(score_bigint) AS bigint,
+       nps(score_smallint) AS smallint, nps_agg(score_numeric)
+FROM answers;
+SELECT csat(c) AS numeric, csat(c::bigint, 7) AS bigint_7, csat_agg(c::smallint) AS smallint,
+       csat_agg(c, 7) AS numeric_7
+FROM (SELECT (score_int / 3 + 1)::numeric AS c FROM answers) x;
+-- 8.0 and 9.00 are whole numbers
+SELECT nps(s) FROM (VALUES (8.0), (9.00), (10.000)) v(s);
+-- the trap: a cast to int rounds 8.5 (a passive) up to 9 (a promoter)
+SELECT nps(s::int) AS rounded_by_the_cast FROM (VALUES (8.5)) v(s);
+-- the numeric aggregate refuses it instead
+SELECT nps(s) FROM (VALUES (8.5)) v(s);
+\echo :LAST_ERROR_SQLSTATE
+SELECT csat(s, 7) FROM (VALUES (6.5)) v(s);
+\echo :LAST_ERROR_SQLSTATE
+SELECT nps_agg(s) FROM (VALUES ('NaN'::numeric)) v(s);
+\echo :LAST_ERROR_SQLSTATE
+SELECT nps(s) FROM (VALUES (11::bigint)) v(s);
+\echo :LAST_ERROR_SQLSTATE
+SELECT nps(s) FROM (VALUES (-1::smallint)) v(s);
+\echo :LAST_ERROR_SQLSTATE
+SELECT csat_agg(s) FROM (VALUES (9999999999::bigint)) v(s);
+\echo :LAST_ERROR_SQLSTATE
+SELECT csat_agg(s) FROM (VALUES (1e20)) v(s);
+\echo :LAST_ERROR_SQLSTATE
+SELECT csat(s, 11) FROM (VALUES (3::smallint)) v(s);
+\echo :LAST_ERROR_SQLSTATE
+
 RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA first_hour CASCADE;

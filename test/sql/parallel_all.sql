@@ -99,6 +99,27 @@ INSERT INTO sample_calls VALUES
      $$SELECT retention_rate(started::timestamptz, ended::timestamptz, '[2023-06-01,2024-01-01)') FROM fixture$$),
     ('rollup(churn_summary)', 'SELECT rollup(churn_s) FROM fixture_churn_parts');
 
+-- issue 19: survey scores of type smallint, bigint and numeric
+INSERT INTO sample_calls VALUES
+    ('nps(smallint)', 'SELECT nps(nps_score::smallint) FROM fixture'),
+    ('nps_agg(smallint)', 'SELECT nps_agg(nps_score::smallint) FROM fixture'),
+    ('nps(bigint)', 'SELECT nps(nps_score::bigint) FROM fixture'),
+    ('nps_agg(bigint)', 'SELECT nps_agg(nps_score::bigint) FROM fixture'),
+    ('nps(numeric)', 'SELECT nps(nps_score::numeric) FROM fixture'),
+    ('nps_agg(numeric)', 'SELECT nps_agg(nps_score::numeric) FROM fixture'),
+    ('csat(smallint)', 'SELECT csat(csat_score::smallint) FROM fixture'),
+    ('csat(smallint, int)', 'SELECT csat(csat7::smallint, 7) FROM fixture'),
+    ('csat_agg(smallint)', 'SELECT csat_agg(csat_score::smallint) FROM fixture'),
+    ('csat_agg(smallint, int)', 'SELECT csat_agg(csat7::smallint, 7) FROM fixture'),
+    ('csat(bigint)', 'SELECT csat(csat_score::bigint) FROM fixture'),
+    ('csat(bigint, int)', 'SELECT csat(csat7::bigint, 7) FROM fixture'),
+    ('csat_agg(bigint)', 'SELECT csat_agg(csat_score::bigint) FROM fixture'),
+    ('csat_agg(bigint, int)', 'SELECT csat_agg(csat7::bigint, 7) FROM fixture'),
+    ('csat(numeric)', 'SELECT csat(csat_score::numeric(3,1)) FROM fixture'),
+    ('csat(numeric, int)', 'SELECT csat(csat7::numeric, 7) FROM fixture'),
+    ('csat_agg(numeric)', 'SELECT csat_agg(csat_score::numeric(3,1)) FROM fixture'),
+    ('csat_agg(numeric, int)', 'SELECT csat_agg(csat7::numeric, 7) FROM fixture');
+
 -- aggregates without a sample call (none expected)
 SELECT a.aggfnoid::regprocedure AS missing_sample_call
 FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
