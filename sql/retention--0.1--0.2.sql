@@ -272,3 +272,17 @@ CREATE AGGREGATE csat_agg(score numeric, scale int) (
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE csat_agg(numeric, int) IS 'summary of numeric CSAT scores 1..scale (whole numbers, scale 2-10)';
+
+-- NPS confidence interval: adjusted Wald (pseudo-counts 3/4 promoter,
+-- 3/4 detractor, 3/2 passive); nps_margin's C function now returns its
+-- half-width, and the bounds are new.
+COMMENT ON FUNCTION nps_margin(nps_summary, float8) IS
+    'half-width in points of the adjusted Wald confidence interval of NPS (3 pseudo-responses: 3/4 promoter, 3/4 detractor, 3/2 passive); never 0; nps_lower and nps_upper give its bounds';
+CREATE FUNCTION nps_lower(nps_summary, confidence float8 DEFAULT 0.95) RETURNS float8
+    AS 'MODULE_PATHNAME', 'nps_summary_lower' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION nps_lower(nps_summary, float8) IS
+    'lower bound in points of the adjusted Wald confidence interval of NPS, at least -100';
+CREATE FUNCTION nps_upper(nps_summary, confidence float8 DEFAULT 0.95) RETURNS float8
+    AS 'MODULE_PATHNAME', 'nps_summary_upper' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION nps_upper(nps_summary, float8) IS
+    'upper bound in points of the adjusted Wald confidence interval of NPS, at most 100';

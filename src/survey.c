@@ -279,14 +279,23 @@ nps_summary_responses(PG_FUNCTION_ARGS)
 }
 
 /*
- * nps_margin(nps_summary, confidence): half-width of the normal-approximation
- * confidence interval of NPS, in points.  With p+ and p- the promoter and
- * detractor shares, NPS/100 = p+ - p- has variance
- * (p+ + p- - (p+ - p-)^2) / n.
+ * The confidence interval of NPS: an adjusted Wald interval.  The plain Wald
+ * interval, z sqrt((p+ + p- - (p+ - p-)^2) / n) around the observed NPS,
+ * has a half-width of 0 for one response (or for any number of identical
+ * ones) and of 139 points for a promoter and a detractor, and covers the
+ * true NPS far less often than it claims below a few dozen responses.  Adding
+ * pseudo-responses -- 3/4 of a promoter, 3/4 of a detractor and 3/2 of a
+ * passive, n + 3 in all -- before applying the same formula gives an interval
+ * that is never empty, is centred on the NPS shrunk slightly toward 0, and
+ * covers close to the nominal level from one response on (the simulation in
+ * test/pgtap/first_hour.sql measures it); with many responses it is the Wald
+ * interval.  The bounds are clipped to the scale, -100 to 100.
  */
-PG_FUNCTION_INFO_V1(nps_summary_margin);
-Datum
-nps_summary_margin(PG_FUNCTION_ARGS)
+#define NPS_PSEUDO_EXTREME 0.75		/* pseudo promoters, and pseudo detractors */
+#define NPS_PSEUDO_TOTAL 3.0			/* pseudo responses in all */
+
+static bool
+nps_interval(FunctionCallInfo fcinfo, double *centre, double *margin)
 {
 	NpsSummary *summary = PG_GETARG_NPS_SUMMARY(0);
 	float8		confidence = PG_GETARG_FLOAT8(1);
@@ -303,17 +312,57 @@ nps_summary_margin(PG_FUNCTION_ARGS)
 				 errmsg("confidence level %g is out of range", confidence),
 				 errhint("A confidence level must be greater than 0 and less than 1, such as 0.95.")));
 	if (responses == 0)
-		PG_RETURN_NULL();
+		return false;
 
-	n = (double) responses;
-	share_promoters = (double) summary->counts[PROMOTERS] / n;
-	share_detractors = (double) summary->counts[DETRACTORS] / n;
-	variance = share_promoters + share_detractors -
-		(share_promoters - share_detractors) * (share_promoters - share_detractors);
+	n = (double) responses + NPS_PSEUDO_TOTAL;
+	share_promoters = ((double) summary->counts[PROMOTERS] + NPS_PSEUDO_EXTREME) / n;
+	share_detractors = ((double) summary->counts[DETRACTORS] + NPS_PSEUDO_EXTREME) / n;
+	*centre = share_promoters - share_detractors;
+	/* positive: the pseudo-passives keep p+ + p- below 1 */
+	variance = share_promoters + share_detractors - *centre * *centre;
 	z = normal_quantile(1.0 - (1.0 - confidence) / 2.0);
+	*centre *= 100.0;
+	*margin = z * 100.0 * sqrt(variance / n);
+	return true;
+}
 
-	/* rounding can leave a tiny negative variance when everyone agrees */
-	PG_RETURN_FLOAT8(z * 100.0 * sqrt(Max(variance, 0.0) / n));
+/* nps_margin(nps_summary, confidence): half-width of the interval, in points */
+PG_FUNCTION_INFO_V1(nps_summary_margin);
+Datum
+nps_summary_margin(PG_FUNCTION_ARGS)
+{
+	double		centre,
+				margin;
+
+	if (!nps_interval(fcinfo, &centre, &margin))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(margin);
+}
+
+/* nps_lower(nps_summary, confidence): lower bound of the interval, >= -100 */
+PG_FUNCTION_INFO_V1(nps_summary_lower);
+Datum
+nps_summary_lower(PG_FUNCTION_ARGS)
+{
+	double		centre,
+				margin;
+
+	if (!nps_interval(fcinfo, &centre, &margin))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(Max(centre - margin, -100.0));
+}
+
+/* nps_upper(nps_summary, confidence): upper bound of the interval, <= 100 */
+PG_FUNCTION_INFO_V1(nps_summary_upper);
+Datum
+nps_summary_upper(PG_FUNCTION_ARGS)
+{
+	double		centre,
+				margin;
+
+	if (!nps_interval(fcinfo, &centre, &margin))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(Min(centre + margin, 100.0));
 }
 
 /* ---------------------------------------------------------------- */

@@ -2,7 +2,7 @@
 -- random data, and their error codes.
 BEGIN;
 SET LOCAL search_path = public, retention;
-SELECT plan(19);
+SELECT plan(27);
 
 -- ===================================================================
 -- 1 and 6. Churn over consecutive periods; churn_agg and its rollup
@@ -120,6 +120,49 @@ SELECT throws_ok($$SELECT nps_agg(s) FROM (VALUES (9.000001)) v(s)$$, '22003');
 SELECT throws_ok($$SELECT csat(s) FROM (VALUES (4.5)) v(s)$$, '22003');
 SELECT throws_ok($$SELECT csat_agg(s, 7) FROM (VALUES (8::bigint)) v(s)$$, '22003');
 SELECT throws_ok($$SELECT nps(s) FROM (VALUES (11::smallint)) v(s)$$, '22003');
+
+-- ===================================================================
+-- 5. The NPS interval at small n: coverage by simulation
+-- ===================================================================
+-- For a grid of true shares (promoters, detractors) and sample sizes, 400
+-- seeded surveys each: how often [nps_lower, nps_upper] holds the true NPS.
+SELECT setseed(0.5);
+CREATE TEMP TABLE truths AS
+SELECT row_number() OVER () AS k, p, d, 100 * (p - d) AS true_nps
+FROM (VALUES (0.05), (0.2), (0.4), (0.6), (0.8), (0.95)) a(p),
+     (VALUES (0.05), (0.2), (0.4), (0.6)) b(d)
+WHERE p + d <= 1;
+CREATE TEMP TABLE surveys AS
+SELECT k, n, rep,
+       nps_agg(CASE WHEN u < p THEN 10 WHEN u < p + d THEN 0 ELSE 8 END) AS s
+FROM truths, (VALUES (1), (2), (5), (10), (30)) sizes(n), generate_series(1, 400) rep,
+     LATERAL (SELECT random() AS u FROM generate_series(1, n) WHERE rep > 0) draw
+GROUP BY k, n, rep;
+CREATE TEMP TABLE coverage AS
+SELECT n, k,
+       avg((nps_lower(s) <= true_nps AND true_nps <= nps_upper(s))::int) AS adjusted,
+       -- the plain Wald interval around the observed NPS, as nps_margin was
+       avg((abs(nps(s) - true_nps) <= 1.959963984540054 * 100 *
+            sqrt(greatest((promoters(s) + detractors(s))::float8 / responses(s)
+                          - ((promoters(s) - detractors(s))::float8 / responses(s)) ^ 2, 0) / responses(s)))::int) AS wald
+FROM surveys JOIN truths USING (k) GROUP BY n, k;
+SELECT is((SELECT count(*) FROM surveys), (SELECT 400 * 5 * count(*) FROM truths), 'every simulated survey');
+SELECT ok((SELECT bool_and(a BETWEEN 0.93 AND 0.985) FROM (SELECT n, avg(adjusted) a FROM coverage GROUP BY n) x),
+          'the 95 % interval covers the true NPS 93-98.5 % of the time on average over the grid, at every n from 1 to 30');
+SELECT ok((SELECT min(adjusted) >= 0.7 FROM coverage) AND (SELECT min(adjusted) >= 0.85 FROM coverage WHERE n >= 5),
+          'and never below 70 % at any point of the grid (85 % from 5 responses)');
+SELECT ok((SELECT bool_and(w < 0.85) FROM (SELECT n, avg(wald) w FROM coverage WHERE n <= 5 GROUP BY n) x),
+          'where the plain Wald interval covered less than 85 % on average up to 5 responses (10 % for one)');
+SELECT ok((SELECT bool_and(nps_margin(s) > 0 AND nps_lower(s) >= -100 AND nps_upper(s) <= 100
+                           AND nps_lower(s) < nps_upper(s)
+                           AND nps_lower(s, 0.5) > nps_lower(s) AND nps_upper(s, 0.5) < nps_upper(s))
+           FROM surveys),
+          'a margin that is never 0, bounds within the scale, narrower at a lower confidence');
+SELECT is(nps_margin('v1 promoters=100000 passives=50000 detractors=50000'),
+          1.959963984540054 * 100 * sqrt((100000.75 + 50000.75) / 200003 - (50000.0 / 200003) ^ 2) / sqrt(200003),
+          'at large n it is the Wald margin of the shares with 3 pseudo-responses');
+SELECT throws_ok($$SELECT nps_lower('v1 promoters=1 passives=0 detractors=0', 1)$$, '22023');
+SELECT throws_ok($$SELECT nps_upper('v1 promoters=1 passives=0 detractors=0', 0)$$, '22023');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -197,6 +197,28 @@ SELECT csat_agg(s) FROM (VALUES (1e20)) v(s);
 SELECT csat(s, 11) FROM (VALUES (3::smallint)) v(s);
 \echo :LAST_ERROR_SQLSTATE
 
+-- ===================================================================
+-- 5. The NPS interval at small n
+-- ===================================================================
+
+-- One response used to give a margin of 0, a promoter and a detractor 138.6
+-- points.  The adjusted Wald interval adds 3/4 of a promoter, 3/4 of a
+-- detractor and 3/2 of a passive; its bounds stay within -100..100.
+SELECT s AS summary, nps(s), round(nps_margin(s)::numeric, 2) AS margin,
+       round(nps_lower(s)::numeric, 2) AS lower, round(nps_upper(s)::numeric, 2) AS upper
+FROM (VALUES ('v1 promoters=1 passives=0 detractors=0'::nps_summary),
+             ('v1 promoters=1 passives=0 detractors=1'),
+             ('v1 promoters=2 passives=0 detractors=0'),
+             ('v1 promoters=3 passives=2 detractors=2'),
+             ('v1 promoters=40 passives=40 detractors=20'),
+             ('v1 promoters=400 passives=400 detractors=200'),
+             ('v1 promoters=0 passives=0 detractors=0')) v(s);
+SELECT round(nps_lower(s, 0.999)::numeric, 2) AS lower_999, round(nps_upper(s, 0.999)::numeric, 2) AS upper_999,
+       round(nps_margin(s, 0.80)::numeric, 2) AS margin_80
+FROM (VALUES ('v1 promoters=5 passives=0 detractors=0'::nps_summary)) v(s);
+SELECT nps_lower('v1 promoters=1 passives=0 detractors=0', 1.5);
+\echo :LAST_ERROR_SQLSTATE
+
 RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA first_hour CASCADE;
