@@ -286,3 +286,82 @@ CREATE FUNCTION nps_upper(nps_summary, confidence float8 DEFAULT 0.95) RETURNS f
     AS 'MODULE_PATHNAME', 'nps_summary_upper' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION nps_upper(nps_summary, float8) IS
     'upper bound in points of the adjusted Wald confidence interval of NPS, at most 100';
+
+-- RFM and ABC for the types users have: rfm with an observation_end such as
+-- now(), rfm_segment over bigint (and smallint) scores, abc_class over float8
+-- (and bigint, so that int and bigint values keep their exact sums).
+
+CREATE FUNCTION rfm_transfn(rfm_state, timestamptz, numeric, timestamptz) RETURNS rfm_state
+    AS 'MODULE_PATHNAME', 'rfm_timestamptz_end_transfn' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION rfm_transfn(rfm_state, timestamptz, float8, timestamptz) RETURNS rfm_state
+    AS 'MODULE_PATHNAME', 'rfm_timestamptz_end_float8_transfn' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE AGGREGATE rfm(at timestamptz, amount numeric, observation_end timestamptz) (
+    SFUNC = rfm_transfn,
+    STYPE = rfm_state,
+    SSPACE = 128,
+    COMBINEFUNC = rfm_combinefn,
+    FINALFUNC = rfm,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE rfm(timestamptz, numeric, timestamptz) IS
+    'RFM summary of one customer''s orders up to the day of observation_end (e.g. now()), days taken in the session time zone';
+
+CREATE AGGREGATE rfm(at timestamptz, amount float8, observation_end timestamptz) (
+    SFUNC = rfm_transfn,
+    STYPE = rfm_state,
+    SSPACE = 128,
+    COMBINEFUNC = rfm_combinefn,
+    FINALFUNC = rfm,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE rfm(timestamptz, float8, timestamptz) IS
+    'RFM summary with float8 amounts up to the day of observation_end (e.g. now()), days taken in the session time zone';
+
+CREATE AGGREGATE rfm_agg(at timestamptz, amount numeric, observation_end timestamptz) (
+    SFUNC = rfm_transfn,
+    STYPE = rfm_state,
+    SSPACE = 128,
+    COMBINEFUNC = rfm_combinefn,
+    FINALFUNC = rfm_agg_finalfn,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE rfm_agg(timestamptz, numeric, timestamptz) IS
+    'rfm_state of one customer''s orders up to the day of observation_end, days taken in the session time zone';
+
+CREATE AGGREGATE rfm_agg(at timestamptz, amount float8, observation_end timestamptz) (
+    SFUNC = rfm_transfn,
+    STYPE = rfm_state,
+    SSPACE = 128,
+    COMBINEFUNC = rfm_combinefn,
+    FINALFUNC = rfm_agg_finalfn,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE rfm_agg(timestamptz, float8, timestamptz) IS
+    'rfm_state with float8 amounts up to the day of observation_end, days taken in the session time zone';
+
+CREATE FUNCTION rfm_segment(r bigint, f bigint, m bigint) RETURNS text
+    AS 'MODULE_PATHNAME', 'rfm_segment_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rfm_segment(bigint, bigint, bigint) IS
+    'RFM segment from bigint quintile scores 1-5 (5 = best)';
+CREATE FUNCTION rfm_segment(r smallint, f smallint, m smallint) RETURNS text
+    AS 'MODULE_PATHNAME', 'rfm_segment_int2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rfm_segment(smallint, smallint, smallint) IS
+    'RFM segment from smallint quintile scores 1-5 (5 = best)';
+
+CREATE FUNCTION abc_class(value float8) RETURNS text
+    AS 'MODULE_PATHNAME', 'abc_class' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION abc_class(float8) IS
+    'ABC class of a float8 value (summed exactly as the decimal it prints as with 15 digits), used OVER (ORDER BY value DESC); shares 0.80 and 0.95';
+CREATE FUNCTION abc_class(value float8, a_share float8, b_share float8) RETURNS text
+    AS 'MODULE_PATHNAME', 'abc_class_shares' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION abc_class(float8, float8, float8) IS
+    'ABC class of a float8 value with the given share thresholds (0 < a_share < b_share <= 1)';
+CREATE FUNCTION abc_class(value bigint) RETURNS text
+    AS 'MODULE_PATHNAME', 'abc_class' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION abc_class(bigint) IS
+    'ABC class of a bigint value (summed exactly), used OVER (ORDER BY value DESC); shares 0.80 and 0.95';
+CREATE FUNCTION abc_class(value bigint, a_share float8, b_share float8) RETURNS text
+    AS 'MODULE_PATHNAME', 'abc_class_shares' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION abc_class(bigint, float8, float8) IS
+    'ABC class of a bigint value with the given share thresholds (0 < a_share < b_share <= 1)';

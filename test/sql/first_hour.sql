@@ -198,6 +198,51 @@ SELECT csat(s, 11) FROM (VALUES (3::smallint)) v(s);
 \echo :LAST_ERROR_SQLSTATE
 
 -- ===================================================================
+-- 4. The types users have: RFM and ABC
+-- ===================================================================
+
+CREATE TABLE orders (customer_id bigint, ordered_at timestamptz, amount numeric, amount_f float8);
+INSERT INTO orders VALUES
+    (1, '2024-01-10 09:00+00', 20.00, 20), (1, '2024-02-15 23:30+00', 40.00, 40),
+    (1, '2024-03-01 10:00+00', 12.50, 12.5), (2, '2024-06-30 12:00+00', 15.00, 15),
+    (3, '2024-12-31 23:00+00', 99.00, 99);
+SET TimeZone = 'UTC';
+-- observation_end as a timestamptz (now() in production): its day in the
+-- session time zone; the timestamptz and the date forms agree
+SELECT customer_id, (rfm(ordered_at, amount, TIMESTAMPTZ '2024-12-31 18:00+00')).*
+FROM orders GROUP BY customer_id ORDER BY customer_id;
+SELECT customer_id, rfm(ordered_at, amount_f, TIMESTAMPTZ '2024-12-31 18:00+00') = rfm(ordered_at, amount_f, DATE '2024-12-31') AS same,
+       rfm(rfm_agg(ordered_at, amount, TIMESTAMPTZ '2024-12-31 18:00+00')) = rfm(ordered_at, amount, DATE '2024-12-31') AS same_agg,
+       rfm_agg(ordered_at, amount_f, TIMESTAMPTZ '2024-12-31 18:00+00')
+FROM orders GROUP BY customer_id ORDER BY customer_id;
+-- now() works: tenure up to today
+SELECT count(*) AS customers, bool_and((r).tenure >= 0 AND (r).last_order <= current_date) AS up_to_today
+FROM (SELECT rfm(ordered_at, amount, now()) AS r FROM orders GROUP BY customer_id) x;
+RESET TimeZone;
+
+-- rfm_segment over bigint scores (e.g. count(*)) and smallint ones
+SELECT rfm_segment(5::bigint, 4::bigint, 5::bigint) AS bigint, rfm_segment(3::smallint, 2::smallint, 3::smallint) AS smallint,
+       rfm_segment(1, 5::bigint, 4) AS mixed, rfm_segment(NULL::bigint, 1, 1) AS null_score;
+SELECT customer_id, rfm_segment(ntile(5) OVER (ORDER BY max(ordered_at)), count(*), ntile(5) OVER (ORDER BY sum(amount)))
+FROM orders GROUP BY customer_id ORDER BY customer_id;
+SELECT rfm_segment(6::bigint, 1, 1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT rfm_segment(1::smallint, 0::smallint, 1::smallint);
+\echo :LAST_ERROR_SQLSTATE
+
+-- abc_class over float8 (and bigint): sums are exact, as for numeric
+SELECT v, abc_class(v) OVER w AS float8, abc_class(v::numeric) OVER w AS numeric,
+       abc_class(v::bigint) OVER w AS bigint, abc_class(v::int) OVER w AS int,
+       abc_class(v, 0.5, 0.9) OVER w AS shares
+FROM (VALUES (50.0::float8), (30), (15), (5), (0), (-3), (NULL)) t(v)
+WINDOW w AS (ORDER BY v DESC NULLS LAST) ORDER BY v DESC NULLS LAST;
+-- 0.1 + 0.2 + 0.7 in float8 is not 1.0, but each value counts as the
+-- decimal it prints as: the rows ahead of the third hold exactly 30 %
+SELECT v, abc_class(v, 0.3, 0.9) OVER (ORDER BY v) FROM (VALUES (0.1::float8), (0.2), (0.7)) t(v);
+SELECT abc_class(v) OVER () FROM (VALUES ('Infinity'::float8)) t(v);
+\echo :LAST_ERROR_SQLSTATE
+
+-- ===================================================================
 -- 5. The NPS interval at small n
 -- ===================================================================
 

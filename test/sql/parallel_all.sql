@@ -120,6 +120,13 @@ INSERT INTO sample_calls VALUES
     ('csat_agg(numeric)', 'SELECT csat_agg(csat_score::numeric(3,1)) FROM fixture'),
     ('csat_agg(numeric, int)', 'SELECT csat_agg(csat7::numeric, 7) FROM fixture');
 
+-- issue 19: rfm up to a timestamptz observation_end
+INSERT INTO sample_calls VALUES
+    ('rfm(timestamptz, numeric, timestamptz)', $$SELECT rfm(at, duration, TIMESTAMPTZ '2024-06-30 12:00+00') FROM fixture$$),
+    ('rfm(timestamptz, float8, timestamptz)', $$SELECT rfm(at, duration::float8, TIMESTAMPTZ '2024-06-30 12:00+00') FROM fixture$$),
+    ('rfm_agg(timestamptz, numeric, timestamptz)', $$SELECT rfm_agg(at, duration, TIMESTAMPTZ '2024-06-30 12:00+00') FROM fixture$$),
+    ('rfm_agg(timestamptz, float8, timestamptz)', $$SELECT rfm_agg(at, duration::float8, TIMESTAMPTZ '2024-06-30 12:00+00') FROM fixture$$);
+
 -- aggregates without a sample call (none expected)
 SELECT a.aggfnoid::regprocedure AS missing_sample_call
 FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
