@@ -685,7 +685,7 @@ check_monetary(int32 x, double m)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("monetary value %g is out of range", m),
-				 errhint("A monetary value must be finite and at least 0.")));
+				 errhint("A monetary value must be finite and at least 0; a negative one (refunds outweighing repeat purchases) has no Gamma-Gamma spend: score it with greatest(monetary_value, 0) or net refunds onto their orders' days.")));
 }
 
 /*

@@ -512,7 +512,10 @@ bgnbd_fit_penalized_transfn(PG_FUNCTION_ARGS)
 /*
  * gammagamma_fit_transfn(state, frequency int, monetary_value float8): only
  * customers with repeat purchases (frequency > 0) and a positive average
- * spend enter the Gamma-Gamma likelihood; others are skipped like NULLs.
+ * spend enter the Gamma-Gamma likelihood; others are skipped like NULLs --
+ * including a negative average spend, which rfm yields when refunds
+ * outweigh a customer's repeat purchases.  Only NaN and infinities are
+ * errors.
  */
 PG_FUNCTION_INFO_V1(gammagamma_fit_transfn);
 Datum
@@ -535,12 +538,12 @@ gammagamma_fit_transfn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("frequency %d is negative", x),
 				 errhint("Frequency counts repeat purchases: distinct purchase days minus one.")));
-	if (!(m >= 0.0 && isfinite(m)))
+	if (!isfinite(m))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("monetary value %g is out of range", m),
-				 errhint("A monetary value must be finite and at least 0.")));
-	if (x == 0 || m == 0.0)
+				 errhint("A monetary value must be finite; customers with a monetary value of 0 or less are skipped.")));
+	if (x == 0 || m <= 0.0)
 	{
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();

@@ -2,7 +2,7 @@
 -- random data, and their error codes.
 BEGIN;
 SET LOCAL search_path = public, retention;
-SELECT plan(27);
+SELECT plan(31);
 
 -- ===================================================================
 -- 1 and 6. Churn over consecutive periods; churn_agg and its rollup
@@ -86,6 +86,21 @@ SELECT throws_ok($$SELECT churn_agg(started, ended, period_range('month', starte
 SELECT throws_ok($$SELECT rollup(s) FROM (SELECT churn_agg(started, ended, p) AS s FROM subs, periods GROUP BY p) x$$,
                  '22023');
 SELECT throws_ok($$SELECT period_range('3 days', DATE '2024-01-01')$$, '22023');
+
+-- ===================================================================
+-- 3. Gamma-Gamma skips customers with a monetary value <= 0
+-- ===================================================================
+CREATE TEMP TABLE spenders AS
+SELECT frequency, CASE WHEN customer_id % 9 = 0 THEN -monetary_value
+                       WHEN customer_id % 13 = 0 THEN 0 ELSE monetary_value END AS monetary_value
+FROM btyd_simulate(3000, 0.25, 30, 0.8, 2.5, 30, 400, seed => 19);
+SELECT is((SELECT gammagamma_fit(frequency, monetary_value)::text FROM spenders),
+          (SELECT gammagamma_fit(frequency, monetary_value)::text FROM spenders WHERE monetary_value > 0),
+          'customers with a negative or zero monetary value are skipped, as if filtered out');
+SELECT ok((SELECT count(*) FROM spenders WHERE monetary_value < 0 AND frequency > 0) > 100,
+          'and there were many negative ones');
+SELECT throws_ok($$SELECT gammagamma_fit(2, 'NaN')$$, '22023');
+SELECT throws_ok($$SELECT expected_spend(ROW(6.25, 3.74, 15.44, NULL, NULL, NULL), 2, -1)$$, '22023');
 
 -- ===================================================================
 -- 4. Survey scores of type smallint, bigint and numeric
