@@ -2,7 +2,7 @@
 -- random data, and their error codes.
 BEGIN;
 SET LOCAL search_path = public, retention;
-SELECT plan(31);
+SELECT plan(37);
 
 -- ===================================================================
 -- 1 and 6. Churn over consecutive periods; churn_agg and its rollup
@@ -86,6 +86,111 @@ SELECT throws_ok($$SELECT churn_agg(started, ended, period_range('month', starte
 SELECT throws_ok($$SELECT rollup(s) FROM (SELECT churn_agg(started, ended, p) AS s FROM subs, periods GROUP BY p) x$$,
                  '22023');
 SELECT throws_ok($$SELECT period_range('3 days', DATE '2024-01-01')$$, '22023');
+
+-- ===================================================================
+-- 2. Scoring BG/NBD models with large a and b, and horizons near z = 1
+-- ===================================================================
+-- 50-digit references from test/first_hour_reference.py (mpmath)
+CREATE TEMP TABLE bg_reference (r float8, alpha float8, a float8, b float8, t float8, x int,
+                                tx float8, tenure float8, expected float8);
+INSERT INTO bg_reference VALUES
+(0.35, 12, 2.7e6, 7.9e6, 1, 0, 0, 0, 0.028755598826664053222),
+(0.35, 12, 2.7e6, 7.9e6, 30, 0, 0, 0, 0.62189324555533755541),
+(0.35, 12, 2.7e6, 7.9e6, 360, 0, 0, 0, 2.0803340819501734046),
+(0.35, 12, 2.7e6, 7.9e6, 1, 5, 100, 200, 0.0022085722939570132351),
+(0.35, 12, 2.7e6, 7.9e6, 360, 5, 100, 200, 0.29448757309183099475),
+(0.35, 12, 2.7e6, 7.9e6, 30, 1, 2, 400, 0.0028417620030962224385),
+(0.35, 12, 2.7e6, 7.9e6, 3000, 20, 300, 310, 2.380124036536776698),
+(0.35, 12, 2.7e6, 7.9e6, 360, 50, 700, 730, 1.0494805432175881718),
+(0.8491487653032616, 29.421611764118747, 2026171.4082246372, 6094689.575618215, 1, 0, 0, 0, 0.028636912216995582046),
+(0.8491487653032616, 29.421611764118747, 2026171.4082246372, 6094689.575618215, 30, 0, 0, 0, 0.70172311906959991929),
+(0.8491487653032616, 29.421611764118747, 2026171.4082246372, 6094689.575618215, 360, 0, 0, 0, 2.7866234613569947418),
+(0.8491487653032616, 29.421611764118747, 2026171.4082246372, 6094689.575618215, 1, 5, 100, 200, 0.0024278793748711685241),
+(0.8491487653032616, 29.421611764118747, 2026171.4082246372, 6094689.575618215, 360, 5, 100, 200, 0.32763126190854374649),
+(0.8491487653032616, 29.421611764118747, 2026171.4082246372, 6094689.575618215, 30, 1, 2, 400, 0.0029414125352829324876),
+(0.8491487653032616, 29.421611764118747, 2026171.4082246372, 6094689.575618215, 3000, 20, 300, 310, 2.4738355513821912594),
+(0.8491487653032616, 29.421611764118747, 2026171.4082246372, 6094689.575618215, 360, 50, 700, 730, 1.11541434741923843),
+(0.5, 10, 1e5, 2e5, 1, 0, 0, 0, 0.048783739184593944913),
+(0.5, 10, 1e5, 2e5, 30, 0, 0, 0, 0.87868065294337864526),
+(0.5, 10, 1e5, 2e5, 360, 0, 0, 0, 2.167959826151615809),
+(0.5, 10, 1e5, 2e5, 1, 5, 100, 200, 0.0014069872204882105722),
+(0.5, 10, 1e5, 2e5, 360, 5, 100, 200, 0.14851294187655097867),
+(0.5, 10, 1e5, 2e5, 30, 1, 2, 400, 0.0010559869416511663191),
+(0.5, 10, 1e5, 2e5, 3000, 20, 300, 310, 1.5319029667461203953),
+(0.5, 10, 1e5, 2e5, 360, 50, 700, 730, 0.59488870911852595903),
+(0.7, 20, 3.7e4, 1e3, 1, 0, 0, 0, 0.033612372784459637851),
+(0.7, 20, 3.7e4, 1e3, 30, 0, 0, 0, 0.48018462229699876854),
+(0.7, 20, 3.7e4, 1e3, 360, 0, 0, 0, 0.89394242110018094545),
+(0.7, 20, 3.7e4, 1e3, 1, 5, 100, 200, 0.000021863664757969963947),
+(0.7, 20, 3.7e4, 1e3, 360, 5, 100, 200, 0.00087582567904258117541),
+(0.7, 20, 3.7e4, 1e3, 30, 1, 2, 400, 0.000019923730155170336065),
+(0.7, 20, 3.7e4, 1e3, 3000, 20, 300, 310, 0.014752610674444417605),
+(0.7, 20, 3.7e4, 1e3, 360, 50, 700, 730, 0.0036671367330029880219),
+(0.5, 10, 1e12, 3e12, 1, 0, 0, 0, 0.049081613401641587729),
+(0.5, 10, 1e12, 3e12, 30, 0, 0, 0, 0.97628421592627224152),
+(0.5, 10, 1e12, 3e12, 360, 0, 0, 0, 2.7350889359339845139),
+(0.5, 10, 1e12, 3e12, 1, 5, 100, 200, 0.0020576046332983399057),
+(0.5, 10, 1e12, 3e12, 360, 5, 100, 200, 0.27110879942927558867),
+(0.5, 10, 1e12, 3e12, 30, 1, 2, 400, 0.0015879519188534019789),
+(0.5, 10, 1e12, 3e12, 3000, 20, 300, 310, 2.4404298688325778854),
+(0.5, 10, 1e12, 3e12, 360, 50, 700, 730, 1.0792988487210071204),
+(0.5, 10, 50, 0.3, 1, 0, 0, 0, 0.046556522414032181481),
+(0.5, 10, 50, 0.3, 30, 0, 0, 0, 0.50189608839677059456),
+(0.5, 10, 50, 0.3, 360, 0, 0, 0, 0.84021768669074961212),
+(0.5, 10, 50, 0.3, 1, 5, 100, 200, 0.000063237796763911171644),
+(0.5, 10, 50, 0.3, 360, 5, 100, 200, 0.002697178655036997618),
+(0.5, 10, 50, 0.3, 30, 1, 2, 400, 3.0260382730305243701e-6),
+(0.5, 10, 50, 0.3, 3000, 20, 300, 310, 0.23702771180354868706),
+(0.5, 10, 50, 0.3, 360, 50, 700, 730, 0.22028415348685550761),
+(2, 50, 300, 20, 1, 0, 0, 0, 0.038902485783198434039),
+(2, 50, 300, 20, 30, 0, 0, 0, 0.62979026083273823747),
+(2, 50, 300, 20, 360, 0, 0, 0, 1.0491116562212014963),
+(2, 50, 300, 20, 1, 5, 100, 200, 0.000061651648569637318673),
+(2, 50, 300, 20, 360, 5, 100, 200, 0.002414781766521066128),
+(2, 50, 300, 20, 30, 1, 2, 400, 0.000018251459474362064123),
+(2, 50, 300, 20, 3000, 20, 300, 310, 0.07412257451354830805),
+(2, 50, 300, 20, 360, 50, 700, 730, 0.035854601530359777195),
+(0.243, 4.414, 0.793, 2.426, 10000000, 2, 30.43, 38.86, 149.69436189495382648),
+(0.243, 4.414, 0.793, 2.426, 1000000000, 0, 0, 0, 256.25492550312444625),
+(0.243, 4.414, 0.793, 2.426, 100000000, 10, 5, 38.86, 0.0026470790439053424218);
+SELECT is((SELECT count(*) FROM bg_reference
+           WHERE abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL)::bgnbd_model, t, x, tx, tenure)
+                     / expected - 1) > 1e-12),
+          0::bigint, 'expected_purchases within 1e-12 of the 50-digit references, a up to 1e12');
+SELECT is((SELECT count(*) FROM bg_reference WHERE x = 0 AND tenure = 0
+           AND abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL)::bgnbd_model, t) / expected - 1) > 1e-12),
+          0::bigint, 'and the new-customer form too');
+-- a fit that runs off: warned, converged = false, yet scored; the
+-- suggested penalizer converges
+CREATE TEMP TABLE runaway AS SELECT * FROM btyd_simulate(300, 0.8, 30, 1e7, 3e7, 30, 700, seed => 8);
+SET LOCAL client_min_messages = error;
+CREATE TEMP TABLE runaway_models AS
+SELECT bgnbd_fit(frequency, recency, tenure) AS bg, bgnbd_fit(frequency, recency, tenure, 0.001) AS penalized,
+       gammagamma_fit(frequency, monetary_value) AS gg
+FROM runaway;
+RESET client_min_messages;
+SELECT ok((SELECT NOT (bg).converged AND (bg).a > 1e6 AND (penalized).converged FROM runaway_models),
+          'the unpenalized fit runs off (a > 1e6, converged = false); penalizer 0.001 converges');
+SELECT ok((SELECT bool_and(e > 0 AND e < 1000 AND c > 0)
+           FROM (SELECT expected_purchases(bg, 1, frequency, recency, tenure) * 0 +
+                        expected_purchases(bg, 360, frequency, recency, tenure) AS e,
+                        clv(bg, gg, frequency, recency, tenure, monetary_value, 12, 0.01) AS c
+                 FROM runaway, runaway_models WHERE frequency > 0) x),
+          'every customer gets a finite expectation and CLV from the unconverged model');
+-- expected purchases grow with the horizon and stay below the no-dropout limit
+SELECT ok((SELECT bool_and(e1 <= e2 AND e2 <= e3)
+           FROM (SELECT expected_purchases(bg, 30, frequency, recency, tenure) e1,
+                        expected_purchases(bg, 31, frequency, recency, tenure) e2,
+                        expected_purchases(bg, 3650, frequency, recency, tenure) e3
+                 FROM runaway, runaway_models) x),
+          'monotone in the horizon across the switch between the two methods');
+-- the two methods meet: a = 61 switches at (a - 1) z = 30, z = 1/2, i.e. t = α + T
+-- (the 2e-9 between the horizons alone moves the value by about 1e-11)
+SELECT ok((SELECT max(abs(lo / hi - 1)) < 1e-10 FROM (
+               SELECT expected_purchases(ROW(0.5, 10, 61, b, NULL, NULL, NULL)::bgnbd_model, 210 - 1e-9, 3, 50, 200) lo,
+                      expected_purchases(ROW(0.5, 10, 61, b, NULL, NULL, NULL)::bgnbd_model, 210 + 1e-9, 3, 50, 200) hi
+               FROM (VALUES (0.5), (5), (90), (1000)) v(b)) x),
+          'continuous where the series gives way to the integral');
 
 -- ===================================================================
 -- 3. Gamma-Gamma skips customers with a monetary value <= 0
