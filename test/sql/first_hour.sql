@@ -353,6 +353,99 @@ FROM (VALUES ('v1 promoters=5 passives=0 detractors=0'::nps_summary)) v(s);
 SELECT nps_lower('v1 promoters=1 passives=0 detractors=0', 1.5);
 \echo :LAST_ERROR_SQLSTATE
 
+-- ===================================================================
+-- 7. Quick start: the examples of doc/first-hour.md
+-- ===================================================================
+
+-- 7a. The schema must be on the search_path (or write retention.nps).
+-- Without it the aggregate is not found, whatever the argument type:
+SET search_path = first_hour, public;
+SELECT nps(score_smallint) FROM answers;
+\echo :LAST_ERROR_SQLSTATE
+SELECT retention.nps(score_smallint) FROM answers;
+-- once per role (or per database) instead of in every session:
+SELECT current_user AS admin_role \gset
+CREATE ROLE regress_first_hour_analyst LOGIN;
+ALTER ROLE regress_first_hour_analyst SET search_path = public, retention;
+GRANT USAGE ON SCHEMA retention TO regress_first_hour_analyst;
+\c - regress_first_hour_analyst
+SHOW search_path;
+SELECT nps(s::smallint) FROM (VALUES (9), (10), (3)) v(s);
+\c - :admin_role
+SET search_path = first_hour, public, retention;
+SET extra_float_digits = 0;
+SET DateStyle = ISO;
+
+-- 7b. GRANT USAGE ON SCHEMA retention is needed for ad-hoc queries, not for
+-- views: a view refers to the functions it calls by their identity, and
+-- EXECUTE is granted to PUBLIC.
+CREATE ROLE regress_first_hour_bi;
+CREATE VIEW bi_nps AS
+SELECT retention.nps(retention.nps_agg(score_int)) AS nps,
+       retention.nps_agg(score_int) AS summary
+FROM answers;
+GRANT USAGE ON SCHEMA first_hour TO regress_first_hour_bi;
+GRANT SELECT ON bi_nps TO regress_first_hour_bi;
+SET ROLE regress_first_hour_bi;
+SELECT * FROM first_hour.bi_nps;
+SELECT retention.nps(s) FROM (VALUES (9), (10)) v(s);
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+GRANT USAGE ON SCHEMA retention TO regress_first_hour_bi;
+SET ROLE regress_first_hour_bi;
+SELECT retention.nps(s) FROM (VALUES (9), (10)) v(s);
+RESET ROLE;
+
+-- 7c. Cohorts per segment: one activity summary per segment, then the
+-- set-returning accessor per row with LATERAL
+CREATE TABLE customers (customer_id bigint, segment text);
+INSERT INTO customers VALUES (1, 'b2b'), (2, 'b2c'), (3, 'b2c'), (4, 'b2b'), (5, 'b2c'), (6, 'b2c');
+CREATE TABLE purchases (customer_id bigint, ordered_at timestamptz);
+INSERT INTO purchases VALUES
+    (1, '2023-11-03 10:00+00'), (1, '2023-12-15 10:00+00'), (2, '2023-11-10 10:00+00'),
+    (3, '2023-11-25 10:00+00'), (3, '2024-01-31 23:30+00'), (4, '2023-12-31 23:30+00'),
+    (4, '2024-01-01 08:00+00'), (5, '2024-02-29 12:00+00'), (6, '2023-12-01 09:00+00'),
+    (6, '2024-02-01 09:00+00');
+SELECT s.segment, c.cohort, c.period_offset, c.cohort_size, c.active, round(c.retention::numeric, 3) AS retention
+FROM (SELECT segment, activity_agg(customer_id, (ordered_at AT TIME ZONE 'UTC')::date) AS a
+      FROM purchases JOIN customers USING (customer_id) GROUP BY segment) s,
+     LATERAL cohort_retention(s.a, 'month') c
+ORDER BY s.segment, c.cohort, c.period_offset;
+
+-- 7d. Pin the time zone in a materialized view: activity_agg(id,
+-- timestamptz) takes days in the session's TimeZone, so a REFRESH from a job
+-- running in another zone would move the orders near midnight.
+SET TimeZone = 'Europe/Berlin';
+CREATE MATERIALIZED VIEW daily_unpinned AS
+SELECT activity_agg(customer_id, ordered_at) AS a FROM purchases;
+CREATE MATERIALIZED VIEW daily_pinned AS
+SELECT activity_agg(customer_id, (ordered_at AT TIME ZONE 'Europe/Berlin')::date) AS a FROM purchases;
+SET TimeZone = 'UTC';                -- say, the server default a scheduled job runs with
+REFRESH MATERIALIZED VIEW daily_unpinned;
+REFRESH MATERIALIZED VIEW daily_pinned;
+SELECT 'unpinned' AS view, a FROM daily_unpinned UNION ALL SELECT 'pinned', a FROM daily_pinned;
+SET TimeZone = 'Europe/Berlin';
+SELECT (SELECT a::text FROM daily_pinned) = (SELECT activity_agg(customer_id, ordered_at)::text FROM purchases) AS pinned_matches_berlin,
+       (SELECT a::text FROM daily_unpinned) = (SELECT activity_agg(customer_id, ordered_at)::text FROM purchases) AS unpinned_matches_berlin;
+RESET TimeZone;
+
+-- 7e. period_retention's new is not lifecycle's new: period_retention counts
+-- every customer active in p but not in p - 1 (new = E - retained), which
+-- includes lifecycle's resurrecting customers.
+CREATE TABLE shop_activity AS
+SELECT activity_agg(customer_id, (ordered_at AT TIME ZONE 'UTC')::date) AS a FROM purchases;
+SELECT r.period, r.new AS period_retention_new, l.new AS lifecycle_new, l.resurrecting,
+       r.new = l.new + l.resurrecting AS adds_up
+FROM shop_activity, LATERAL period_retention(a) r JOIN LATERAL lifecycle(a) l USING (period)
+ORDER BY r.period;
+
+RESET ROLE;
+DROP VIEW bi_nps;
+REVOKE ALL ON SCHEMA retention FROM regress_first_hour_analyst, regress_first_hour_bi;
+REVOKE ALL ON SCHEMA first_hour FROM regress_first_hour_bi;
+DROP ROLE regress_first_hour_analyst;
+DROP ROLE regress_first_hour_bi;
+
 RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA first_hour CASCADE;
