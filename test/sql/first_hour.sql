@@ -175,14 +175,20 @@ CREATE TABLE runaway_models AS
 SELECT bgnbd_fit(frequency, recency, tenure) AS bg, gammagamma_fit(frequency, monetary_value) AS gg
 FROM runaway;
 \set VERBOSITY default
-SELECT (bg).converged, (bg).a > 1e6 AS a_ran_off, round(((bg).a / ((bg).a + (bg).b))::numeric, 2) AS mean_dropout
-FROM runaway_models;
--- scoring it used to fail with 22003 at z = 0.0047; now it is accurate
-SELECT round(expected_purchases(bg, 1, 5, 100, 200)::numeric, 5) AS next_day,
-       round(expected_purchases(bg, 360, 5, 100, 200)::numeric, 4) AS next_360_days,
-       round(expected_purchases(bg, 30)::numeric, 4) AS new_customer_30_days,
-       round(clv(bg, gg, 5, 100, 200, 40, 12, 0.01)::numeric, 2) AS clv_12_months
-FROM runaway_models;
+SELECT (bg).converged, (bg).a > 1e6 AS a_ran_off FROM runaway_models;
+-- scoring such a model used to fail with 22003 at z = 0.0047; now it is
+-- accurate.  (Where exactly a and b stop differs between platforms, so the
+-- model of this run on PostgreSQL 15 is written out.)
+SELECT round(expected_purchases(m, 1, 5, 100, 200)::numeric, 10) AS next_day,
+       round(expected_purchases(m, 360, 5, 100, 200)::numeric, 10) AS next_360_days,
+       round(expected_purchases(m, 30)::numeric, 10) AS new_customer_30_days,
+       round(clv(m, ROW(9.000004422058064, 3.696450710057515, 9.421451829008591, NULL, NULL, NULL)::gammagamma_model,
+                 5, 100, 200, 40, 12, 0.01)::numeric, 8) AS clv_12_months
+FROM (SELECT ROW(0.8491487653032616, 29.421611764118747, 2026171.4082246372, 6094689.575618215,
+                 NULL, NULL, NULL)::bgnbd_model AS m) x;
+SELECT count(*) AS customers,
+       bool_and(clv(bg, gg, frequency, recency, tenure, monetary_value, 12, 0.01) >= 0) AS every_clv_computed
+FROM runaway, runaway_models;
 -- the scores of a model with a = 2.7e6, as in the issue: 50-digit
 -- references in test/pgtap/first_hour.sql
 SELECT round(expected_purchases(ROW(0.35, 12, 2.7e6, 7.9e6, NULL, NULL, NULL)::bgnbd_model, 1, 5, 100, 200)::numeric, 12) AS issue_case;
