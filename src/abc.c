@@ -18,6 +18,7 @@
  */
 #include "retention.h"
 
+#include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -56,9 +57,24 @@ numeric_compare(Datum a, Datum b)
 	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, a, b));
 }
 
+/*
+ * A value of the float8 or bigint overloads as a numeric: a float8 as the
+ * decimal it prints as with 15 significant digits (float8_numeric), so the
+ * sums stay exact; NaN and infinities become numeric ones, refused below.
+ */
+static Datum
+abc_value_as_numeric(Datum value, Oid type)
+{
+	if (type == FLOAT8OID)
+		return DirectFunctionCall1(float8_numeric, value);
+	if (type == INT8OID)
+		return DirectFunctionCall1(int8_numeric, value);
+	return value;
+}
+
 /* A row's value as it counts toward the total: NULL for NULL and <= 0. */
 static Datum
-abc_positive_value(WindowObject winobj, int64 pos, Datum zero, bool *positive)
+abc_positive_value(WindowObject winobj, int64 pos, Datum zero, bool *positive, Oid type)
 {
 	bool		isnull,
 				isout;
@@ -68,6 +84,7 @@ abc_positive_value(WindowObject winobj, int64 pos, Datum zero, bool *positive)
 	*positive = false;
 	if (isnull || isout)
 		return (Datum) 0;
+	value = abc_value_as_numeric(value, type);
 	if (numeric_is_nan(DatumGetNumeric(value)) || numeric_is_inf(DatumGetNumeric(value)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -80,7 +97,7 @@ abc_positive_value(WindowObject winobj, int64 pos, Datum zero, bool *positive)
 
 /* Classifies every row of the partition into part->classes. */
 static void
-abc_classify(WindowObject winobj, AbcPartition *part, int64 rows)
+abc_classify(WindowObject winobj, AbcPartition *part, int64 rows, Oid type)
 {
 	MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "abc_class",
 											   ALLOCSET_DEFAULT_SIZES);
@@ -101,7 +118,7 @@ abc_classify(WindowObject winobj, AbcPartition *part, int64 rows)
 
 		CHECK_FOR_INTERRUPTS();
 		MemoryContextSwitchTo(row);
-		value = abc_positive_value(winobj, pos, zero, &positive);
+		value = abc_positive_value(winobj, pos, zero, &positive, type);
 		if (positive)
 		{
 			Datum		sum = DirectFunctionCall2(numeric_add, total, value);
@@ -137,7 +154,7 @@ abc_classify(WindowObject winobj, AbcPartition *part, int64 rows)
 
 		CHECK_FOR_INTERRUPTS();
 		MemoryContextSwitchTo(row);
-		value = abc_positive_value(winobj, pos, zero, &positive);
+		value = abc_positive_value(winobj, pos, zero, &positive, type);
 		if (positive)
 		{
 			Datum		sum;
@@ -181,7 +198,7 @@ abc_class_common(FunctionCallInfo fcinfo, float8 a_share, float8 b_share)
 	{
 		part->a_share = a_share;
 		part->b_share = b_share;
-		abc_classify(winobj, part, rows);
+		abc_classify(winobj, part, rows, get_fn_expr_argtype(fcinfo->flinfo, 0));
 		part->classified = true;
 	}
 	else if (part->a_share != a_share || part->b_share != b_share)

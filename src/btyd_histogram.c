@@ -431,7 +431,7 @@ gammagamma_check_customer(int32 frequency, double monetary_value)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("monetary value %g is out of range", monetary_value),
-				 errhint("A monetary value must be finite and at least 0.")));
+				 errhint("A monetary value must be finite and at least 0; a negative one (refunds outweighing repeat purchases) has no Gamma-Gamma spend: score it with greatest(monetary_value, 0) or net refunds onto their orders' days.")));
 }
 
 static void
@@ -508,7 +508,10 @@ bgnbd_fit_penalized_transfn(PG_FUNCTION_ARGS)
 /*
  * gammagamma_fit_transfn(state, frequency int, monetary_value float8): only
  * customers with repeat purchases (frequency > 0) and a positive average
- * spend enter the Gamma-Gamma likelihood; others are skipped like NULLs.
+ * spend enter the Gamma-Gamma likelihood; others are skipped like NULLs --
+ * including a negative average spend, which rfm yields when refunds
+ * outweigh a customer's repeat purchases.  Only NaN and infinities are
+ * errors.
  */
 PG_FUNCTION_INFO_V1(gammagamma_fit_transfn);
 Datum
@@ -522,8 +525,17 @@ gammagamma_fit_transfn(PG_FUNCTION_ARGS)
 		return state_unchanged(fcinfo);
 	x = PG_GETARG_INT32(1);
 	m = PG_GETARG_FLOAT8(2);
-	gammagamma_check_customer(x, m);
-	if (x == 0 || m == 0.0)
+	if (x < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("frequency %d is negative", x),
+				 errhint("Frequency counts repeat purchases: distinct purchase days minus one.")));
+	if (!isfinite(m))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("monetary value %g is out of range", m),
+				 errhint("A monetary value must be finite; customers with a monetary value of 0 or less are skipped.")));
+	if (x == 0 || m <= 0.0)
 		return state_unchanged(fcinfo);	/* outside the Gamma-Gamma model */
 
 	h = histogram_for_update(fcinfo, BTYD_KIND_GAMMAGAMMA, 0.0);

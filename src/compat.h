@@ -23,4 +23,14 @@
 #define pg_noreturn pg_attribute_noreturn()
 #endif
 
+/*
+ * 16 added an error-saving context to make_range(); the header is included
+ * here so that the older prototype is seen before the macro.
+ */
+#include "utils/rangetypes.h"
+#if PG_VERSION_NUM < 160000
+#define make_range(typcache, lower, upper, empty, escontext) \
+	make_range(typcache, lower, upper, empty)
+#endif
+
 #endif							/* RETENTION_COMPAT_H */

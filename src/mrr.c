@@ -25,6 +25,7 @@
  * MRR ever falls below zero, so the report can trust what it reads.
  */
 #include "retention.h"
+#include "summary_io.h"
 
 #include <math.h>
 

@@ -486,9 +486,9 @@ rfm_amount_from_float8(RfmAmount *amount, float8 value)
  * `at` already a date.  NULL arguments skip the row.
  */
 static Datum
-rfm_accumulate(FunctionCallInfo fcinfo, DateADT at, RfmAmount *amount, uint8 flags)
+rfm_accumulate_until(FunctionCallInfo fcinfo, DateADT at, RfmAmount *amount, uint8 flags,
+					 DateADT observation_end)
 {
-	DateADT		observation_end = PG_GETARG_DATEADT(3);
 	RfmState   *state;
 	FirstDay	how;
 
@@ -519,6 +519,12 @@ rfm_accumulate(FunctionCallInfo fcinfo, DateADT at, RfmAmount *amount, uint8 fla
 	state->orders++;
 
 	PG_RETURN_POINTER(state);
+}
+
+static Datum
+rfm_accumulate(FunctionCallInfo fcinfo, DateADT at, RfmAmount *amount, uint8 flags)
+{
+	return rfm_accumulate_until(fcinfo, at, amount, flags, PG_GETARG_DATEADT(3));
 }
 
 #define RFM_SKIP_NULLS() \
@@ -580,6 +586,35 @@ rfm_timestamptz_float8_transfn(PG_FUNCTION_ARGS)
 	rfm_amount_from_float8(&amount, PG_GETARG_FLOAT8(2));
 	return rfm_accumulate(fcinfo, timestamptz_to_day(PG_GETARG_DATUM(1)), &amount,
 						  RFM_FLOAT_AMOUNTS);
+}
+
+/*
+ * rfm_timestamptz_end_transfn(state, at timestamptz, amount numeric,
+ * observation_end timestamptz), and its float8 twin: observation_end such as
+ * now(), its day taken in the session time zone like the purchase times'.
+ */
+PG_FUNCTION_INFO_V1(rfm_timestamptz_end_transfn);
+Datum
+rfm_timestamptz_end_transfn(PG_FUNCTION_ARGS)
+{
+	RfmAmount	amount;
+
+	RFM_SKIP_NULLS();
+	rfm_amount_from_numeric(&amount, PG_GETARG_DATUM(2));
+	return rfm_accumulate_until(fcinfo, timestamptz_to_day(PG_GETARG_DATUM(1)), &amount, 0,
+								timestamptz_to_day(PG_GETARG_DATUM(3)));
+}
+
+PG_FUNCTION_INFO_V1(rfm_timestamptz_end_float8_transfn);
+Datum
+rfm_timestamptz_end_float8_transfn(PG_FUNCTION_ARGS)
+{
+	RfmAmount	amount;
+
+	RFM_SKIP_NULLS();
+	rfm_amount_from_float8(&amount, PG_GETARG_FLOAT8(2));
+	return rfm_accumulate_until(fcinfo, timestamptz_to_day(PG_GETARG_DATUM(1)), &amount,
+								RFM_FLOAT_AMOUNTS, timestamptz_to_day(PG_GETARG_DATUM(3)));
 }
 
 /* A state's revenue or first day's total as an amount to add elsewhere. */
@@ -1096,4 +1131,43 @@ rfm_segment(PG_FUNCTION_ARGS)
 	/* halves round up: (f + m) / 2.0 rounded half away from zero */
 	fm = (f + m + 1) / 2;
 	PG_RETURN_TEXT_P(cstring_to_text(rfm_segments[r - 1][fm - 1]));
+}
+
+/* A score of the bigint or smallint overloads, checked like an int one. */
+static int32
+rfm_wide_score(const char *what, int64 score)
+{
+	if (score < 1 || score > 5)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s " INT64_FORMAT " is out of range", what, score),
+				 errhint("A %s must be between 1 and 5.", what)));
+	return (int32) score;
+}
+
+/*
+ * rfm_segment(bigint, bigint, bigint) and (smallint, smallint, smallint):
+ * scores computed as count(*) or stored as smallint.  Both exist so that
+ * neither type is ambiguous between the int and the bigint overloads.
+ */
+PG_FUNCTION_INFO_V1(rfm_segment_int8);
+Datum
+rfm_segment_int8(PG_FUNCTION_ARGS)
+{
+	int32		r = rfm_wide_score("recency score", PG_GETARG_INT64(0));
+	int32		f = rfm_wide_score("frequency score", PG_GETARG_INT64(1));
+	int32		m = rfm_wide_score("monetary score", PG_GETARG_INT64(2));
+
+	PG_RETURN_TEXT_P(cstring_to_text(rfm_segments[r - 1][(f + m + 1) / 2 - 1]));
+}
+
+PG_FUNCTION_INFO_V1(rfm_segment_int2);
+Datum
+rfm_segment_int2(PG_FUNCTION_ARGS)
+{
+	int32		r = rfm_wide_score("recency score", PG_GETARG_INT16(0));
+	int32		f = rfm_wide_score("frequency score", PG_GETARG_INT16(1));
+	int32		m = rfm_wide_score("monetary score", PG_GETARG_INT16(2));
+
+	PG_RETURN_TEXT_P(cstring_to_text(rfm_segments[r - 1][(f + m + 1) / 2 - 1]));
 }

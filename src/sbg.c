@@ -23,6 +23,7 @@
  * smallest and the fastest state: a row costs one increment in place.
  */
 #include "retention.h"
+#include "summary_io.h"
 
 #include <math.h>
 

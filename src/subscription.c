@@ -18,12 +18,18 @@
  */
 #include "retention.h"
 
+#include "catalog/pg_type.h"
 #include "datatype/timestamp.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 #include "summary_io.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/rangetypes.h"
+#include "utils/typcache.h"
+
+#include "period.h"
 
 #define CHURN_SUMMARY_VERSION 1
 
@@ -412,4 +418,145 @@ retention_rate_counts(PG_FUNCTION_ARGS)
 	if (start == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8((double) retained / (double) start);
+}
+
+/* ---------------------------------------------------------------- */
+/* periods as half-open date ranges                                 */
+/* ---------------------------------------------------------------- */
+
+/*
+ * A calendar period [first day, first day of the next one) is what a churn
+ * rate is about.  Passing it as a daterange leaves no doubt about its end:
+ * PostgreSQL keeps date ranges in the canonical form [lower, upper), so
+ * daterange('2024-01-01', '2024-03-31', '[]') and daterange('2024-01-01',
+ * '2024-04-01') are the same range.  A subscription of S whose ended is the
+ * range's upper bound ran until the period's last day and is churned in it;
+ * it is not active on the next period's first day, so consecutive periods
+ * count every cancellation of a subscription of some S exactly once.
+ */
+
+/* The bounds of a period range, checked: [*first, *next). */
+static void
+churn_range_bounds(FunctionCallInfo fcinfo, Datum range_datum, DateADT *first, DateADT *next)
+{
+	RangeType  *range = DatumGetRangeTypeP(range_datum);
+	TypeCacheEntry *typcache = fcinfo->flinfo->fn_extra;
+	RangeBound	lower,
+				upper;
+	bool		empty;
+
+	if (typcache == NULL || typcache->type_id != RangeTypeGetOid(range))
+	{
+		typcache = lookup_type_cache(RangeTypeGetOid(range), TYPECACHE_RANGE_INFO);
+		if (typcache->rngelemtype == NULL || typcache->rngelemtype->type_id != DATEOID)
+			elog(ERROR, "churn period is not a date range");
+		fcinfo->flinfo->fn_extra = typcache;
+	}
+	range_deserialize(typcache, range, &lower, &upper, &empty);
+	if (empty)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("churn period is an empty range"),
+				 errhint("Pass the period as a daterange such as daterange('2024-01-01', '2024-04-01') or period_range('quarter', '2024-01-01').")));
+	if (lower.infinite || upper.infinite)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("churn period from %s to %s is not bounded",
+						lower.infinite ? "-infinity" : iso_date(DatumGetDateADT(lower.val)),
+						upper.infinite ? "infinity" : iso_date(DatumGetDateADT(upper.val))),
+				 errhint("A churn period has a first day and an end, such as daterange('2024-01-01', '2024-04-01').")));
+	/* date ranges are canonical: [lower, upper) */
+	*first = DatumGetDateADT(lower.val);
+	*next = DatumGetDateADT(upper.val);
+	if (!lower.inclusive)
+		(*first)++;
+	if (upper.inclusive)
+		(*next)++;
+}
+
+/* churn_range_transfn(state, started date, ended date, period daterange) */
+PG_FUNCTION_INFO_V1(churn_range_transfn);
+Datum
+churn_range_transfn(PG_FUNCTION_ARGS)
+{
+	DateADT		first,
+				next;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(3))
+		return state_unchanged(fcinfo);
+	churn_range_bounds(fcinfo, PG_GETARG_DATUM(3), &first, &next);
+	return churn_accumulate(fcinfo, PG_GETARG_DATEADT(1),
+							PG_ARGISNULL(2), PG_ARGISNULL(2) ? 0 : PG_GETARG_DATEADT(2),
+							first, next);
+}
+
+/* churn_range_tz_transfn(state, started timestamptz, ended timestamptz, period daterange) */
+PG_FUNCTION_INFO_V1(churn_range_tz_transfn);
+Datum
+churn_range_tz_transfn(PG_FUNCTION_ARGS)
+{
+	DateADT		first,
+				next;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(3))
+		return state_unchanged(fcinfo);
+	churn_range_bounds(fcinfo, PG_GETARG_DATUM(3), &first, &next);
+	return churn_accumulate(fcinfo, session_date(PG_GETARG_DATUM(1)),
+							PG_ARGISNULL(2),
+							PG_ARGISNULL(2) ? 0 : session_date(PG_GETARG_DATUM(2)),
+							first, next);
+}
+
+/*
+ * period_range(period text, day date): the calendar bucket of the period
+ * holding day, as the half-open daterange [first day, first day of the next).
+ */
+PG_FUNCTION_INFO_V1(period_range);
+Datum
+period_range(PG_FUNCTION_ARGS)
+{
+	Period		period;
+	DateADT		day = PG_GETARG_DATEADT(1);
+	int64		index;
+	TypeCacheEntry *typcache;
+	RangeBound	lower = {0},
+				upper = {0};
+
+	period_parse_text(PG_GETARG_TEXT_PP(0), 0, &period);
+	if (DATE_NOT_FINITE(day))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("day %s is not finite", iso_date(day)),
+				 errhint("A period range is the bucket of a finite day.")));
+	index = period_index(&period, day);
+	typcache = lookup_type_cache(DATERANGEOID, TYPECACHE_RANGE_INFO);
+	lower.val = DateADTGetDatum(period_start(&period, index));
+	lower.inclusive = true;
+	lower.lower = true;
+	upper.val = DateADTGetDatum(period_start(&period, index + 1));
+	upper.inclusive = false;
+	upper.lower = false;
+	if (!IS_VALID_DATE(DatumGetDateADT(lower.val)) || !IS_VALID_DATE(DatumGetDateADT(upper.val)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("the %s holding %s is not within the range of dates", period_name(&period),
+						iso_date(day)),
+				 errhint("Use a day whose period starts and ends within the date range.")));
+	PG_RETURN_RANGE_P(make_range(typcache, &lower, &upper, false, NULL));
+}
+
+/* customers_start(churn_summary): S, the subscriptions active on the first day */
+PG_FUNCTION_INFO_V1(churn_summary_customers_start);
+Datum
+churn_summary_customers_start(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(PG_GETARG_CHURN_SUMMARY(0)->customers_start);
+}
+
+/* churned(churn_summary): the members of S gone by the end of the period */
+PG_FUNCTION_INFO_V1(churn_summary_churned);
+Datum
+churn_summary_churned(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(PG_GETARG_CHURN_SUMMARY(0)->churned);
 }

@@ -17,6 +17,7 @@
 #include "specfun.h"
 #include "summary_io.h"
 #include "utils/builtins.h"
+#include "utils/numeric.h"
 
 #define NPS_SUMMARY_VERSION 1
 #define CSAT_SUMMARY_VERSION 1
@@ -280,14 +281,23 @@ nps_summary_responses(PG_FUNCTION_ARGS)
 }
 
 /*
- * nps_margin(nps_summary, confidence): half-width of the normal-approximation
- * confidence interval of NPS, in points.  With p+ and p- the promoter and
- * detractor shares, NPS/100 = p+ - p- has variance
- * (p+ + p- - (p+ - p-)^2) / n.
+ * The confidence interval of NPS: an adjusted Wald interval.  The plain Wald
+ * interval, z sqrt((p+ + p- - (p+ - p-)^2) / n) around the observed NPS,
+ * has a half-width of 0 for one response (or for any number of identical
+ * ones) and of 139 points for a promoter and a detractor, and covers the
+ * true NPS far less often than it claims below a few dozen responses.  Adding
+ * pseudo-responses -- 3/4 of a promoter, 3/4 of a detractor and 3/2 of a
+ * passive, n + 3 in all -- before applying the same formula gives an interval
+ * that is never empty, is centred on the NPS shrunk slightly toward 0, and
+ * covers close to the nominal level from one response on (the simulation in
+ * test/pgtap/first_hour.sql measures it); with many responses it is the Wald
+ * interval.  The bounds are clipped to the scale, -100 to 100.
  */
-PG_FUNCTION_INFO_V1(nps_summary_margin);
-Datum
-nps_summary_margin(PG_FUNCTION_ARGS)
+#define NPS_PSEUDO_EXTREME 0.75		/* pseudo promoters, and pseudo detractors */
+#define NPS_PSEUDO_TOTAL 3.0			/* pseudo responses in all */
+
+static bool
+nps_interval(FunctionCallInfo fcinfo, double *centre, double *margin)
 {
 	NpsSummary *summary = PG_GETARG_NPS_SUMMARY(0);
 	float8		confidence = PG_GETARG_FLOAT8(1);
@@ -304,17 +314,57 @@ nps_summary_margin(PG_FUNCTION_ARGS)
 				 errmsg("confidence level %g is out of range", confidence),
 				 errhint("A confidence level must be greater than 0 and less than 1, such as 0.95.")));
 	if (responses == 0)
-		PG_RETURN_NULL();
+		return false;
 
-	n = (double) responses;
-	share_promoters = (double) summary->counts[PROMOTERS] / n;
-	share_detractors = (double) summary->counts[DETRACTORS] / n;
-	variance = share_promoters + share_detractors -
-		(share_promoters - share_detractors) * (share_promoters - share_detractors);
+	n = (double) responses + NPS_PSEUDO_TOTAL;
+	share_promoters = ((double) summary->counts[PROMOTERS] + NPS_PSEUDO_EXTREME) / n;
+	share_detractors = ((double) summary->counts[DETRACTORS] + NPS_PSEUDO_EXTREME) / n;
+	*centre = share_promoters - share_detractors;
+	/* positive: the pseudo-passives keep p+ + p- below 1 */
+	variance = share_promoters + share_detractors - *centre * *centre;
 	z = normal_quantile(1.0 - (1.0 - confidence) / 2.0);
+	*centre *= 100.0;
+	*margin = z * 100.0 * sqrt(variance / n);
+	return true;
+}
 
-	/* rounding can leave a tiny negative variance when everyone agrees */
-	PG_RETURN_FLOAT8(z * 100.0 * sqrt(Max(variance, 0.0) / n));
+/* nps_margin(nps_summary, confidence): half-width of the interval, in points */
+PG_FUNCTION_INFO_V1(nps_summary_margin);
+Datum
+nps_summary_margin(PG_FUNCTION_ARGS)
+{
+	double		centre,
+				margin;
+
+	if (!nps_interval(fcinfo, &centre, &margin))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(margin);
+}
+
+/* nps_lower(nps_summary, confidence): lower bound of the interval, >= -100 */
+PG_FUNCTION_INFO_V1(nps_summary_lower);
+Datum
+nps_summary_lower(PG_FUNCTION_ARGS)
+{
+	double		centre,
+				margin;
+
+	if (!nps_interval(fcinfo, &centre, &margin))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(Max(centre - margin, -100.0));
+}
+
+/* nps_upper(nps_summary, confidence): upper bound of the interval, <= 100 */
+PG_FUNCTION_INFO_V1(nps_summary_upper);
+Datum
+nps_summary_upper(PG_FUNCTION_ARGS)
+{
+	double		centre,
+				margin;
+
+	if (!nps_interval(fcinfo, &centre, &margin))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(Min(centre + margin, 100.0));
 }
 
 /* ---------------------------------------------------------------- */
@@ -554,4 +604,179 @@ csat_summary_mean_score(PG_FUNCTION_ARGS)
 	for (int score = 1; score <= summary->scale; score++)
 		total += (double) score * (double) summary->counts[score - 1];
 	PG_RETURN_FLOAT8(total / (double) responses);
+}
+
+/* ---------------------------------------------------------------- */
+/* Scores of other types: smallint, bigint and numeric              */
+/* ---------------------------------------------------------------- */
+
+/*
+ * Survey tools export scores as whatever the warehouse chose: smallint,
+ * bigint, numeric.  A score is a whole number, so a numeric score with a
+ * fraction (8.5) is an error, not a rounding: casting it to int would
+ * silently make a passive of 8.5 a promoter of 9.
+ */
+
+/* A bigint score outside [lo, hi] -> 22003 naming it, else the score. */
+static int32
+wide_score(const char *what, int64 score, int lo, int hi, const char *hint)
+{
+	if (score < lo || score > hi)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s score " INT64_FORMAT " is out of range", what, score),
+				 errhint("%s", hint)));
+	return (int32) score;
+}
+
+/* A numeric score, which must be a whole number in [lo, hi]. */
+static int32
+numeric_score(const char *what, Datum value, int lo, int hi, const char *hint)
+{
+	Numeric		num = DatumGetNumeric(value);
+	bool		overflow = false;
+	int32		score = 0;
+
+	if (!numeric_is_nan(num) && !numeric_is_inf(num) &&
+		!DatumGetBool(DirectFunctionCall2(numeric_eq, value,
+										  DirectFunctionCall2(numeric_trunc, value,
+															  Int32GetDatum(0)))))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s score %s is not a whole number", what,
+						DatumGetCString(DirectFunctionCall1(numeric_out, value))),
+				 errhint("Scores are whole numbers; round them explicitly, e.g. with round(score), if the survey means that.")));
+	if (numeric_is_nan(num) || numeric_is_inf(num))
+		overflow = true;
+	else
+		score = numeric_int4_opt_error(num, &overflow);
+	if (overflow || score < lo || score > hi)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s score %s is out of range", what,
+						DatumGetCString(DirectFunctionCall1(numeric_out, value))),
+				 errhint("%s", hint)));
+	return score;
+}
+
+#define NPS_RANGE_HINT "An NPS score must be between 0 and 10."
+
+/* Counts one NPS response whose score is already checked. */
+static Datum
+nps_accumulate(FunctionCallInfo fcinfo, int32 score)
+{
+	NpsSummary *state;
+
+	if (PG_ARGISNULL(0))
+		state = nps_summary_new();
+	else
+		state = summary_for_update(fcinfo, 0);
+	state->counts[nps_category[score]]++;
+	PG_RETURN_POINTER(state);
+}
+
+/* nps_agg_int2_transfn(state nps_summary, score smallint) */
+PG_FUNCTION_INFO_V1(nps_agg_int2_transfn);
+Datum
+nps_agg_int2_transfn(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(1))
+		return state_unchanged(fcinfo);
+	return nps_accumulate(fcinfo, wide_score("NPS", PG_GETARG_INT16(1), 0, 10, NPS_RANGE_HINT));
+}
+
+/* nps_agg_int8_transfn(state nps_summary, score bigint) */
+PG_FUNCTION_INFO_V1(nps_agg_int8_transfn);
+Datum
+nps_agg_int8_transfn(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(1))
+		return state_unchanged(fcinfo);
+	return nps_accumulate(fcinfo, wide_score("NPS", PG_GETARG_INT64(1), 0, 10, NPS_RANGE_HINT));
+}
+
+/* nps_agg_numeric_transfn(state nps_summary, score numeric) */
+PG_FUNCTION_INFO_V1(nps_agg_numeric_transfn);
+Datum
+nps_agg_numeric_transfn(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(1))
+		return state_unchanged(fcinfo);
+	return nps_accumulate(fcinfo, numeric_score("NPS", PG_GETARG_DATUM(1), 0, 10, NPS_RANGE_HINT));
+}
+
+/*
+ * A CSAT score of a wider type: a value beyond int is out of range on any
+ * scale (named as given); anything else goes through csat_accumulate, which
+ * checks it against the scale.
+ */
+#define CSAT_WIDE_HINT "A CSAT score is between 1 and the scale (at most 10)."
+
+/* csat_agg_int2_transfn(state, score smallint) and the scale form */
+PG_FUNCTION_INFO_V1(csat_agg_int2_transfn);
+Datum
+csat_agg_int2_transfn(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(1))
+		return state_unchanged(fcinfo);
+	return csat_accumulate(fcinfo, PG_GETARG_INT16(1), CSAT_DEFAULT_SCALE);
+}
+
+PG_FUNCTION_INFO_V1(csat_agg_scale_int2_transfn);
+Datum
+csat_agg_scale_int2_transfn(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		return state_unchanged(fcinfo);
+	return csat_accumulate(fcinfo, PG_GETARG_INT16(1), PG_GETARG_INT32(2));
+}
+
+/* csat_agg_int8_transfn(state, score bigint) and the scale form */
+PG_FUNCTION_INFO_V1(csat_agg_int8_transfn);
+Datum
+csat_agg_int8_transfn(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(1))
+		return state_unchanged(fcinfo);
+	return csat_accumulate(fcinfo,
+						   wide_score("CSAT", PG_GETARG_INT64(1), PG_INT32_MIN, PG_INT32_MAX,
+									  CSAT_WIDE_HINT),
+						   CSAT_DEFAULT_SCALE);
+}
+
+PG_FUNCTION_INFO_V1(csat_agg_scale_int8_transfn);
+Datum
+csat_agg_scale_int8_transfn(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		return state_unchanged(fcinfo);
+	return csat_accumulate(fcinfo,
+						   wide_score("CSAT", PG_GETARG_INT64(1), PG_INT32_MIN, PG_INT32_MAX,
+									  CSAT_WIDE_HINT),
+						   PG_GETARG_INT32(2));
+}
+
+/* csat_agg_numeric_transfn(state, score numeric) and the scale form */
+PG_FUNCTION_INFO_V1(csat_agg_numeric_transfn);
+Datum
+csat_agg_numeric_transfn(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(1))
+		return state_unchanged(fcinfo);
+	return csat_accumulate(fcinfo,
+						   numeric_score("CSAT", PG_GETARG_DATUM(1), PG_INT32_MIN, PG_INT32_MAX,
+										 CSAT_WIDE_HINT),
+						   CSAT_DEFAULT_SCALE);
+}
+
+PG_FUNCTION_INFO_V1(csat_agg_scale_numeric_transfn);
+Datum
+csat_agg_scale_numeric_transfn(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		return state_unchanged(fcinfo);
+	return csat_accumulate(fcinfo,
+						   numeric_score("CSAT", PG_GETARG_DATUM(1), PG_INT32_MIN, PG_INT32_MAX,
+										 CSAT_WIDE_HINT),
+						   PG_GETARG_INT32(2));
 }

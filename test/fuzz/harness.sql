@@ -320,3 +320,13 @@ INSERT INTO fuzz.extreme_args VALUES
     ('int[]', NULL), ('int[]', '{}'), ('int[]', '{1}'), ('int[]', '{0,2147483647}'),
     ('int[]', '{-2147483648,0}'), ('int[]', '{5,3}'), ('int[]', '{1,1}'), ('int[]', '{1,NULL}'),
     ('int[]', '{{1,2},{3,4}}'), ('int[]', '[5:6]={0,1}');
+
+-- issue 19: argument types of the first-hour additions
+INSERT INTO fuzz.normal_args VALUES ('daterange', '[2024-01-01,2024-04-01)');
+INSERT INTO fuzz.extreme_args VALUES
+    ('daterange', NULL), ('daterange', 'empty'), ('daterange', '(,)'), ('daterange', '[2024-01-01,)'),
+    ('daterange', '[-infinity,infinity)'), ('daterange', '[4713-01-01 BC,5874897-12-31]'),
+    ('daterange', '[2024-02-29,2024-02-29]');
+INSERT INTO fuzz.normal_args VALUES ('smallint', '5');
+INSERT INTO fuzz.extreme_args VALUES
+    ('smallint', NULL), ('smallint', '0'), ('smallint', '-1'), ('smallint', '32767'), ('smallint', '-32768');

@@ -31,6 +31,33 @@ SELECT day, activity_agg((i_customer % 300)::bigint, day) AS summary
 FROM (SELECT *, (row_number() OVER ())::int * 7919 AS i_customer FROM answers) a
 GROUP BY day;
 
+-- churn_summary per month (issue 19): churn_agg from 0.2 on; on 0.1, which
+-- has no aggregate returning it, the same counts through the text form
+CREATE TABLE subscriptions AS
+SELECT i AS id, DATE '2024-01-01' + (i * 7) % 120 - 30 AS started,
+       CASE WHEN i % 4 = 0 THEN NULL ELSE DATE '2024-01-01' + (i * 7) % 120 - 30 + (i * 11) % 90 END AS ended
+FROM generate_series(1, 2000) i;
+DO $$
+BEGIN
+    IF to_regprocedure('retention.churn_agg(date, date, daterange)') IS NOT NULL THEN
+        EXECUTE $q$CREATE MATERIALIZED VIEW churn_monthly AS
+            SELECT lower(p) AS month, churn_agg(started, ended, p) AS summary
+            FROM subscriptions, (SELECT daterange(m::date, (m + interval '1 month')::date) AS p
+                                 FROM generate_series(DATE '2024-01-01', '2024-04-01', '1 month') m) x
+            GROUP BY p$q$;
+    ELSE
+        EXECUTE $q$CREATE MATERIALIZED VIEW churn_monthly AS
+            SELECT m AS month,
+                   format('v1 period_start=%s period_end=%s customers_start=%s churned=%s',
+                          to_char(m, 'YYYY-MM-DD'), to_char(n, 'YYYY-MM-DD'),
+                          count(*) FILTER (WHERE started <= m AND (ended IS NULL OR m < ended)),
+                          count(*) FILTER (WHERE started <= m AND m < ended AND ended <= n))::churn_summary AS summary
+            FROM subscriptions, (SELECT m::date, (m + interval '1 month')::date AS n
+                                 FROM generate_series(DATE '2024-01-01', '2024-04-01', '1 month') m) x
+            GROUP BY m, n$q$;
+    END IF;
+END $$;
+
 CREATE VIEW accessor_answers AS
 SELECT 'nps' AS area, day::text AS key,
        concat_ws(' ', summary, nps(summary), promoters(summary), passives(summary),
@@ -76,7 +103,9 @@ SELECT 'lifecycle', l::text, l::text FROM (SELECT rollup(summary) AS a FROM acti
 UNION ALL
 SELECT 'period retention', r::text, r::text FROM (SELECT rollup(summary) AS a FROM activity_daily) x, period_retention(a) r
 UNION ALL
-SELECT 'stickiness', s::text, s::text FROM (SELECT rollup(summary) AS a FROM activity_daily) x, stickiness(a, 'day', 'month') s;
+SELECT 'stickiness', s::text, s::text FROM (SELECT rollup(summary) AS a FROM activity_daily) x, stickiness(a, 'day', 'month') s
+UNION ALL
+SELECT 'churn', month::text, summary::text FROM churn_monthly;
 
 -- subscription economics (SPEC §10, release 0.2): only where the extension
 -- has it, so that the upgrade test can build these views on 0.1 too

@@ -171,7 +171,9 @@ SELECT bgnbd_fit(f, r, t, p) FROM (VALUES (1, 2.0, 5.0, 0.1), (1, 2.0, 5.0, 0.2)
 \echo :LAST_ERROR_SQLSTATE
 SELECT gammagamma_fit(f, m) FROM (VALUES (-2, 10.0)) v(f, m);
 \echo :LAST_ERROR_SQLSTATE
+-- a negative monetary value is skipped (no customer left: NULL); NaN is an error
 SELECT gammagamma_fit(f, m) FROM (VALUES (2, -10.0)) v(f, m);
+SELECT gammagamma_fit(f, m) FROM (VALUES (2, 'NaN'::float8)) v(f, m);
 \echo :LAST_ERROR_SQLSTATE
 SELECT p_alive(ROW(0, 1, 1, 1, NULL, NULL, NULL), 1, 1, 2);
 \echo :LAST_ERROR_SQLSTATE

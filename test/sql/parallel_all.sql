@@ -106,6 +106,53 @@ INSERT INTO sample_calls VALUES
      'SELECT mrr_agg(md5(customer_id::text)::uuid, started::timestamptz, ended::timestamptz, duration::numeric) FROM fixture'),
     ('rollup(mrr_summary)', 'SELECT rollup(mrr_s) FROM mrr_parts');
 
+-- issue 19: churn over a daterange period, churn_agg and rollup(churn_summary)
+CREATE TABLE fixture_churn_parts AS
+SELECT id % 40 AS part, churn_agg(started, ended, daterange('2023-06-01', '2024-01-01')) AS churn_s
+FROM fixture GROUP BY 1;
+INSERT INTO sample_calls VALUES
+    ('churn_agg(date, date, daterange)',
+     $$SELECT churn_agg(started, ended, daterange('2023-06-01', '2024-01-01')) FROM fixture$$),
+    ('churn_agg(timestamptz, timestamptz, daterange)',
+     $$SELECT churn_agg(started::timestamptz, ended::timestamptz, '[2023-06-01,2024-01-01)') FROM fixture$$),
+    ('churn_rate(date, date, daterange)',
+     $$SELECT churn_rate(started, ended, period_range('month', DATE '2023-06-01')) FROM fixture$$),
+    ('churn_rate(timestamptz, timestamptz, daterange)',
+     $$SELECT churn_rate(started::timestamptz, ended::timestamptz, '[2023-06-01,2024-01-01)') FROM fixture$$),
+    ('retention_rate(date, date, daterange)',
+     $$SELECT retention_rate(started, ended, period_range('quarter', DATE '2023-06-01')) FROM fixture$$),
+    ('retention_rate(timestamptz, timestamptz, daterange)',
+     $$SELECT retention_rate(started::timestamptz, ended::timestamptz, '[2023-06-01,2024-01-01)') FROM fixture$$),
+    ('rollup(churn_summary)', 'SELECT rollup(churn_s) FROM fixture_churn_parts');
+
+-- issue 19: survey scores of type smallint, bigint and numeric
+INSERT INTO sample_calls VALUES
+    ('nps(smallint)', 'SELECT nps(nps_score::smallint) FROM fixture'),
+    ('nps_agg(smallint)', 'SELECT nps_agg(nps_score::smallint) FROM fixture'),
+    ('nps(bigint)', 'SELECT nps(nps_score::bigint) FROM fixture'),
+    ('nps_agg(bigint)', 'SELECT nps_agg(nps_score::bigint) FROM fixture'),
+    ('nps(numeric)', 'SELECT nps(nps_score::numeric) FROM fixture'),
+    ('nps_agg(numeric)', 'SELECT nps_agg(nps_score::numeric) FROM fixture'),
+    ('csat(smallint)', 'SELECT csat(csat_score::smallint) FROM fixture'),
+    ('csat(smallint, int)', 'SELECT csat(csat7::smallint, 7) FROM fixture'),
+    ('csat_agg(smallint)', 'SELECT csat_agg(csat_score::smallint) FROM fixture'),
+    ('csat_agg(smallint, int)', 'SELECT csat_agg(csat7::smallint, 7) FROM fixture'),
+    ('csat(bigint)', 'SELECT csat(csat_score::bigint) FROM fixture'),
+    ('csat(bigint, int)', 'SELECT csat(csat7::bigint, 7) FROM fixture'),
+    ('csat_agg(bigint)', 'SELECT csat_agg(csat_score::bigint) FROM fixture'),
+    ('csat_agg(bigint, int)', 'SELECT csat_agg(csat7::bigint, 7) FROM fixture'),
+    ('csat(numeric)', 'SELECT csat(csat_score::numeric(3,1)) FROM fixture'),
+    ('csat(numeric, int)', 'SELECT csat(csat7::numeric, 7) FROM fixture'),
+    ('csat_agg(numeric)', 'SELECT csat_agg(csat_score::numeric(3,1)) FROM fixture'),
+    ('csat_agg(numeric, int)', 'SELECT csat_agg(csat7::numeric, 7) FROM fixture');
+
+-- issue 19: rfm up to a timestamptz observation_end
+INSERT INTO sample_calls VALUES
+    ('rfm(timestamptz, numeric, timestamptz)', $$SELECT rfm(at, duration, TIMESTAMPTZ '2024-06-30 12:00+00') FROM fixture$$),
+    ('rfm(timestamptz, float8, timestamptz)', $$SELECT rfm(at, duration::float8, TIMESTAMPTZ '2024-06-30 12:00+00') FROM fixture$$),
+    ('rfm_agg(timestamptz, numeric, timestamptz)', $$SELECT rfm_agg(at, duration, TIMESTAMPTZ '2024-06-30 12:00+00') FROM fixture$$),
+    ('rfm_agg(timestamptz, float8, timestamptz)', $$SELECT rfm_agg(at, duration::float8, TIMESTAMPTZ '2024-06-30 12:00+00') FROM fixture$$);
+
 -- aggregates without a sample call (none expected)
 SELECT a.aggfnoid::regprocedure AS missing_sample_call
 FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid

@@ -22,12 +22,14 @@ SELECT nps(score) AS all_null, nps_agg(score) IS NULL AS summary_null
 FROM answers WHERE score IS NULL;
 SELECT nps(score) AS empty, nps_agg(score) IS NULL AS summary_null FROM answers WHERE false;
 
--- only promoters: +100; only detractors: -100; margin 0 when everyone agrees
+-- only promoters: +100; only detractors: -100; the margin is not 0 even when
+-- everyone agrees (adjusted Wald: 3/4 pseudo promoter and detractor, n + 3)
 SELECT nps(s), nps_margin(nps_agg(s)) FROM (VALUES (9), (10)) v(s);
 SELECT nps(s), nps_margin(nps_agg(s)) FROM (VALUES (0), (6)) v(s);
 
--- nps_margin: p+ = 0.4, p- = 0.2, n = 100:
--- 1.959964 * 100 * sqrt((0.6 - 0.04) / 100) = 14.6668...
+-- nps_margin: 40 promoters, 20 detractors, n = 100; with the pseudo-counts
+-- p+ = 40.75 / 103, p- = 20.75 / 103:
+-- 1.959964 * 100 * sqrt((p+ + p- - (p+ - p-)^2) / 103) = 14.4439...
 SELECT round(nps_margin(s)::numeric, 4) AS margin_95,
        round(nps_margin(s, 0.99)::numeric, 4) AS margin_99,
        round(nps_margin(s, 0.90)::numeric, 4) AS margin_90
