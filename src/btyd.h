@@ -14,6 +14,17 @@
 /* What a histogram holds: the inputs of one of the two fits. */
 #define BTYD_KIND_BGNBD 1		/* (frequency, recency, tenure) */
 #define BTYD_KIND_GAMMAGAMMA 2	/* (frequency, monetary_value, 0) */
+#define BTYD_KIND_PNBD 3		/* Pareto/NBD: (frequency, recency, tenure) */
+#define BTYD_KIND_MBGNBD 4		/* MBG/NBD: (frequency, recency, tenure) */
+#define BTYD_KIND_BGBB 5		/* BG/BB: (frequency, recency, opportunities), integers */
+#define BTYD_KIND_MAX 5
+
+/*
+ * BG/BB opportunities are years, quarters, months or days: its likelihood
+ * sums a term per opportunity after the last purchase, so their number is
+ * bounded (a century of days is 36,525).
+ */
+#define BGBB_MAX_OPPORTUNITIES 100000
 
 /*
  * One distinct input with its multiplicity.  For BG/NBD, u = recency and

@@ -31,6 +31,12 @@ SELECT day, activity_agg((i_customer % 300)::bigint, day) AS summary
 FROM (SELECT *, (row_number() OVER ())::int * 7919 AS i_customer FROM answers) a
 GROUP BY day;
 
+-- fitted models (composite values): a model stored by one release must read
+-- in the next, where its type may have gained fields (NULL for it)
+CREATE MATERIALIZED VIEW btyd_models AS
+SELECT bgnbd_fit(frequency, recency, tenure) AS bg, gammagamma_fit(frequency, monetary_value) AS gg
+FROM btyd_simulate(3000, 0.25, 30, 0.8, 2.5, 30, 400, seed => 5);
+
 CREATE VIEW accessor_answers AS
 SELECT 'nps' AS area, day::text AS key,
        concat_ws(' ', summary, nps(summary), promoters(summary), passives(summary),
@@ -76,4 +82,11 @@ SELECT 'lifecycle', l::text, l::text FROM (SELECT rollup(summary) AS a FROM acti
 UNION ALL
 SELECT 'period retention', r::text, r::text FROM (SELECT rollup(summary) AS a FROM activity_daily) x, period_retention(a) r
 UNION ALL
-SELECT 'stickiness', s::text, s::text FROM (SELECT rollup(summary) AS a FROM activity_daily) x, stickiness(a, 'day', 'month') s;
+SELECT 'stickiness', s::text, s::text FROM (SELECT rollup(summary) AS a FROM activity_daily) x, stickiness(a, 'day', 'month') s 
+UNION ALL
+SELECT 'btyd models', x::text,
+       concat_ws(' ', round((bg).r::numeric, 6), round((bg).alpha::numeric, 4), (bg).customers, (bg).converged,
+                 round(p_alive(bg, x, 3.0 * x, 200)::numeric, 10),
+                 round(expected_purchases(bg, 30, x, 3.0 * x, 200)::numeric, 10),
+                 round(expected_spend(gg, x, 20)::numeric, 8), round((gg).q::numeric, 6))
+FROM btyd_models, generate_series(0, 4) x;
