@@ -32,6 +32,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 
+#include "btyd_family.h"
 #include "optimize.h"
 #include "specfun.h"
 
@@ -497,12 +498,9 @@ gammagamma_objective(const double *theta, double *grad, void *arg)
  * Minimises from theta; returns whether it converged to an interior point,
  * after a WARNING if it did not.
  */
-/* What to do about a fit that did not converge: a hint sentence, or NULL. */
-typedef char *(*FitRemedy) (void *arg);
-
-static bool
-fit(const char *what, int n, const char *const *names, double *theta,
-	const double *log_scale, ObjectiveFunction fn, void *arg, FitRemedy remedy)
+bool
+btyd_fit(const char *what, int n, const char *const *names, double *theta,
+		 const double *log_scale, ObjectiveFunction fn, void *arg, FitRemedy remedy)
 {
 	OptimizeResult result;
 	char	   *hint = NULL;
@@ -589,33 +587,17 @@ bgnbd_remedy(void *arg)
 	return pstrdup("Fit with a penalizer, e.g. bgnbd_fit(frequency, recency, tenure, 0.1) (lifetimes' penalizer_coef), or fit more customers.");
 }
 
-static Datum
-model_datum(FunctionCallInfo fcinfo, const double *param, int nparam,
-			double log_likelihood, int64 customers, bool converged)
+/* the likelihoods as BtydLogLikelihood, for the covariance of the estimates */
+static double
+bgnbd_ll(void *problem, const double *param, double *grad)
 {
-	TupleDesc	tupdesc;
-	Datum		values[8];
-	bool		nulls[8] = {0};
-
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	tupdesc = BlessTupleDesc(tupdesc);
-	for (int k = 0; k < nparam; k++)
-		values[k] = Float8GetDatum(param[k]);
-	values[nparam] = Float8GetDatum(log_likelihood);
-	values[nparam + 1] = Int64GetDatum(customers);
-	values[nparam + 2] = BoolGetDatum(converged);
-	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+	return bgnbd_log_likelihood_sum(problem, param, grad);
 }
 
-static int64
-customer_count(const BtydData *data)
+static double
+gammagamma_ll(void *problem, const double *param, double *grad)
 {
-	int64		n = 0;
-
-	for (int64 i = 0; i < data->npoints; i++)
-		n = count_add(n, data->points[i].count);
-	return n;
+	return gammagamma_log_likelihood_sum(problem, param, grad);
 }
 
 /* bgnbd_fit_finalfn(btyd_histogram) -> bgnbd_model */
@@ -629,8 +611,10 @@ bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 				log_scale[4],
 				param[4],
 				grad[4],
-				ll;
-	bool		converged;
+				ll,
+				covariance[16];
+	bool		converged,
+				have_covariance;
 
 	btyd_histogram_data(PG_GETARG_DATUM(0), &data);
 	if (data.kind != BTYD_KIND_BGNBD)
@@ -641,10 +625,9 @@ bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	bgnbd_problem_init(&pb, &data);
 
-	/* start: r = a = b = 1 and α a tenth of the observation span */
 	bgnbd_start(&pb, theta, log_scale);
-	converged = fit("bgnbd_fit", 4, bgnbd_names, theta, log_scale, bgnbd_objective, &pb,
-					bgnbd_remedy);
+	converged = btyd_fit("bgnbd_fit", 4, bgnbd_names, theta, log_scale, bgnbd_objective, &pb,
+						 bgnbd_remedy);
 	if (converged && data.points[data.npoints - 1].x == 0)
 	{
 		/* the likelihood then only depends on r ln(α / (α + T)) */
@@ -658,7 +641,9 @@ bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 	for (int k = 0; k < 4; k++)
 		param[k] = exp(theta[k]);
 	ll = bgnbd_log_likelihood_sum(&pb, param, grad);
-	PG_RETURN_DATUM(model_datum(fcinfo, param, 4, ll, customer_count(&data), converged));
+	have_covariance = btyd_covariance(4, param, bgnbd_ll, &pb, covariance);
+	PG_RETURN_DATUM(btyd_model_datum(fcinfo, param, 4, ll, btyd_customer_count(&data), converged,
+									 have_covariance ? covariance : NULL));
 }
 
 /* gammagamma_fit_finalfn(btyd_histogram) -> gammagamma_model */
@@ -673,8 +658,10 @@ gammagamma_fit_finalfn(PG_FUNCTION_ARGS)
 				param[3],
 				grad[3],
 				ll,
-				mean = 0.0;
-	bool		converged;
+				mean = 0.0,
+				covariance[9];
+	bool		converged,
+				have_covariance;
 
 	btyd_histogram_data(PG_GETARG_DATUM(0), &data);
 	if (data.kind != BTYD_KIND_GAMMAGAMMA)
@@ -694,13 +681,15 @@ gammagamma_fit_finalfn(PG_FUNCTION_ARGS)
 	theta[0] = 0.0;
 	theta[1] = 0.0;
 	theta[2] = log_scale[2];
-	converged = fit("gammagamma_fit", 3, gammagamma_names, theta, log_scale, gammagamma_objective, &pb,
-					NULL);
+	converged = btyd_fit("gammagamma_fit", 3, gammagamma_names, theta, log_scale, gammagamma_objective,
+						 &pb, NULL);
 
 	for (int k = 0; k < 3; k++)
 		param[k] = exp(theta[k]);
 	ll = gammagamma_log_likelihood_sum(&pb, param, grad);
-	PG_RETURN_DATUM(model_datum(fcinfo, param, 3, ll, customer_count(&data), converged));
+	have_covariance = btyd_covariance(3, param, gammagamma_ll, &pb, covariance);
+	PG_RETURN_DATUM(btyd_model_datum(fcinfo, param, 3, ll, btyd_customer_count(&data), converged,
+									 have_covariance ? covariance : NULL));
 }
 
 /* ---------------------------------------------------------------- */
@@ -1149,7 +1138,7 @@ bgnbd_expected_purchases_new(PG_FUNCTION_ARGS)
  * Customers without repeat purchases get the population mean, which is
  * finite only for q > 1.
  */
-static double
+double
 gammagamma_expected_spend(const double *m, int32 x, double mv)
 {
 	double		p = m[0],

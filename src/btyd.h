@@ -14,6 +14,17 @@
 /* What a histogram holds: the inputs of one of the two fits. */
 #define BTYD_KIND_BGNBD 1		/* (frequency, recency, tenure) */
 #define BTYD_KIND_GAMMAGAMMA 2	/* (frequency, monetary_value, 0) */
+#define BTYD_KIND_PNBD 3		/* Pareto/NBD: (frequency, recency, tenure) */
+#define BTYD_KIND_MBGNBD 4		/* MBG/NBD: (frequency, recency, tenure) */
+#define BTYD_KIND_BGBB 5		/* BG/BB: (frequency, recency, opportunities), integers */
+#define BTYD_KIND_MAX 5
+
+/*
+ * BG/BB opportunities are years, quarters, months or days: its likelihood
+ * sums a term per opportunity after the last purchase, so their number is
+ * bounded (a century of days is 36,525).
+ */
+#define BGBB_MAX_OPPORTUNITIES 100000
 
 /*
  * One distinct input with its multiplicity.  For BG/NBD, u = recency and
@@ -40,6 +51,13 @@ typedef struct BtydData
 
 /* The points of a histogram datum (either form), sorted and validated. */
 extern void btyd_histogram_data(Datum histogram, BtydData *data);
+
+/*
+ * The transition function of the fits of pnbd.c, mbgnbd.c and bgbb.c: adds
+ * one customer (inputs checked by the caller) to the state in argument 0.
+ */
+extern Datum btyd_histogram_add_datum(FunctionCallInfo fcinfo, int kind, double penalizer,
+									  int32 x, double u, double v);
 
 /*
  * A customer's inputs, checked the same way by the fit aggregates, the

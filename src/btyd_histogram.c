@@ -69,13 +69,21 @@ static const ExpandedObjectMethods histogram_methods = {
 	histogram_flatten_into
 };
 
-/* the kinds' names in the text form and in messages */
-static const char *const kind_names[] = {"bgnbd", "gammagamma"};
+/* the kinds' names in the text form and in messages, by kind */
+static const char *const kind_names[BTYD_KIND_MAX + 1] = {
+	NULL, "bgnbd", "gammagamma", "pnbd", "mbgnbd", "bgbb"
+};
 
 static const char *
 kind_name(int kind)
 {
-	return kind_names[kind == BTYD_KIND_BGNBD ? 0 : 1];
+	return kind_names[kind];
+}
+
+static inline bool
+kind_is_valid(int kind)
+{
+	return kind >= 1 && kind <= BTYD_KIND_MAX;
 }
 
 static BtydHistogram *
@@ -276,9 +284,9 @@ histogram_checked(BtydHistogram *h)
 	int64		used = 0;
 
 	Assert(h->hdr.eoh_methods == &histogram_methods);
-	Assert(h->kind == BTYD_KIND_BGNBD || h->kind == BTYD_KIND_GAMMAGAMMA);
+	Assert(kind_is_valid(h->kind));
 	Assert(h->penalizer >= 0.0 && isfinite(h->penalizer) &&
-		   (h->kind == BTYD_KIND_BGNBD || h->penalizer == 0.0));
+		   (h->kind != BTYD_KIND_GAMMAGAMMA || h->penalizer == 0.0));
 	Assert(h->capacity >= MIN_CAPACITY && (h->capacity & (h->capacity - 1)) == 0);
 	Assert(h->npoints >= 0 && 4 * h->npoints <= 3 * h->capacity);
 	for (int64 i = 0; i < h->capacity; i++)
@@ -306,10 +314,10 @@ histogram_flat_checked(BtydHistogramFlat *flat)
 #ifdef USE_ASSERT_CHECKING
 	Assert(VARSIZE(flat) >= FLAT_HEADER_SIZE);
 	Assert(flat->version == BTYD_HISTOGRAM_VERSION);
-	Assert(flat->kind == BTYD_KIND_BGNBD || flat->kind == BTYD_KIND_GAMMAGAMMA);
+	Assert(kind_is_valid(flat->kind));
 	Assert(flat->reserved[0] == 0 && flat->reserved[1] == 0);
 	Assert(flat->penalizer >= 0.0 && isfinite(flat->penalizer) &&
-		   (flat->kind == BTYD_KIND_BGNBD || flat->penalizer == 0.0));
+		   (flat->kind != BTYD_KIND_GAMMAGAMMA || flat->penalizer == 0.0));
 	Assert(flat->npoints >= 0 && flat->npoints <= (int64) MAX_FLAT_POINTS);
 	Assert(VARSIZE(flat) == FLAT_HEADER_SIZE + flat->npoints * sizeof(BtydPoint));
 	for (int64 i = 0; i < flat->npoints; i++)
@@ -543,6 +551,23 @@ gammagamma_fit_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(EOHPGetRWDatum(&h->hdr));
 }
 
+/*
+ * The transition of the other fits (pnbd.c, mbgnbd.c, bgbb.c): adds one
+ * customer whose inputs the caller has checked to the state in argument 0.
+ */
+Datum
+btyd_histogram_add_datum(FunctionCallInfo fcinfo, int kind, double penalizer,
+						 int32 x, double u, double v)
+{
+	BtydHistogram *h;
+
+	check_penalizer(penalizer);
+	h = histogram_for_update(fcinfo, kind, penalizer);
+	check_same_penalizer(h->penalizer, penalizer);
+	histogram_add(h, x, u, v, 1);
+	return EOHPGetRWDatum(&h->hdr);
+}
+
 /* btyd_histogram_combinefn(a, b): the union of two histograms */
 PG_FUNCTION_INFO_V1(btyd_histogram_combinefn);
 Datum
@@ -572,7 +597,14 @@ point_problem(int kind, int64 x, double u, double v, int64 count)
 		return "a positive count";
 	if (x < 0 || x > PG_INT32_MAX)
 		return "a frequency between 0 and 2147483647";
-	if (kind == BTYD_KIND_BGNBD)
+	if (kind == BTYD_KIND_BGBB)
+	{
+		if (!(u >= 0.0 && u <= v && v <= BGBB_MAX_OPPORTUNITIES && u == floor(u) && v == floor(v)))
+			return "whole recency and opportunities with 0 <= recency <= opportunities <= 100000";
+		if (x > u || (x == 0) != (u == 0.0))
+			return "frequency <= recency, and recency 0 exactly for frequency 0";
+	}
+	else if (kind != BTYD_KIND_GAMMAGAMMA)
 	{
 		if (!(u >= 0.0 && u <= v && isfinite(v)))
 			return "finite recency and tenure with 0 <= recency <= tenure";
@@ -599,7 +631,7 @@ btyd_histogram_in(PG_FUNCTION_ARGS)
 
 	summary_read_begin(&reader, "btyd_histogram", input, BTYD_HISTOGRAM_VERSION);
 	summary_read_key(&reader, "kind");
-	kind = summary_read_word(&reader, kind_names, 2) == 0 ? BTYD_KIND_BGNBD : BTYD_KIND_GAMMAGAMMA;
+	kind = summary_read_word(&reader, kind_names + 1, BTYD_KIND_MAX) + 1;
 	summary_read_key(&reader, "penalizer");
 	penalizer = summary_read_float8(&reader);
 	if (penalizer < 0.0 || (kind == BTYD_KIND_GAMMAGAMMA && penalizer != 0.0))
@@ -678,9 +710,9 @@ btyd_histogram_recv(PG_FUNCTION_ARGS)
 
 	summary_recv_version(buf, "btyd_histogram", BTYD_HISTOGRAM_VERSION);
 	kind = summary_recv_byte(buf, "btyd_histogram");
-	if (kind != BTYD_KIND_BGNBD && kind != BTYD_KIND_GAMMAGAMMA)
+	if (!kind_is_valid(kind))
 		summary_binary_error("btyd_histogram",
-							 psprintf("Kind %d is neither 1 (bgnbd) nor 2 (gammagamma).", kind));
+							 psprintf("Kind %d is not between 1 and %d.", kind, BTYD_KIND_MAX));
 	if (buf->len - buf->cursor < (int) (sizeof(double) + sizeof(int64)))
 		summary_binary_error("btyd_histogram", "The value is truncated.");
 	penalizer = pq_getmsgfloat8(buf);

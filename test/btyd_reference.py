@@ -131,17 +131,17 @@ print(check("hyp2f1 within 1e-12 relative, incl. the BG/NBD's (r+x, b+x; a+b+x-1
             "abs(hyp2f1(a, b, c, z) - want) <= 1e-12 * abs(want)",
             sections["hyp2f1(a, b, c, z)"], "a, b, c, z, want"))
 print(check("expected_purchases within 1e-12 relative, frequency up to 3000, horizons to z = 0.93",
-            "abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL)::bgnbd_model, t, x::int, tx, tt) - want)"
+            "abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL, NULL)::bgnbd_model, t, x::int, tx, tt) - want)"
             " <= 1e-12 * want",
             sections["expected_purchases(model(r, alpha, a, b), t, x, tx, T)"],
             "r, alpha, a, b, t, x, tx, tt, want"))
 print(check("expected_purchases at a = 1 equals the two-sided limit within 1e-12 relative",
-            "abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL)::bgnbd_model, t, x::int, tx, tt) - want)"
+            "abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL, NULL)::bgnbd_model, t, x::int, tx, tt) - want)"
             " <= 1e-12 * want",
             sections["expected_purchases at a = 1: the limit of a -> 1 from both sides"],
             "r, alpha, a, b, t, x, tx, tt, want"))
 print(check("p_alive within 1e-13 relative",
-            "abs(p_alive(ROW(r, alpha, a, b, NULL, NULL, NULL)::bgnbd_model, x::int, tx, tt) - want) <= 1e-13 * want",
+            "abs(p_alive(ROW(r, alpha, a, b, NULL, NULL, NULL, NULL)::bgnbd_model, x::int, tx, tt) - want) <= 1e-13 * want",
             sections["p_alive(model, x, tx, T)"], "r, alpha, a, b, x, tx, tt, want"))
 print(check("bgnbd_log_likelihood within 1e-12 relative",
             "abs(bgnbd_log_likelihood(r, alpha, a, b, x::int, tx, tt) - want) <= 1e-12 * greatest(1, abs(want))",

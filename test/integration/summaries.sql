@@ -58,6 +58,12 @@ BEGIN
     END IF;
 END $$;
 
+-- fitted models (composite values): a model stored by one release must read
+-- in the next, where its type may have gained fields (NULL for it)
+CREATE MATERIALIZED VIEW btyd_models AS
+SELECT bgnbd_fit(frequency, recency, tenure) AS bg, gammagamma_fit(frequency, monetary_value) AS gg
+FROM btyd_simulate(3000, 0.25, 30, 0.8, 2.5, 30, 400, seed => 5);
+
 CREATE VIEW accessor_answers AS
 SELECT 'nps' AS area, day::text AS key,
        concat_ws(' ', summary, nps(summary), promoters(summary), passives(summary),
@@ -105,7 +111,14 @@ SELECT 'period retention', r::text, r::text FROM (SELECT rollup(summary) AS a FR
 UNION ALL
 SELECT 'stickiness', s::text, s::text FROM (SELECT rollup(summary) AS a FROM activity_daily) x, stickiness(a, 'day', 'month') s
 UNION ALL
-SELECT 'churn', month::text, summary::text FROM churn_monthly;
+SELECT 'churn', month::text, summary::text FROM churn_monthly
+UNION ALL
+SELECT 'btyd models', x::text,
+       concat_ws(' ', round((bg).r::numeric, 6), round((bg).alpha::numeric, 4), (bg).customers, (bg).converged,
+                 round(p_alive(bg, x, 3.0 * x, 200)::numeric, 10),
+                 round(expected_purchases(bg, 30, x, 3.0 * x, 200)::numeric, 10),
+                 round(expected_spend(gg, x, 20)::numeric, 8), round((gg).q::numeric, 6))
+FROM btyd_models, generate_series(0, 4) x;
 
 -- subscription economics (SPEC §10, release 0.2): only where the extension
 -- has it, so that the upgrade test can build these views on 0.1 too

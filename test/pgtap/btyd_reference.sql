@@ -171,7 +171,7 @@ FROM (VALUES
 (0.3, 3.0, 4.0, 6.0, 39.0, 3000.0, 38.8, 38.86, 785.88838342155964),
 (0.3, 3.0, 4.0, 6.0, 520.0, 3000.0, 38.8, 38.86, 912.72166178994983)
 ) v(r, alpha, a, b, t, x, tx, tt, want)
-WHERE NOT (abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL)::bgnbd_model, t, x::int, tx, tt) - want) <= 1e-12 * want);
+WHERE NOT (abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL, NULL)::bgnbd_model, t, x::int, tx, tt) - want) <= 1e-12 * want);
 
 -- expected_purchases at a = 1 equals the two-sided limit within 1e-12 relative
 SELECT is(count(*), 0::bigint, 'expected_purchases at a = 1 equals the two-sided limit within 1e-12 relative')
@@ -185,7 +185,7 @@ FROM (VALUES
 (0.5, 10.0, 1.0, 3.0, 1.0, 5.0, 35.0, 38.86, 0.091245957550231115),
 (0.5, 10.0, 1.0, 3.0, 39.0, 5.0, 35.0, 38.86, 2.8362596363967028)
 ) v(r, alpha, a, b, t, x, tx, tt, want)
-WHERE NOT (abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL)::bgnbd_model, t, x::int, tx, tt) - want) <= 1e-12 * want);
+WHERE NOT (abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL, NULL)::bgnbd_model, t, x::int, tx, tt) - want) <= 1e-12 * want);
 
 -- p_alive within 1e-13 relative
 SELECT is(count(*), 0::bigint, 'p_alive within 1e-13 relative')
@@ -200,7 +200,7 @@ FROM (VALUES
 (0.243, 4.414, 0.793, 2.426, 1000.0, 38.5, 38.86, 0.22885330464971053),
 (0.243, 4.414, 0.793, 2.426, 3000.0, 38.8, 38.86, 0.98330827949405348)
 ) v(r, alpha, a, b, x, tx, tt, want)
-WHERE NOT (abs(p_alive(ROW(r, alpha, a, b, NULL, NULL, NULL)::bgnbd_model, x::int, tx, tt) - want) <= 1e-13 * want);
+WHERE NOT (abs(p_alive(ROW(r, alpha, a, b, NULL, NULL, NULL, NULL)::bgnbd_model, x::int, tx, tt) - want) <= 1e-13 * want);
 
 -- bgnbd_log_likelihood within 1e-12 relative
 SELECT is(count(*), 0::bigint, 'bgnbd_log_likelihood within 1e-12 relative')

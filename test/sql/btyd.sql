@@ -41,8 +41,8 @@ SELECT p_alive(m, 0, 0, 10) AS alive_x0,
        round(expected_spend(g, 2, 5)::numeric, 12) AS spend_x2,
        expected_spend(g, 0, 0) AS spend_x0,
        expected_spend(g, 0, 123) AS spend_x0_ignores_m
-FROM (SELECT ROW(1, 1, 1, 1, NULL, NULL, NULL)::bgnbd_model AS m,
-             ROW(2, 3, 4, NULL, NULL, NULL)::gammagamma_model AS g) x;
+FROM (SELECT ROW(1, 1, 1, 1, NULL, NULL, NULL, NULL)::bgnbd_model AS m,
+             ROW(2, 3, 4, NULL, NULL, NULL, NULL)::gammagamma_model AS g) x;
 
 -- E[purchases] at t = 0 is 0; for a new customer it equals the conditional
 -- expectation with x = 0 at T = 0; a = 1 exactly (the 0/0 of the textbook form)
@@ -51,10 +51,10 @@ SELECT expected_purchases(m, 0) AS at_zero,
        expected_purchases(m, 0, 3, 5, 9) AS at_zero_customer,
        expected_purchases(m, 52) = expected_purchases(m, 52, 0, 0, 0) AS new_is_x0_at_T0,
        round(expected_purchases(m, 52)::numeric, 10) AS new_52
-FROM (SELECT ROW(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL)::bgnbd_model AS m) x;
-SELECT round(expected_purchases(ROW(0.5, 10, 1 - 1e-9, 3, NULL, NULL, NULL)::bgnbd_model, 39, 2, 30, 39)::numeric, 7) AS below,
-       round(expected_purchases(ROW(0.5, 10, 1, 3, NULL, NULL, NULL)::bgnbd_model, 39, 2, 30, 39)::numeric, 7) AS at_one,
-       round(expected_purchases(ROW(0.5, 10, 1 + 1e-9, 3, NULL, NULL, NULL)::bgnbd_model, 39, 2, 30, 39)::numeric, 7) AS above;
+FROM (SELECT ROW(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL, NULL)::bgnbd_model AS m) x;
+SELECT round(expected_purchases(ROW(0.5, 10, 1 - 1e-9, 3, NULL, NULL, NULL, NULL)::bgnbd_model, 39, 2, 30, 39)::numeric, 7) AS below,
+       round(expected_purchases(ROW(0.5, 10, 1, 3, NULL, NULL, NULL, NULL)::bgnbd_model, 39, 2, 30, 39)::numeric, 7) AS at_one,
+       round(expected_purchases(ROW(0.5, 10, 1 + 1e-9, 3, NULL, NULL, NULL, NULL)::bgnbd_model, 39, 2, 30, 39)::numeric, 7) AS above;
 
 -- Fits: NULL rows are skipped; empty and NULL-only input give NULL.
 CREATE TABLE customers (id int, frequency int, recency float8, tenure float8, monetary_value float8);
@@ -149,8 +149,8 @@ SELECT round(clv(m, g, 3, 100, 200, 25, 12, 0.01)::numeric, 9) AS clv,
                          / 1.01 ^ i)
               FROM generate_series(1, 12) i)::numeric, 9) AS written_out,
        clv(m, g, 3, 100, 200, 25, 0, 0.01) AS zero_months
-FROM (SELECT ROW(0.243, 4.414 * 7, 0.793, 2.426, NULL, NULL, NULL)::bgnbd_model AS m,
-             ROW(6.25, 3.74, 15.44, NULL, NULL, NULL)::gammagamma_model AS g) x;
+FROM (SELECT ROW(0.243, 4.414 * 7, 0.793, 2.426, NULL, NULL, NULL, NULL)::bgnbd_model AS m,
+             ROW(6.25, 3.74, 15.44, NULL, NULL, NULL, NULL)::gammagamma_model AS g) x;
 
 -- Errors: each shows its message, then its SQLSTATE.
 SELECT bgnbd_fit(f, r, t) FROM (VALUES (-1, 0.0, 5.0)) v(f, r, t);
@@ -175,21 +175,21 @@ SELECT gammagamma_fit(f, m) FROM (VALUES (-2, 10.0)) v(f, m);
 SELECT gammagamma_fit(f, m) FROM (VALUES (2, -10.0)) v(f, m);
 SELECT gammagamma_fit(f, m) FROM (VALUES (2, 'NaN'::float8)) v(f, m);
 \echo :LAST_ERROR_SQLSTATE
-SELECT p_alive(ROW(0, 1, 1, 1, NULL, NULL, NULL), 1, 1, 2);
+SELECT p_alive(ROW(0, 1, 1, 1, NULL, NULL, NULL, NULL)::bgnbd_model, 1, 1, 2);
 \echo :LAST_ERROR_SQLSTATE
-SELECT p_alive(ROW(1, 1, 1, NULL, NULL, NULL, NULL), 1, 1, 2);
+SELECT p_alive(ROW(1, 1, 1, NULL, NULL, NULL, NULL, NULL)::bgnbd_model, 1, 1, 2);
 \echo :LAST_ERROR_SQLSTATE
-SELECT p_alive(ROW(1, 1, 1, 1, NULL, NULL, NULL), 1, 3, 2);
+SELECT p_alive(ROW(1, 1, 1, 1, NULL, NULL, NULL, NULL)::bgnbd_model, 1, 3, 2);
 \echo :LAST_ERROR_SQLSTATE
-SELECT expected_purchases(ROW(1, 1, 1, 1, NULL, NULL, NULL), -1);
+SELECT expected_purchases(ROW(1, 1, 1, 1, NULL, NULL, NULL, NULL)::bgnbd_model, -1);
 \echo :LAST_ERROR_SQLSTATE
-SELECT expected_spend(ROW(1, 0.5, 1, NULL, NULL, NULL), 0, 0);
+SELECT expected_spend(ROW(1, 0.5, 1, NULL, NULL, NULL, NULL)::gammagamma_model, 0, 0);
 \echo :LAST_ERROR_SQLSTATE
-SELECT expected_spend(ROW(1, 1, -1, NULL, NULL, NULL), 1, 10);
+SELECT expected_spend(ROW(1, 1, -1, NULL, NULL, NULL, NULL)::gammagamma_model, 1, 10);
 \echo :LAST_ERROR_SQLSTATE
-SELECT clv(ROW(1, 1, 1, 1, NULL, NULL, NULL), ROW(1, 2, 1, NULL, NULL, NULL), 1, 1, 2, 10, -1, 0.01);
+SELECT clv(ROW(1, 1, 1, 1, NULL, NULL, NULL, NULL)::bgnbd_model, ROW(1, 2, 1, NULL, NULL, NULL, NULL)::gammagamma_model, 1, 1, 2, 10, -1, 0.01);
 \echo :LAST_ERROR_SQLSTATE
-SELECT clv(ROW(1, 1, 1, 1, NULL, NULL, NULL), ROW(1, 2, 1, NULL, NULL, NULL), 1, 1, 2, 10, 12, -0.01);
+SELECT clv(ROW(1, 1, 1, 1, NULL, NULL, NULL, NULL)::bgnbd_model, ROW(1, 2, 1, NULL, NULL, NULL, NULL)::gammagamma_model, 1, 1, 2, 10, 12, -0.01);
 \echo :LAST_ERROR_SQLSTATE
 SELECT gammagamma_log_likelihood(1, 1, 1, 0, 10);
 \echo :LAST_ERROR_SQLSTATE
@@ -216,7 +216,7 @@ SELECT count(*) FROM btyd_simulate(2000000000, 1, 1, 1, 1, 5, 10);
 \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) FROM btyd_simulate(10, 1e300, 1, 1, 1e300, 5, 10);
 \echo :LAST_ERROR_SQLSTATE
-SELECT clv(ROW(1, 1, 1, 1, NULL, NULL, NULL), ROW(1, 2, 1, NULL, NULL, NULL), 1, 1, 2, 10, 1201, 0.01);
+SELECT clv(ROW(1, 1, 1, 1, NULL, NULL, NULL, NULL)::bgnbd_model, ROW(1, 2, 1, NULL, NULL, NULL, NULL)::gammagamma_model, 1, 1, 2, 10, 1201, 0.01);
 \echo :LAST_ERROR_SQLSTATE
 
 -- malformed text input
@@ -243,10 +243,10 @@ SELECT 'v1 kind=gammagamma penalizer=0 points=0:5:0:1'::btyd_histogram;
 SELECT 'v2 kind=bgnbd penalizer=0 points='::btyd_histogram;
 \echo :LAST_ERROR_SQLSTATE
 
--- malformed binary input (version 2; kind 3; a point with recency > tenure; truncated)
+-- malformed binary input (version 2; kind 9; a point with recency > tenure; truncated)
 SELECT pg_temp.binary_copy($$SELECT '\x0201000000000000000000000000000000'::bytea$$, 'histogram_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x0103000000000000000000000000000000'::bytea$$, 'histogram_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x0109000000000000000000000000000000'::bytea$$, 'histogram_copy');
 \echo :LAST_ERROR_SQLSTATE
 SELECT pg_temp.binary_copy($$SELECT '\x01010000000000000000000000000000000100000001401400000000000040100000000000000000000000000001'::bytea$$, 'histogram_copy');
 \echo :LAST_ERROR_SQLSTATE

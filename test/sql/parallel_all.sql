@@ -153,6 +153,23 @@ INSERT INTO sample_calls VALUES
     ('rfm_agg(timestamptz, numeric, timestamptz)', $$SELECT rfm_agg(at, duration, TIMESTAMPTZ '2024-06-30 12:00+00') FROM fixture$$),
     ('rfm_agg(timestamptz, float8, timestamptz)', $$SELECT rfm_agg(at, duration::float8, TIMESTAMPTZ '2024-06-30 12:00+00') FROM fixture$$);
 
+-- the BTYD model family (btyd_family.sql)
+INSERT INTO sample_calls VALUES
+    ('pnbd_fit(int, float8, float8)', 'SELECT pnbd_fit(frequency, recency, tenure) FROM btyd_fixture'),
+    ('pnbd_fit(int, float8, float8, float8)',
+     'SELECT pnbd_fit(frequency, recency, tenure, 0.01) FROM btyd_fixture'),
+    ('mbgnbd_fit(int, float8, float8)', 'SELECT mbgnbd_fit(frequency, recency, tenure) FROM btyd_fixture'),
+    ('mbgnbd_fit(int, float8, float8, float8)',
+     'SELECT mbgnbd_fit(frequency, recency, tenure, 0.01) FROM btyd_fixture'),
+    ('bgbb_fit(int, int, int)',
+     $$SELECT bgbb_fit(x, CASE WHEN x = 0 THEN 0 ELSE greatest(x, t) END, n)
+       FROM (SELECT least(frequency, n) AS x, floor(recency / 30)::int AS t, n
+             FROM (SELECT *, floor(tenure / 30)::int AS n FROM btyd_fixture) m) f$$),
+    ('bgbb_fit(int, int, int, float8)',
+     $$SELECT bgbb_fit(x, CASE WHEN x = 0 THEN 0 ELSE greatest(x, t) END, n, 0.01)
+       FROM (SELECT least(frequency, n) AS x, floor(recency / 30)::int AS t, n
+             FROM (SELECT *, floor(tenure / 30)::int AS n FROM btyd_fixture) m) f$$);
+
 -- aggregates without a sample call (none expected)
 SELECT a.aggfnoid::regprocedure AS missing_sample_call
 FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid

@@ -1,0 +1,86 @@
+/*
+ * btyd_family.h
+ *		What the fits of the BTYD model family share (btyd_model.c): the fit
+ *		driver, the covariance of the estimates, the model composites and
+ *		their cached parameters, and the checks of scoring arguments.
+ */
+#ifndef BTYD_FAMILY_H
+#define BTYD_FAMILY_H
+
+#include "btyd.h"
+
+#include <math.h>
+
+#include "optimize.h"
+#include "specfun.h"
+
+/* A model has at most this many parameters. */
+#define BTYD_MAX_PARAMETERS 4
+
+/*
+ * The summed log-likelihood of a fit's data at natural (not logarithmic)
+ * parameters, with its gradient in grad; problem is the fit's own state.
+ */
+typedef double (*BtydLogLikelihood) (void *problem, const double *param, double *grad);
+
+/* What to do about a fit that did not converge: a hint sentence, or NULL. */
+typedef char *(*FitRemedy) (void *arg);
+
+/*
+ * Minimises fn from theta; false (after a WARNING, with the remedy's hint
+ * if one is given) unless it converged inside.
+ */
+extern bool btyd_fit(const char *what, int n, const char *const *names, double *theta,
+					 const double *log_scale, ObjectiveFunction fn, void *arg,
+					 FitRemedy remedy);
+
+/*
+ * The covariance of the estimates: the inverse of the Hessian of -LL at
+ * param, by central differences of the analytic gradient.  False if that
+ * Hessian is not positive definite (no covariance then).
+ */
+extern bool btyd_covariance(int n, const double *param, BtydLogLikelihood fn,
+							void *problem, double *covariance);
+
+/*
+ * The model composite: the parameters, log_likelihood, customers,
+ * converged and, when the type has it, covariance (NULL if cov is NULL).
+ */
+extern Datum btyd_model_datum(FunctionCallInfo fcinfo, const double *param, int nparam,
+							  double log_likelihood, int64 customers, bool converged,
+							  const double *covariance);
+
+extern int64 btyd_customer_count(const BtydData *data);
+
+/*
+ * The parameters of the model in argument argno, checked positive and
+ * finite, cached across calls with the same model.
+ */
+extern const double *btyd_model_arg(FunctionCallInfo fcinfo, int argno, int nparam,
+									const char *type_name, const char *const *names);
+
+extern void btyd_check_parameter(const char *type_name, const char *name, double value);
+extern void btyd_check_horizon(double t);
+extern void btyd_check_clv_arguments(int32 months, double discount_rate);
+
+/* Gamma-Gamma's conditional expected spend (btyd.c). */
+extern double gammagamma_expected_spend(const double *m, int32 x, double mv);
+
+/* log(exp(a) + exp(b)) and the share exp(b) of the sum in *share_b */
+static inline double
+log_add_exp(double a, double b, double *share_b)
+{
+	double		e;
+
+	if (a >= b)
+	{
+		e = exp(b - a);
+		*share_b = e / (1.0 + e);
+		return a + log1p(e);
+	}
+	e = exp(a - b);
+	*share_b = 1.0 / (1.0 + e);
+	return b + log1p(e);
+}
+
+#endif							/* BTYD_FAMILY_H */
