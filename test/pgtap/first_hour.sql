@@ -154,11 +154,11 @@ INSERT INTO bg_reference VALUES
 (0.243, 4.414, 0.793, 2.426, 1000000000, 0, 0, 0, 256.25492550312444625),
 (0.243, 4.414, 0.793, 2.426, 100000000, 10, 5, 38.86, 0.0026470790439053424218);
 SELECT is((SELECT count(*) FROM bg_reference
-           WHERE abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL)::bgnbd_model, t, x, tx, tenure)
+           WHERE abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL, NULL)::bgnbd_model, t, x, tx, tenure)
                      / expected - 1) > 1e-12),
           0::bigint, 'expected_purchases within 1e-12 of the 50-digit references, a up to 1e12');
 SELECT is((SELECT count(*) FROM bg_reference WHERE x = 0 AND tenure = 0
-           AND abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL)::bgnbd_model, t) / expected - 1) > 1e-12),
+           AND abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL, NULL)::bgnbd_model, t) / expected - 1) > 1e-12),
           0::bigint, 'and the new-customer form too');
 -- a fit that runs off: warned, converged = false, yet scored; the
 -- suggested penalizer converges
@@ -187,8 +187,8 @@ SELECT ok((SELECT bool_and(e1 <= e2 AND e2 <= e3)
 -- the two methods meet: a = 61 switches at (a - 1) z = 30, z = 1/2, i.e. t = α + T
 -- (the 2e-9 between the horizons alone moves the value by about 1e-11)
 SELECT ok((SELECT max(abs(lo / hi - 1)) < 1e-10 FROM (
-               SELECT expected_purchases(ROW(0.5, 10, 61, b, NULL, NULL, NULL)::bgnbd_model, 210 - 1e-9, 3, 50, 200) lo,
-                      expected_purchases(ROW(0.5, 10, 61, b, NULL, NULL, NULL)::bgnbd_model, 210 + 1e-9, 3, 50, 200) hi
+               SELECT expected_purchases(ROW(0.5, 10, 61, b, NULL, NULL, NULL, NULL)::bgnbd_model, 210 - 1e-9, 3, 50, 200) lo,
+                      expected_purchases(ROW(0.5, 10, 61, b, NULL, NULL, NULL, NULL)::bgnbd_model, 210 + 1e-9, 3, 50, 200) hi
                FROM (VALUES (0.5), (5), (90), (1000)) v(b)) x),
           'continuous where the series gives way to the integral');
 
@@ -205,7 +205,7 @@ SELECT is((SELECT gammagamma_fit(frequency, monetary_value)::text FROM spenders)
 SELECT ok((SELECT count(*) FROM spenders WHERE monetary_value < 0 AND frequency > 0) > 100,
           'and there were many negative ones');
 SELECT throws_ok($$SELECT gammagamma_fit(2, 'NaN')$$, '22023');
-SELECT throws_ok($$SELECT expected_spend(ROW(6.25, 3.74, 15.44, NULL, NULL, NULL), 2, -1)$$, '22023');
+SELECT throws_ok($$SELECT expected_spend(ROW(6.25, 3.74, 15.44, NULL, NULL, NULL, NULL)::gammagamma_model, 2, -1)$$, '22023');
 
 -- ===================================================================
 -- 4. Survey scores of type smallint, bigint and numeric

@@ -182,21 +182,21 @@ SELECT (bg).converged, (bg).a > 1e6 AS a_ran_off FROM runaway_models;
 SELECT round(expected_purchases(m, 1, 5, 100, 200)::numeric, 10) AS next_day,
        round(expected_purchases(m, 360, 5, 100, 200)::numeric, 10) AS next_360_days,
        round(expected_purchases(m, 30)::numeric, 10) AS new_customer_30_days,
-       round(clv(m, ROW(9.000004422058064, 3.696450710057515, 9.421451829008591, NULL, NULL, NULL)::gammagamma_model,
+       round(clv(m, ROW(9.000004422058064, 3.696450710057515, 9.421451829008591, NULL, NULL, NULL, NULL)::gammagamma_model,
                  5, 100, 200, 40, 12, 0.01)::numeric, 8) AS clv_12_months
 FROM (SELECT ROW(0.8491487653032616, 29.421611764118747, 2026171.4082246372, 6094689.575618215,
-                 NULL, NULL, NULL)::bgnbd_model AS m) x;
+                 NULL, NULL, NULL, NULL)::bgnbd_model AS m) x;
 SELECT count(*) AS customers,
        bool_and(clv(bg, gg, frequency, recency, tenure, monetary_value, 12, 0.01) >= 0) AS every_clv_computed
 FROM runaway, runaway_models;
 -- the scores of a model with a = 2.7e6, as in the issue: 50-digit
 -- references in test/pgtap/first_hour.sql
-SELECT round(expected_purchases(ROW(0.35, 12, 2.7e6, 7.9e6, NULL, NULL, NULL)::bgnbd_model, 1, 5, 100, 200)::numeric, 12) AS issue_case;
+SELECT round(expected_purchases(ROW(0.35, 12, 2.7e6, 7.9e6, NULL, NULL, NULL, NULL)::bgnbd_model, 1, 5, 100, 200)::numeric, 12) AS issue_case;
 -- the penalizer the warning suggests converges
 SELECT (m).converged, round((m).a::numeric, 3) AS a, round((m).b::numeric, 3) AS b
 FROM (SELECT bgnbd_fit(frequency, recency, tenure, 0.001) AS m FROM runaway) x;
 -- horizons with z within 1e-6 of 1 are computed too (the old error's case)
-SELECT round(expected_purchases(ROW(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL)::bgnbd_model,
+SELECT round(expected_purchases(ROW(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL, NULL)::bgnbd_model,
                                 1e9, 0, 0, 0)::numeric, 8) AS a_billion_weeks;
 
 -- ===================================================================
@@ -250,9 +250,9 @@ FROM (SELECT customer_id, rfm(day, amount, DATE '2024-06-30') FILTER (WHERE amou
 -- scoring a negative monetary value is still an error: there is no
 -- Gamma-Gamma spend for it; greatest(monetary_value, 0) scores the customer
 -- like one with no spend information beyond the population's
-SELECT expected_spend(ROW(6.25, 3.74, 15.44, NULL, NULL, NULL)::gammagamma_model, 2, -5);
+SELECT expected_spend(ROW(6.25, 3.74, 15.44, NULL, NULL, NULL, NULL)::gammagamma_model, 2, -5);
 \echo :LAST_ERROR_SQLSTATE
-SELECT round(expected_spend(ROW(6.25, 3.74, 15.44, NULL, NULL, NULL)::gammagamma_model, 2, greatest(-5, 0))::numeric, 4);
+SELECT round(expected_spend(ROW(6.25, 3.74, 15.44, NULL, NULL, NULL, NULL)::gammagamma_model, 2, greatest(-5, 0))::numeric, 4);
 SELECT gammagamma_fit(f, m) FROM (VALUES (2, 'Infinity'::float8)) v(f, m);
 \echo :LAST_ERROR_SQLSTATE
 
