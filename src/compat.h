@@ -23,4 +23,9 @@
 #define pg_noreturn pg_attribute_noreturn()
 #endif
 
+/* 16 declares _PG_init in fmgr.h */
+#if PG_VERSION_NUM < 160000
+extern void _PG_init(void);
+#endif
+
 #endif							/* RETENTION_COMPAT_H */
