@@ -11,6 +11,10 @@
 #include "miscadmin.h"
 #include "summary_io.h"
 
+/* the compact text form goes through the binary form */
+extern Datum activity_send(PG_FUNCTION_ARGS);
+extern Datum activity_recv(PG_FUNCTION_ARGS);
+
 /*
  * Text form: "v1 ids=bigint customers=2 days=3 17:2024-01-05,2024-02-01
  * 42:2023-12-31" -- customers in canonical id order, each with its days in
@@ -69,6 +73,7 @@ activity_out(PG_FUNCTION_ARGS)
 	ActivityReader reader;
 	StringInfoData out;
 
+	SUMMARY_OUT_COMPACT(activity_send, SUMMARY_LARGE_COMPACT);
 	activity_reader_begin(&reader, PointerGetDatum(activity_flat(PG_GETARG_DATUM(0))));
 	initStringInfo(&out);
 	summary_write_begin(&out, ACTIVITY_VERSION);
@@ -210,6 +215,7 @@ activity_in(PG_FUNCTION_ARGS)
 	StringInfoData previous_key;
 	struct varlena *result;
 
+	SUMMARY_IN_COMPACT(activity_recv, "activity", ACTIVITY_VERSION);
 	summary_read_begin(&reader, "activity", input, ACTIVITY_VERSION);
 	summary_read_key(&reader, "ids");
 	kind = (ActivityIdKind) (summary_read_word(&reader, activity_id_kind_names + 1, 3) + 1);

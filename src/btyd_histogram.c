@@ -33,6 +33,10 @@
 #include "utils/expandeddatum.h"
 #include "utils/memutils.h"
 
+/* the compact text form goes through the binary form */
+extern Datum btyd_histogram_send(PG_FUNCTION_ARGS);
+extern Datum btyd_histogram_recv(PG_FUNCTION_ARGS);
+
 #define BTYD_HISTOGRAM_VERSION 1
 #define MIN_CAPACITY 64
 
@@ -629,6 +633,7 @@ btyd_histogram_in(PG_FUNCTION_ARGS)
 	int			kind;
 	double		penalizer;
 
+	SUMMARY_IN_COMPACT(btyd_histogram_recv, "btyd_histogram", BTYD_HISTOGRAM_VERSION);
 	summary_read_begin(&reader, "btyd_histogram", input, BTYD_HISTOGRAM_VERSION);
 	summary_read_key(&reader, "kind");
 	kind = summary_read_word(&reader, kind_names + 1, BTYD_KIND_MAX) + 1;
@@ -679,6 +684,7 @@ btyd_histogram_out(PG_FUNCTION_ARGS)
 	BtydData	data;
 	StringInfoData out;
 
+	SUMMARY_OUT_COMPACT(btyd_histogram_send, SUMMARY_LARGE_READABLE);
 	btyd_histogram_data(PG_GETARG_DATUM(0), &data);
 	initStringInfo(&out);
 	summary_write_begin(&out, BTYD_HISTOGRAM_VERSION);

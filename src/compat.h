@@ -33,4 +33,9 @@
 	make_range(typcache, lower, upper, empty)
 #endif
 
+/* 16 declares _PG_init in fmgr.h */
+#if PG_VERSION_NUM < 160000
+extern void _PG_init(void);
+#endif
+
 #endif							/* RETENTION_COMPAT_H */

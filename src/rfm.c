@@ -42,6 +42,10 @@
 #include "summary_io.h"
 #include "utils/numeric.h"
 
+/* the compact text form goes through the binary form */
+extern Datum rfm_state_send(PG_FUNCTION_ARGS);
+extern Datum rfm_state_recv(PG_FUNCTION_ARGS);
+
 #define RFM_STATE_VERSION 1
 
 /* flags */
@@ -948,6 +952,7 @@ rfm_state_in(PG_FUNCTION_ARGS)
 	RfmParts	parts;
 	int32		room = 16;
 
+	SUMMARY_IN_COMPACT(rfm_state_recv, "rfm_state", RFM_STATE_VERSION);
 	summary_read_begin(&reader, "rfm_state", input, RFM_STATE_VERSION);
 	summary_read_key(&reader, "amounts");
 	parts.is_float = summary_read_word(&reader, amount_kinds, 2) == 1;
@@ -1010,6 +1015,7 @@ rfm_state_out(PG_FUNCTION_ARGS)
 	RfmState   *state = PG_GETARG_RFM_STATE(0);
 	StringInfoData out;
 
+	SUMMARY_OUT_COMPACT(rfm_state_send, SUMMARY_LARGE_COMPACT);
 	initStringInfo(&out);
 	summary_write_begin(&out, RFM_STATE_VERSION);
 	appendStringInfo(&out, " amounts=%s end=",

@@ -28,7 +28,7 @@ summary_text_error(SummaryReader *reader, const char *detail)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid input syntax for type %s: \"%s\"",
-					reader->type_name, reader->input),
+					reader->type_name, reader->shown),
 			 errdetail("%s", detail)));
 }
 
@@ -81,6 +81,7 @@ summary_read_begin(SummaryReader *reader, const char *type_name,
 
 	reader->type_name = type_name;
 	reader->input = input;
+	reader->shown = input;
 	reader->cursor = input;
 	summary_skip_spaces(reader);
 	if (*reader->cursor != 'v')
@@ -477,4 +478,225 @@ summary_recv_end(StringInfo buf, const char *type_name)
 	if (buf->cursor != buf->len)
 		summary_binary_error(type_name,
 							 psprintf("%d bytes follow the last field.", buf->len - buf->cursor));
+}
+
+/* ---------------------------------------------------------------- */
+/* compact text form: "v<version>b:" and the binary form in base 85 */
+/* ---------------------------------------------------------------- */
+
+int			summary_text_mode = SUMMARY_TEXT_AUTO;
+
+const struct config_enum_entry summary_text_options[] = {
+	{"readable", SUMMARY_TEXT_READABLE, false},
+	{"compact", SUMMARY_TEXT_COMPACT, false},
+	{"auto", SUMMARY_TEXT_AUTO, false},
+	{NULL, 0, false}
+};
+
+/*
+ * Base 85 with the alphabet of ZeroMQ's Z85 (no quote, backslash or white
+ * space, so COPY and SQL literals carry it unescaped): each group of four
+ * bytes, a big-endian uint32, is five digits, most significant first; a last
+ * group of k < 4 bytes is its big-endian value in k + 1 digits.
+ */
+static const char base85_digits[] =
+"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+
+/* a base 85 digit's value, -1 for any other byte */
+static int8 base85_value[256];
+static bool base85_value_ready = false;
+
+static void
+base85_value_init(void)
+{
+	memset(base85_value, -1, sizeof(base85_value));
+	for (int i = 0; i < 85; i++)
+		base85_value[(uint8) base85_digits[i]] = (int8) i;
+	base85_value_ready = true;
+}
+
+/* writes `ndigits` base 85 digits of value, most significant first */
+static inline void
+base85_put(char *dst, uint32 value, int ndigits)
+{
+	for (int k = ndigits - 1; k >= 0; k--)
+	{
+		dst[k] = base85_digits[value % 85];
+		value /= 85;
+	}
+}
+
+char *
+summary_compact_out(FunctionCallInfo fcinfo, PGFunction send, bool large_compact)
+{
+	bytea	   *binary;
+	const uint8 *src;
+	Size		len,
+				prefix,
+				outlen,
+				i;
+	char	   *out,
+			   *dst;
+	char		version_text[16];
+
+	if (summary_text_mode == SUMMARY_TEXT_READABLE ||
+		(summary_text_mode == SUMMARY_TEXT_AUTO && !large_compact))
+		return NULL;
+	binary = DatumGetByteaPP(DirectFunctionCall1(send, PG_GETARG_DATUM(0)));
+	len = VARSIZE_ANY_EXHDR(binary);
+	if (len == 0)
+		elog(ERROR, "summary binary form is empty");
+	if (summary_text_mode == SUMMARY_TEXT_AUTO && len <= SUMMARY_COMPACT_ABOVE)
+		return NULL;
+
+	src = (const uint8 *) VARDATA_ANY(binary);
+	prefix = snprintf(version_text, sizeof(version_text), "v%db:", src[0]);
+	outlen = prefix + len / 4 * 5 + (len % 4 == 0 ? 0 : len % 4 + 1);
+	if (outlen >= MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("summary is too large for its compact text form"),
+				 errdetail("Its binary form has %zu bytes.", len)));
+	out = palloc(outlen + 1);
+	memcpy(out, version_text, prefix);
+	dst = out + prefix;
+	for (i = 0; i + 4 <= len; i += 4)
+	{
+		base85_put(dst, ((uint32) src[i] << 24) | ((uint32) src[i + 1] << 16) |
+				   ((uint32) src[i + 2] << 8) | src[i + 3], 5);
+		dst += 5;
+	}
+	if (i < len)
+	{
+		uint32		value = 0;
+		int			left = len - i;
+
+		for (int k = 0; k < left; k++)
+			value = (value << 8) | src[i + k];
+		base85_put(dst, value, left + 1);
+		dst += left + 1;
+	}
+	*dst = '\0';
+	Assert(dst - out == outlen);
+	return out;
+}
+
+/* "v", digits, "b": the start of a compact form (after any white space) */
+bool
+summary_is_compact(const char *input)
+{
+	const char *p = input;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (*p++ != 'v' || *p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return *p == 'b';
+}
+
+/* The input, cut short for an error message. */
+static const char *
+compact_excerpt(const char *input)
+{
+	if (strlen(input) <= 60)
+		return input;
+	return psprintf("%.57s...", input);
+}
+
+Datum
+summary_compact_in(const char *input, PGFunction recv, const char *type_name,
+				   int version)
+{
+	SummaryReader reader;
+	int64		found;
+	const char *start,
+			   *end;
+	Size		ndigits,
+				len;
+	StringInfoData buf;
+	uint8	   *dst;
+	MemoryContext context = CurrentMemoryContext;
+	volatile Datum result = (Datum) 0;
+
+	if (!base85_value_ready)
+		base85_value_init();
+	/* the version check and its message are those of the readable form */
+	reader.type_name = type_name;
+	reader.input = input;
+	reader.shown = compact_excerpt(input);
+	reader.cursor = input;
+	summary_skip_spaces(&reader);
+	summary_read_char(&reader, 'v');
+	found = summary_read_count(&reader);
+	if (found != version)
+		summary_text_error(&reader,
+						   psprintf("Format version %lld is not supported; this version of retention reads version %d.",
+									(long long) found, version));
+	summary_read_char(&reader, 'b');
+	summary_read_char(&reader, ':');
+
+	start = reader.cursor;
+	end = start;
+	while (base85_value[(uint8) *end] >= 0)
+		end++;
+	ndigits = end - start;
+	reader.cursor = end;
+	if (ndigits == 0)
+		summary_syntax_error(&reader, "the base 85 digits of the binary form");
+	if (ndigits % 5 == 1)
+		summary_syntax_error(&reader, "a base 85 digit");
+	summary_read_end(&reader);
+
+	len = ndigits / 5 * 4 + (ndigits % 5 == 0 ? 0 : ndigits % 5 - 1);
+	initStringInfo(&buf);
+	enlargeStringInfo(&buf, len + 1);
+	dst = (uint8 *) buf.data;
+	for (Size i = 0; i < ndigits; i += 5)
+	{
+		int			group = Min(ndigits - i, 5);
+		int			bytes = group - 1;
+		uint64		value = 0;
+
+		for (int k = 0; k < group; k++)
+			value = value * 85 + base85_value[(uint8) start[i + k]];
+		if (value >> (8 * bytes) != 0)
+		{
+			/* more than the group's bytes hold: not what output writes */
+			reader.cursor = start + i;
+			summary_syntax_error(&reader, psprintf("a group of base 85 digits worth at most %d bytes",
+												   bytes));
+		}
+		for (int k = bytes - 1; k >= 0; k--)
+			*dst++ = (uint8) (value >> (8 * k));
+	}
+	buf.len = (char *) dst - buf.data;
+	buf.data[buf.len] = '\0';
+	Assert(buf.len == len);
+
+	/* the binary form's own checks, reported as a text error */
+	PG_TRY();
+	{
+		result = DirectFunctionCall3(recv, PointerGetDatum(&buf),
+									 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(context);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_INVALID_BINARY_REPRESENTATION)
+			PG_RE_THROW();
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type %s: \"%s\"",
+						type_name, compact_excerpt(input)),
+				 errdetail("The compact form's binary value is invalid: %s",
+						   edata->detail ? edata->detail : edata->message)));
+	}
+	PG_END_TRY();
+	return result;
 }

@@ -30,6 +30,21 @@
  * In the binary form counts are int64, float8 as pq_sendfloat8 writes them,
  * dates int32 days since 2000-01-01, numerics their text (int32 length and
  * bytes).
+ *
+ * Compact text form: "v<version>b:" and the binary form in base 85 (the
+ * digits of ZeroMQ's Z85, four bytes to five digits, a last group of k bytes
+ * to k + 1 digits; summary_io.c), 1.25 times the binary size, for summaries
+ * whose readable text grows with the data.  A type opts in with one line at
+ * the top of its output function, SUMMARY_OUT_COMPACT(its_send, large), and
+ * one at the top of its input function, SUMMARY_IN_COMPACT(its_recv, "type",
+ * VERSION).  Input always accepts both forms and validates the compact one
+ * exactly as binary receive does, but reports a malformed value as 22P02 like
+ * any text.  Output writes the compact form as the setting
+ * retention.summary_text says: 'readable' never, 'compact' always, 'auto'
+ * (the default) when the binary form is longer than SUMMARY_COMPACT_ABOVE
+ * bytes and the type says its large values are shorter that way (large =
+ * SUMMARY_LARGE_COMPACT; SUMMARY_LARGE_READABLE for a type whose readable
+ * text is the shorter one, which then is compact only when asked).
  */
 #ifndef RETENTION_SUMMARY_IO_H
 #define RETENTION_SUMMARY_IO_H
@@ -38,6 +53,7 @@
 
 #include "lib/stringinfo.h"
 #include "utils/date.h"
+#include "utils/guc.h"
 #include "utils/numeric.h"
 
 #include "compat.h"
@@ -47,7 +63,8 @@
 typedef struct SummaryReader
 {
 	const char *type_name;		/* for error messages */
-	const char *input;			/* the whole string, for error messages */
+	const char *input;			/* the whole string, for error positions */
+	const char *shown;			/* the input as error messages show it */
 	const char *cursor;
 } SummaryReader;
 
@@ -90,5 +107,49 @@ extern DateADT summary_recv_date(StringInfo buf, const char *type_name);
 extern void summary_recv_end(StringInfo buf, const char *type_name);
 
 extern void summary_send_numeric(StringInfo buf, Numeric value);
+
+/* ---- compact text form ---- */
+
+typedef enum SummaryTextMode
+{
+	SUMMARY_TEXT_READABLE,
+	SUMMARY_TEXT_COMPACT,
+	SUMMARY_TEXT_AUTO
+} SummaryTextMode;
+
+/* 'auto' writes the compact form when the binary form is longer than this */
+#define SUMMARY_COMPACT_ABOVE 1024
+
+/* the setting retention.summary_text (defined in _PG_init) */
+extern int	summary_text_mode;
+extern const struct config_enum_entry summary_text_options[];
+
+/* what 'auto' writes for a value above SUMMARY_COMPACT_ABOVE */
+#define SUMMARY_LARGE_COMPACT true
+#define SUMMARY_LARGE_READABLE false
+
+/* The compact text of the output function's argument, or NULL for readable. */
+extern char *summary_compact_out(FunctionCallInfo fcinfo, PGFunction send,
+								 bool large_compact);
+/* Whether an input string is in the compact form. */
+extern bool summary_is_compact(const char *input);
+/* The summary of a compact text, through the type's receive function. */
+extern Datum summary_compact_in(const char *input, PGFunction recv,
+								const char *type_name, int version);
+
+/* first line of an opted-in output function */
+#define SUMMARY_OUT_COMPACT(send, large) \
+	do { \
+		char	   *compact_ = summary_compact_out(fcinfo, (send), (large)); \
+		if (compact_ != NULL) \
+			PG_RETURN_CSTRING(compact_); \
+	} while (0)
+
+/* first line of an opted-in input function */
+#define SUMMARY_IN_COMPACT(recv, type_name, version) \
+	do { \
+		if (summary_is_compact(PG_GETARG_CSTRING(0))) \
+			return summary_compact_in(PG_GETARG_CSTRING(0), (recv), (type_name), (version)); \
+	} while (0)
 
 #endif							/* RETENTION_SUMMARY_IO_H */

@@ -29,6 +29,10 @@
 #include "summary_io.h"
 #include "utils/float.h"
 
+/* the compact text form goes through the binary form */
+extern Datum survival_send(PG_FUNCTION_ARGS);
+extern Datum survival_recv(PG_FUNCTION_ARGS);
+
 #define SURVIVAL_VERSION 1
 #define SURVIVAL_INITIAL_CAPACITY 16
 /*
@@ -301,6 +305,7 @@ survival_in(PG_FUNCTION_ARGS)
 	SurvivalSummary *summary;
 	int64		n;
 
+	SUMMARY_IN_COMPACT(survival_recv, "survival", SURVIVAL_VERSION);
 	summary_read_begin(&reader, "survival", input, SURVIVAL_VERSION);
 	summary_read_key(&reader, "n");
 	n = summary_read_count(&reader);
@@ -337,6 +342,7 @@ survival_out(PG_FUNCTION_ARGS)
 	SurvivalSummary *summary = survival_getarg(fcinfo, 0);
 	StringInfoData out;
 
+	SUMMARY_OUT_COMPACT(survival_send, SUMMARY_LARGE_READABLE);
 	initStringInfo(&out);
 	summary_write_begin(&out, SURVIVAL_VERSION);
 	appendStringInfo(&out, " n=%d entries=", summary->nentries);

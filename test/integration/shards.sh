@@ -68,4 +68,54 @@ check csat_summary "retention.csat_agg(csat_score)"
 check activity "retention.activity_agg(customer_id, day)"
 check survival "retention.survival_agg(duration, churned)"
 
+# The compact text form on the wire: an activity partial from a shard is its
+# binary form in base 85 (retention.summary_text = auto), at most 1.3 times
+# the binary size.
+read -r text_bytes binary_bytes < <("${coordinator[@]}" -At -F ' ' -c "
+    SELECT octet_length(s::text), octet_length(retention.activity_send(s))
+    FROM (SELECT retention.activity_agg(customer_id, day) AS s FROM shard1.answers) x")
+if [ $((text_bytes * 10)) -gt $((binary_bytes * 13)) ]; then
+    echo "shards: activity costs $text_bytes bytes as text against $binary_bytes binary" >&2
+    exit 1
+fi
+echo "shards: activity from shard 1 is $text_bytes bytes as text, $binary_bytes binary ($(awk "BEGIN { printf \"%.3f\", $text_bytes / $binary_bytes }") x)"
+
+# timestamptz overloads are STABLE (the day depends on TimeZone), and
+# postgres_fdw ships only immutable functions: it fetches the rows and the
+# coordinator aggregates them in its own session's zone.  (Citus does push
+# them down: doc/production.md.)
+at="(day::timestamp AT TIME ZONE 'UTC') + interval '23 hours 30 minutes'"
+two_step="SELECT retention.rollup(s)::text FROM (
+        SELECT retention.activity_agg(customer_id, $at) AS s FROM shard1.answers
+        UNION ALL SELECT retention.activity_agg(customer_id, $at) FROM shard2.answers) x"
+if "${coordinator[@]}" -At -c "EXPLAIN (VERBOSE, COSTS OFF) $two_step" | grep -q "Remote SQL: SELECT retention\."; then
+    echo "shards: a timestamptz aggregate was shipped to a shard" >&2
+    exit 1
+fi
+distributed=$("${coordinator[@]}" -At -c "SET TimeZone = 'Asia/Tokyo'" -c "$two_step")
+utc=$("${coordinator[@]}" -At -c "SET TimeZone = 'UTC'" -c "SELECT retention.activity_agg(customer_id, $at)::text FROM answers")
+tokyo=$("${coordinator[@]}" -At -c "SET TimeZone = 'Asia/Tokyo'" -c "SELECT retention.activity_agg(customer_id, $at)::text FROM answers")
+if [ "$distributed" != "$tokyo" ] || [ "$distributed" = "$utc" ]; then
+    echo "shards: timestamptz days were not taken in the coordinator session's zone" >&2
+    exit 1
+fi
+echo "shards: timestamptz aggregates stay on the coordinator, in its session's zone"
+
+# GROUP BY ROLLUP written as UNION ALL (doc/production.md, for Citus): the
+# same answers as ROLLUP on one server.
+churn="retention.churn_rate(day, CASE WHEN churned THEN day + duration::int END, '2024-02-01', '2024-05-01'),
+       retention.retention_rate(day, CASE WHEN churned THEN day + duration::int END, '2024-02-01', '2024-05-01')"
+both="(SELECT * FROM shard1.answers UNION ALL SELECT * FROM shard2.answers)"
+union_all=$("${coordinator[@]}" -At -c "
+    SELECT customer_id % 3 AS plan, $churn FROM $both a GROUP BY 1
+    UNION ALL
+    SELECT NULL, $churn FROM $both a
+    ORDER BY plan")
+rollup=$("${coordinator[@]}" -At -c "SELECT customer_id % 3 AS plan, $churn FROM answers GROUP BY ROLLUP (1) ORDER BY plan")
+if [ "$union_all" != "$rollup" ]; then
+    echo "shards: the UNION ALL form differs from GROUP BY ROLLUP: $union_all <> $rollup" >&2
+    exit 1
+fi
+echo "shards: GROUP BY ROLLUP and its UNION ALL form agree ($(wc -l <<<"$rollup") rows)"
+
 psql -X -q -c "DROP DATABASE $db"
