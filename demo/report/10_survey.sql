@@ -3,9 +3,10 @@
 \echo
 \echo '== Customer voice: NPS and CSAT =='
 \echo
-\echo 'NPS over both years, with its 95 % margin of error'
+\echo 'NPS over both years, with its 95 % confidence interval'
 SELECT round(retention.nps(s)::numeric, 1) AS nps,
-       round(retention.nps_margin(s)::numeric, 1) AS "± (95 %)",
+       round(retention.nps_lower(s)::numeric, 1) AS "95 % from",
+       round(retention.nps_upper(s)::numeric, 1) AS "95 % to",
        retention.promoters(s) AS promoters, retention.passives(s) AS passives,
        retention.detractors(s) AS detractors, retention.responses(s) AS responses
 FROM (SELECT retention.nps_agg(score) AS s FROM shop.nps_answers) x;
@@ -17,7 +18,8 @@ WITH monthly AS (
 )
 SELECT date_trunc('quarter', month)::date AS quarter,
        round(retention.nps(retention.rollup(s))::numeric, 1) AS nps,
-       round(retention.nps_margin(retention.rollup(s))::numeric, 1) AS "± (95 %)",
+       round(retention.nps_lower(retention.rollup(s))::numeric, 1) AS "95 % from",
+       round(retention.nps_upper(retention.rollup(s))::numeric, 1) AS "95 % to",
        retention.responses(retention.rollup(s)) AS responses
 FROM monthly GROUP BY 1 ORDER BY 1;
 

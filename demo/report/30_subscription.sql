@@ -3,20 +3,24 @@
 \echo
 \echo '== Subscriptions: churn, survival and what retention is worth =='
 \echo
-\echo 'Subscription churn this quarter (2024-Q4): subscriptions active on 1 October, and those gone by 31 December'
+\echo 'Subscription churn this quarter (2024-Q4, the period [2024-10-01, 2025-01-01)): subscriptions active on'
+\echo '1 October, and those of them that ended within the quarter'
 SELECT coalesce(plan, 'all') AS plan,
-       round(retention.churn_rate(started, ended, DATE '2024-10-01', DATE '2024-12-31')::numeric, 3) AS churn,
-       round(retention.retention_rate(started, ended, DATE '2024-10-01', DATE '2024-12-31')::numeric, 3) AS retention,
-       count(*) FILTER (WHERE started <= DATE '2024-10-01' AND (ended IS NULL OR ended > DATE '2024-10-01')) AS active_on_oct_1
-FROM shop.subscriptions
-GROUP BY ROLLUP (plan) ORDER BY plan NULLS LAST;
+       retention.customers_start(s) AS active_on_oct_1, retention.churned(s) AS churned,
+       round(retention.churn_rate(s)::numeric, 3) AS churn,
+       round(retention.retention_rate(s)::numeric, 3) AS retention
+FROM (SELECT plan, retention.churn_agg(started, ended, retention.period_range('quarter', DATE '2024-10-01')) AS s
+      FROM shop.subscriptions GROUP BY ROLLUP (plan)) x
+ORDER BY plan;
 
-\echo 'Churn per quarter of 2024 (one aggregate per period, with GROUP BY the period)'
-SELECT to_char(q, 'YYYY-"Q"Q') AS quarter,
-       round(retention.churn_rate(started, ended, q, (q + interval '3 months' - interval '1 day')::date)::numeric, 3) AS churn
+\echo 'Churn per quarter of 2024 (one aggregate per period, with GROUP BY the period; every cancellation'
+\echo 'falls in exactly one quarter)'
+SELECT to_char(lower(p), 'YYYY-"Q"Q') AS quarter,
+       round(retention.churn_rate(started, ended, p)::numeric, 3) AS churn
 FROM shop.subscriptions,
-     (SELECT d::date AS q FROM generate_series(DATE '2024-01-01', DATE '2024-10-01', interval '3 months') d) quarters
-GROUP BY q ORDER BY q;
+     (SELECT retention.period_range('quarter', d::date) AS p
+      FROM generate_series(DATE '2024-01-01', DATE '2024-10-01', interval '3 months') d) quarters
+GROUP BY p ORDER BY p;
 
 \echo 'Customer survival (Kaplan-Meier over subscription lifetimes in days; still active on 2024-12-31 = censored)'
 WITH lifetimes AS (
@@ -43,9 +47,9 @@ ORDER BY plan;
 \echo 'What a 5-point retention gain is worth (quarterly retention of 2024-Q4, 30 % margin on the'
 \echo 'average subscriber''s quarterly spend, 2.5 % discount rate per quarter)'
 WITH quarter AS (
-    SELECT retention.retention_rate(started, ended, DATE '2024-10-01', DATE '2024-12-31') AS r,
-           count(*) FILTER (WHERE started <= DATE '2024-10-01' AND (ended IS NULL OR ended > DATE '2024-10-01')) AS customers
-    FROM shop.subscriptions
+    SELECT retention.retention_rate(s) AS r, retention.customers_start(s) AS customers
+    FROM (SELECT retention.churn_agg(started, ended, retention.period_range('quarter', DATE '2024-10-01')) AS s
+          FROM shop.subscriptions) q4
 ), spend AS (
     SELECT sum(amount)::float8 / count(DISTINCT customer_id) AS per_customer
     FROM shop.orders WHERE order_date BETWEEN DATE '2024-10-01' AND DATE '2024-12-31'
