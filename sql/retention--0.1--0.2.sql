@@ -119,3 +119,13 @@ CREATE FUNCTION calibration_holdout(id_type anyelement, summary purchases,
     ROWS 1000;
 COMMENT ON FUNCTION calibration_holdout(anyelement, purchases, date, date) IS
     'the calibration and holdout data of lifetimes (daily): rfm at calibration_end, then repeat days and mean day total in (calibration_end, observation_end]; pass NULL::bigint, NULL::text or NULL::uuid first';
+
+CREATE FUNCTION cohort_revenue(purchases, period text DEFAULT 'month',
+    OUT cohort date, OUT period_offset int, OUT cohort_size bigint, OUT active bigint,
+    OUT revenue numeric, OUT revenue_per_customer float8,
+    OUT cumulative_revenue_per_customer float8, OUT complete boolean)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'purchases_cohort_revenue' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    ROWS 1000;
+COMMENT ON FUNCTION cohort_revenue(purchases, text) IS
+    'the realised-LTV curve: per cohort (bucket of the first purchase) and offset, the cohort''s revenue in that bucket, per cohort member, and summed over offsets 0 to k';

@@ -303,3 +303,112 @@ purchases_calibration_holdout(PG_FUNCTION_ARGS)
 	}
 	return (Datum) 0;
 }
+
+/* one cell of the cohort triangle */
+typedef struct CohortCell
+{
+	PurchasesTotal revenue;
+	int64		active;
+} CohortCell;
+
+/*
+ * cohort_revenue(purchases, period text) -> SETOF (cohort, period_offset,
+ * cohort_size, active, revenue, revenue_per_customer,
+ * cumulative_revenue_per_customer, complete): per cohort (the bucket of a
+ * customer's first day) and offset k, the revenue of its members in bucket
+ * cohort + k, per member, and summed over offsets 0 to k.
+ */
+PG_FUNCTION_INFO_V1(purchases_cohort_revenue);
+Datum
+purchases_cohort_revenue(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	struct varlena *flat = purchases_flat(PG_GETARG_DATUM(0));
+	PurchasesCursor cursor;
+	Period		period;
+	PeriodCursor pc;
+	int64		first,
+				last,
+				ncohorts;
+	int64	   *sizes;
+	CohortCell **cells;
+
+	InitMaterializedSRF(fcinfo, 0);
+	period_parse_text(PG_GETARG_TEXT_PP(1), 0, &period);
+	purchases_cursor_begin(&cursor, flat, ERRCODE_DATA_CORRUPTED);
+	if (cursor.days.ncustomers == 0)
+		return (Datum) 0;
+	first = period_index(&period, cursor.days.min_day);
+	last = period_index(&period, cursor.days.max_day);
+	ncohorts = last - first + 1;
+	if (ncohorts > 100000)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("cohort_revenue over " INT64_FORMAT " buckets exceeds the limit of 100000", ncohorts),
+				 errhint("Use a longer period.")));
+	sizes = palloc0(sizeof(int64) * ncohorts);
+	cells = palloc0(sizeof(CohortCell *) * ncohorts);
+	period_cursor_init(&pc, &period);
+	while (purchases_cursor_next(&cursor))
+	{
+		int64		cohort = period_cursor_index(&pc, cursor.days.days[0]) - first;
+		int64		previous = -1;
+		CohortCell *row;
+
+		if (cells[cohort] == NULL)
+			cells[cohort] = palloc0(sizeof(CohortCell) * (ncohorts - cohort));
+		row = cells[cohort];
+		sizes[cohort]++;
+		for (int d = 0; d < cursor.days.count; d++)
+		{
+			int64		offset = period_cursor_index(&pc, cursor.days.days[d]) - first - cohort;
+
+			if (offset != previous)
+				row[offset].active++;
+			previous = offset;
+			purchases_total_add(cursor.amount_kind, &row[offset].revenue, &cursor.totals[d]);
+		}
+		if ((cursor.days.remaining_customers & 0x3fff) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	for (int64 c = 0; c < ncohorts; c++)
+	{
+		PurchasesTotal cumulative;
+
+		if (sizes[c] == 0)
+			continue;
+		memset(&cumulative, 0, sizeof(cumulative));
+		for (int64 k = 0; k < ncohorts - c; k++)
+		{
+			Datum		values[8];
+			bool		nulls[8] = {0};
+			CohortCell *cell = &cells[c][k];
+			double		revenue,
+						total;
+
+			purchases_total_add(cursor.amount_kind, &cumulative, &cell->revenue);
+			if (cursor.amount_kind == PURCHASES_FLOAT8)
+			{
+				values[4] = DirectFunctionCall1(float8_numeric, Float8GetDatum(cell->revenue.real));
+				revenue = cell->revenue.real;
+				total = cumulative.real;
+			}
+			else
+			{
+				values[4] = NumericGetDatum(fixed_to_numeric(cell->revenue.fixed, cell->revenue.scale));
+				revenue = (double) cell->revenue.fixed / pow(10.0, cell->revenue.scale);
+				total = (double) cumulative.fixed / pow(10.0, cumulative.scale);
+			}
+			values[0] = DateADTGetDatum(period_start(&period, first + c));
+			values[1] = Int32GetDatum((int32) k);
+			values[2] = Int64GetDatum(sizes[c]);
+			values[3] = Int64GetDatum(cell->active);
+			values[5] = Float8GetDatum(revenue / sizes[c]);
+			values[6] = Float8GetDatum(total / sizes[c]);
+			values[7] = BoolGetDatum(period_start(&period, first + c + k + 1) - 1 <= cursor.days.max_day);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+		CHECK_FOR_INTERRUPTS();
+	}
+	return (Datum) 0;
+}
