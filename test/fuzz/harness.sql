@@ -49,6 +49,11 @@ INSERT INTO fuzz.samples VALUES
     ('retention.activity', 'v1 ids=text customers=2 days=3 "":2024-01-03 "al\"ice":2024-01-01,2024-01-02'),
     ('retention.activity', 'v1 ids=uuid customers=1 days=1 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11:2024-01-01'),
     ('retention.rfm_state', 'v1 amounts=numeric end=5874897-12-31 orders=3 revenue=100000000000000000000000000000000000000000000000000.5 first_day_total=-0.0000000000000000000000000000000000000001 days=-4712-11-24,2024-12-31,5874897-12-31');
+INSERT INTO fuzz.samples VALUES
+    ('retention.purchases', 'v1 ids=bigint amounts=numeric customers=0 days=0'),
+    ('retention.purchases', 'v1 ids=bigint amounts=numeric customers=2 days=3 -5:2024-01-01/2/1.50,2024-01-09/1/-2 7:0001-01-01/1/0'),
+    ('retention.purchases', 'v1 ids=text amounts=float8 customers=2 days=2 "":9999-12-31/1/1e-300 "a\"b":2024-01-01/3/0.1'),
+    ('retention.purchases', 'v1 ids=uuid amounts=numeric customers=1 days=1 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11:2024-01-01/1/-99999999999999999999999999.999999');
 
 -- subscription economics (SPEC §10)
 INSERT INTO fuzz.samples VALUES
@@ -68,6 +73,9 @@ INSERT INTO fuzz.normal_args VALUES
     ('int', '5'), ('bigint', '42'), ('float8', '0.5'), ('numeric', '19.99'),
     ('boolean', 'true'), ('text', 'month'), ('date', '2024-03-15'),
     ('timestamptz', '2024-03-15 12:00:00+00'), ('uuid', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11');
+-- the typed NULL that picks the type of customer_id (customer_stages,
+-- customer_rfm, calibration_holdout)
+INSERT INTO fuzz.normal_args VALUES ('anyelement', '42');
 
 CREATE TABLE fuzz.extreme_args (type regtype, value text);
 INSERT INTO fuzz.extreme_args VALUES
@@ -322,7 +330,7 @@ END $$;
 
 -- Retention as product teams define it (SPEC §7): bracket bounds and the
 -- id type argument of customer_stages
-INSERT INTO fuzz.normal_args VALUES ('int[]', '{1,8,31}'), ('anyelement', '42');
+INSERT INTO fuzz.normal_args VALUES ('int[]', '{1,8,31}');
 INSERT INTO fuzz.extreme_args VALUES
     ('int[]', NULL), ('int[]', '{}'), ('int[]', '{1}'), ('int[]', '{0,2147483647}'),
     ('int[]', '{-2147483648,0}'), ('int[]', '{5,3}'), ('int[]', '{1,1}'), ('int[]', '{1,NULL}'),

@@ -170,6 +170,23 @@ INSERT INTO sample_calls VALUES
        FROM (SELECT least(frequency, n) AS x, floor(recency / 30)::int AS t, n
              FROM (SELECT *, floor(tenure / 30)::int AS n FROM btyd_fixture) m) f$$);
 
+-- purchases (SPEC §8)
+CREATE TABLE purchases_parts AS
+SELECT id % 40 AS part, purchases_agg(customer_id, day, duration) AS purchases_s
+FROM fixture GROUP BY 1;
+ANALYZE purchases_parts;
+INSERT INTO sample_calls
+SELECT format('purchases_agg(%s, %s, %s)', i, a, m)::regprocedure,
+       format('SELECT purchases_agg(%s, %s, %s) FROM fixture',
+              CASE i WHEN 'bigint' THEN 'customer_id' WHEN 'text' THEN $$'c' || customer_id$$
+                     ELSE 'md5(customer_id::text)::uuid' END,
+              CASE a WHEN 'date' THEN 'day' ELSE 'at' END,
+              CASE m WHEN 'numeric' THEN 'duration' ELSE 'duration::float8' END)
+FROM unnest(ARRAY['bigint', 'text', 'uuid']) i, unnest(ARRAY['date', 'timestamptz']) a,
+     unnest(ARRAY['numeric', 'float8']) m;
+INSERT INTO sample_calls VALUES
+    ('rollup(purchases)', 'SELECT rollup(purchases_s) FROM purchases_parts');
+
 -- aggregates without a sample call (none expected)
 SELECT a.aggfnoid::regprocedure AS missing_sample_call
 FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid

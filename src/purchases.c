@@ -1,0 +1,559 @@
+/*
+ * purchases.c
+ *		purchases_agg(customer_id, at, amount), rollup(purchases), the cast
+ *		to activity, and the text and binary forms of the purchases summary.
+ *
+ * The transition state is the purchases type itself (an expanded object,
+ * purchases_state.c), never internal.  One transition function serves the
+ * twelve overloads (three id types, two time types, two amount types): it
+ * reads the argument types once per query.
+ */
+#include "retention.h"
+
+#include <math.h>
+
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "purchases.h"
+#include "summary_io.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/lsyscache.h"
+#include "utils/uuid.h"
+#include "catalog/pg_type.h"
+
+/* ---------------------------------------------------------------- */
+/* aggregation                                                      */
+/* ---------------------------------------------------------------- */
+
+/*
+ * The state to update for argument 0: the aggregate's own expanded object,
+ * or a new one holding a copy of the summary passed.  kinds of 0: take them
+ * from `other` (the flat value about to be added).
+ */
+static PurchasesState *
+purchases_state_for_update(FunctionCallInfo fcinfo, ActivityIdKind id_kind,
+						   PurchasesAmountKind amount_kind)
+{
+	MemoryContext context;
+	PurchasesState *state;
+
+	state = (PurchasesState *) expanded_state_for_update(fcinfo, &purchases_methods, &context);
+	if (state != NULL)
+	{
+		if (state->id_kind != id_kind)
+			activity_id_kind_mismatch(state->id_kind, id_kind);
+		if (state->amount_kind != amount_kind)
+			purchases_kind_mismatch(state->amount_kind, amount_kind);
+		return state;
+	}
+	state = purchases_state_create(context, id_kind, amount_kind);
+	if (!PG_ARGISNULL(0))
+		purchases_keep_flat(state, purchases_flat(PG_GETARG_DATUM(0)));
+	return state;
+}
+
+/* what one query's transition calls share */
+typedef struct PurchasesArgs
+{
+	ActivityIdKind id_kind;
+	bool		timestamptz;
+	PurchasesAmountKind amount_kind;
+} PurchasesArgs;
+
+static PurchasesArgs *
+purchases_args(FunctionCallInfo fcinfo)
+{
+	PurchasesArgs *args = (PurchasesArgs *) fcinfo->flinfo->fn_extra;
+
+	if (args == NULL)
+	{
+		Oid			id_type = get_fn_expr_argtype(fcinfo->flinfo, 1);
+		Oid			at_type = get_fn_expr_argtype(fcinfo->flinfo, 2);
+		Oid			amount_type = get_fn_expr_argtype(fcinfo->flinfo, 3);
+
+		args = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(PurchasesArgs));
+		if (id_type == INT8OID)
+			args->id_kind = ACTIVITY_ID_BIGINT;
+		else if (id_type == TEXTOID)
+			args->id_kind = ACTIVITY_ID_TEXT;
+		else if (id_type == UUIDOID)
+			args->id_kind = ACTIVITY_ID_UUID;
+		else
+			elog(ERROR, "purchases_agg: unexpected customer id type %u", id_type);
+		if (at_type != DATEOID && at_type != TIMESTAMPTZOID)
+			elog(ERROR, "purchases_agg: unexpected time type %u", at_type);
+		args->timestamptz = at_type == TIMESTAMPTZOID;
+		if (amount_type == NUMERICOID)
+			args->amount_kind = PURCHASES_NUMERIC;
+		else if (amount_type == FLOAT8OID)
+			args->amount_kind = PURCHASES_FLOAT8;
+		else
+			elog(ERROR, "purchases_agg: unexpected amount type %u", amount_type);
+		fcinfo->flinfo->fn_extra = args;
+	}
+	return args;
+}
+
+static DateADT
+purchase_day(Datum at, bool timestamptz)
+{
+	DateADT		day = timestamptz ?
+		DatumGetDateADT(DirectFunctionCall1(timestamptz_date, at)) : DatumGetDateADT(at);
+
+	if (day < ACTIVITY_MIN_DAY || day > ACTIVITY_MAX_DAY)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("purchase date %s is out of range",
+						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(day)))),
+				 errhint("Purchase dates must be between 0001-01-01 and 9999-12-31.")));
+	return day;
+}
+
+/*
+ * purchases_agg_transfn(state, customer_id, at, amount): NULL ids, times or
+ * amounts skip the row.
+ */
+PG_FUNCTION_INFO_V1(purchases_agg_transfn);
+Datum
+purchases_agg_transfn(PG_FUNCTION_ARGS)
+{
+	PurchasesArgs *args;
+	PurchasesState *state;
+	DateADT		day;
+	int64		n;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		return state_unchanged(fcinfo);
+	args = purchases_args(fcinfo);
+	day = purchase_day(PG_GETARG_DATUM(2), args->timestamptz);
+	state = purchases_state_for_update(fcinfo, args->id_kind, args->amount_kind);
+
+	purchases_add_row_space(state);
+	n = state->npending;
+	if (args->amount_kind == PURCHASES_NUMERIC)
+	{
+		Datum		amount = PG_GETARG_DATUM(3);
+		int			scale;
+		bool		special;
+
+		if (!numeric_to_fixed(amount, &state->fixed[n], &scale, &special))
+		{
+			char	   *text = DatumGetCString(DirectFunctionCall1(numeric_out, amount));
+
+			if (special)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("amount %s is not a finite number", text),
+						 errhint("An order amount must be a finite number.")));
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("amount %s is too large or too precise for purchases", text),
+					 errhint("purchases_agg sums numeric amounts exactly in 37 significant digits with at most 30 decimal places; round the amounts, or use the float8 amounts.")));
+		}
+		state->scales[n] = (uint8) scale;
+	}
+	else
+	{
+		double		amount = PG_GETARG_FLOAT8(3);
+
+		if (isnan(amount) || isinf(amount))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("amount %s is not a finite number", float8out_internal(amount)),
+					 errhint("An order amount must be a finite number.")));
+		state->real[n] = amount;
+	}
+	state->days[n] = day;
+
+	if (args->id_kind == ACTIVITY_ID_BIGINT)
+		state->ids[n] = PG_GETARG_INT64(1);
+	else
+	{
+		const char *bytes;
+		int			len;
+
+		if (args->id_kind == ACTIVITY_ID_TEXT)
+		{
+			text	   *t = PG_GETARG_TEXT_PP(1);
+
+			bytes = VARDATA_ANY(t);
+			len = VARSIZE_ANY_EXHDR(t);
+		}
+		else
+		{
+			bytes = (const char *) PG_GETARG_UUID_P(1)->data;
+			len = ACTIVITY_UUID_LEN;
+		}
+		if (state->keys_used + len > state->keys_size)
+		{
+			Size		size = Max(state->keys_size * 2, state->keys_used + len + 1024);
+
+			state->keys = state->keys ? repalloc_huge(state->keys, size) :
+				MemoryContextAllocHuge(state->hdr.eoh_context, size);
+			state->keys_size = size;
+		}
+		memcpy(state->keys + state->keys_used, bytes, len);
+		state->ids[n] = (int64) state->keys_used;
+		state->keys_used += len;
+	}
+	state->npending = n + 1;
+	state->flat_ready = false;
+	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
+}
+
+/*
+ * purchases_combinefn(a purchases, b purchases): per customer the union of
+ * the days, rows and totals of a day in both added up.  The combine function
+ * of purchases_agg and the transition function of rollup(purchases).
+ */
+PG_FUNCTION_INFO_V1(purchases_combinefn);
+Datum
+purchases_combinefn(PG_FUNCTION_ARGS)
+{
+	struct varlena *other;
+	PurchasesCursor cursor;
+	PurchasesState *state;
+
+	if (PG_ARGISNULL(1))
+		return state_unchanged(fcinfo);
+	other = purchases_flat(PG_GETARG_DATUM(1));
+	purchases_cursor_begin(&cursor, other, ERRCODE_DATA_CORRUPTED);
+	state = purchases_state_for_update(fcinfo, cursor.days.id_kind, cursor.amount_kind);
+	purchases_keep_flat(state, other);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
+}
+
+/* purchases::activity: the ids and days, without the amounts. */
+PG_FUNCTION_INFO_V1(purchases_to_activity);
+Datum
+purchases_to_activity(PG_FUNCTION_ARGS)
+{
+	struct varlena *flat = purchases_flat(PG_GETARG_DATUM(0));
+	const uint8 *body;
+	Size		len;
+	struct varlena *result;
+
+	purchases_cursor_activity(flat, &body, &len);
+	result = palloc(VARHDRSZ + len);
+	SET_VARSIZE(result, VARHDRSZ + len);
+	memcpy(VARDATA(result), body, len);
+	PG_RETURN_POINTER(result);
+}
+
+/* customers(purchases) */
+PG_FUNCTION_INFO_V1(purchases_customers);
+Datum
+purchases_customers(PG_FUNCTION_ARGS)
+{
+	PurchasesCursor cursor;
+
+	purchases_cursor_begin(&cursor, purchases_flat(PG_GETARG_DATUM(0)), ERRCODE_DATA_CORRUPTED);
+	PG_RETURN_INT64(cursor.days.ncustomers);
+}
+
+/* ---------------------------------------------------------------- */
+/* text form                                                        */
+/* ---------------------------------------------------------------- */
+
+/*
+ * "v1 ids=bigint amounts=numeric customers=2 days=3
+ * 17:2024-01-05/2/10.00,2024-02-01/1/-3.5 42:2023-12-31/1/7" -- customers in
+ * id order, each day as date/rows/total; text ids double-quoted with \" and
+ * \\ escaped, uuids in their standard form, totals as numeric_out (numeric
+ * amounts, at the day's scale) or the shortest exact float8.
+ */
+
+static void
+append_id(StringInfo out, ActivityIdKind kind, int64 id, const char *key, int keylen)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (kind == ACTIVITY_ID_BIGINT)
+		appendStringInfo(out, INT64_FORMAT, id);
+	else if (kind == ACTIVITY_ID_TEXT)
+	{
+		appendStringInfoChar(out, '"');
+		for (int i = 0; i < keylen; i++)
+		{
+			if (key[i] == '"' || key[i] == '\\')
+				appendStringInfoChar(out, '\\');
+			appendStringInfoChar(out, key[i]);
+		}
+		appendStringInfoChar(out, '"');
+	}
+	else
+		for (int i = 0; i < ACTIVITY_UUID_LEN; i++)
+		{
+			uint8		b = (uint8) key[i];
+
+			if (i == 4 || i == 6 || i == 8 || i == 10)
+				appendStringInfoChar(out, '-');
+			appendStringInfoChar(out, hex[b >> 4]);
+			appendStringInfoChar(out, hex[b & 0xf]);
+		}
+}
+
+PG_FUNCTION_INFO_V1(purchases_out);
+Datum
+purchases_out(PG_FUNCTION_ARGS)
+{
+	PurchasesCursor cursor;
+	StringInfoData out;
+
+	purchases_cursor_begin(&cursor, purchases_flat(PG_GETARG_DATUM(0)), ERRCODE_DATA_CORRUPTED);
+	initStringInfo(&out);
+	summary_write_begin(&out, PURCHASES_VERSION);
+	appendStringInfo(&out, " ids=%s amounts=%s customers=" INT64_FORMAT " days=" INT64_FORMAT,
+					 activity_id_kind_names[cursor.days.id_kind],
+					 purchases_amount_kind_names[cursor.amount_kind],
+					 cursor.days.ncustomers, cursor.days.ndays);
+	while (purchases_cursor_next(&cursor))
+	{
+		appendStringInfoChar(&out, ' ');
+		append_id(&out, cursor.days.id_kind, cursor.days.id, cursor.days.key, cursor.days.keylen);
+		for (int d = 0; d < cursor.days.count; d++)
+		{
+			appendStringInfoChar(&out, d == 0 ? ':' : ',');
+			summary_write_date(&out, cursor.days.days[d]);
+			appendStringInfo(&out, "/" INT64_FORMAT "/", cursor.rows[d]);
+			if (cursor.amount_kind == PURCHASES_NUMERIC)
+				appendStringInfoString(&out, fixed_to_cstring(cursor.totals[d].fixed,
+															  cursor.totals[d].scale));
+			else
+				summary_write_float8(&out, cursor.totals[d].real);
+		}
+		CHECK_FOR_INTERRUPTS();
+	}
+	PG_RETURN_CSTRING(out.data);
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Reads an id of the kind into *id or buf. */
+static void
+read_id(SummaryReader *reader, ActivityIdKind kind, int64 *id, StringInfo buf)
+{
+	const char *p = reader->cursor;
+
+	resetStringInfo(buf);
+	if (kind == ACTIVITY_ID_BIGINT)
+	{
+		bool		negative = *p == '-';
+		uint64		value = 0;
+
+		if (negative)
+			p++;
+		if (*p < '0' || *p > '9')
+			summary_syntax_error(reader, "a bigint customer id");
+		while (*p >= '0' && *p <= '9')
+		{
+			value = value * 10 + (*p - '0');
+			if (value > (uint64) PG_INT64_MAX + (negative ? 1 : 0))
+				summary_syntax_error(reader, "a customer id in the range of bigint");
+			p++;
+		}
+		reader->cursor = p;
+		*id = negative ? (int64) (0 - value) : (int64) value;
+	}
+	else if (kind == ACTIVITY_ID_TEXT)
+	{
+		summary_read_char(reader, '"');
+		for (;;)
+		{
+			char		c = *reader->cursor;
+
+			if (c == '\0')
+				summary_syntax_error(reader, "a closing double quote");
+			reader->cursor++;
+			if (c == '"')
+				break;
+			if (c == '\\')
+			{
+				c = *reader->cursor;
+				if (c != '"' && c != '\\')
+					summary_syntax_error(reader, "\\\" or \\\\ after a backslash");
+				reader->cursor++;
+			}
+			appendStringInfoChar(buf, c);
+		}
+		if (!pg_verifymbstr(buf->data, buf->len, true))
+			summary_text_error(reader, "A customer id is not valid in the database encoding.");
+	}
+	else
+	{
+		for (int i = 0; i < ACTIVITY_UUID_LEN; i++)
+		{
+			int			hi,
+						lo;
+
+			if (i == 4 || i == 6 || i == 8 || i == 10)
+			{
+				if (*p != '-')
+					summary_syntax_error(reader, "a uuid customer id such as a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+				p++;
+			}
+			hi = hex_value(p[0]);
+			lo = hi < 0 ? -1 : hex_value(p[1]);
+			if (lo < 0)
+				summary_syntax_error(reader, "a uuid customer id such as a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+			appendStringInfoChar(buf, (char) (hi << 4 | lo));
+			p += 2;
+		}
+		reader->cursor = p;
+	}
+}
+
+PG_FUNCTION_INFO_V1(purchases_in);
+Datum
+purchases_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	SummaryReader reader;
+	static const char *const id_words[] = {"bigint", "text", "uuid"};
+	static const char *const amount_words[] = {"numeric", "float8"};
+	ActivityIdKind id_kind;
+	PurchasesAmountKind amount_kind;
+	int64		ncustomers,
+				ndays,
+				seen_days = 0;
+	PurchasesWriter writer;
+	StringInfoData key,
+				previous;
+	int64		id = 0,
+				previous_id = 0;
+	DateADT    *days = palloc(sizeof(DateADT) * 16);
+	int64	   *rows = palloc(sizeof(int64) * 16);
+	PurchasesTotal *totals = palloc(sizeof(PurchasesTotal) * 16);
+	int			size = 16;
+
+	summary_read_begin(&reader, "purchases", input, PURCHASES_VERSION);
+	summary_read_key(&reader, "ids");
+	id_kind = (ActivityIdKind) (summary_read_word(&reader, id_words, 3) + 1);
+	summary_read_key(&reader, "amounts");
+	amount_kind = (PurchasesAmountKind) (summary_read_word(&reader, amount_words, 2) + 1);
+	summary_read_key(&reader, "customers");
+	ncustomers = summary_read_count(&reader);
+	summary_read_key(&reader, "days");
+	ndays = summary_read_count(&reader);
+	purchases_writer_init(&writer, id_kind, amount_kind, CurrentMemoryContext);
+	initStringInfo(&key);
+	initStringInfo(&previous);
+
+	for (int64 c = 0; c < ncustomers; c++)
+	{
+		int			count = 0;
+
+		if (!summary_skip_spaces(&reader))
+			summary_syntax_error(&reader, "a space before the next customer");
+		read_id(&reader, id_kind, &id, &key);
+		if (c > 0 && (id_kind == ACTIVITY_ID_BIGINT ? id <= previous_id :
+					  compare_bytes(key.data, key.len, previous.data, previous.len) <= 0))
+			summary_text_error(&reader, "Customer ids are not in strictly ascending order.");
+		previous_id = id;
+		resetStringInfo(&previous);
+		appendBinaryStringInfo(&previous, key.data, key.len);
+		summary_read_char(&reader, ':');
+		for (;;)
+		{
+			const char *start;
+			Numeric		value;
+
+			if (count == size)
+			{
+				size *= 2;
+				days = repalloc(days, sizeof(DateADT) * size);
+				rows = repalloc(rows, sizeof(int64) * size);
+				totals = repalloc(totals, sizeof(PurchasesTotal) * size);
+			}
+			start = reader.cursor;
+			days[count] = summary_read_date(&reader);
+			if (days[count] < ACTIVITY_MIN_DAY || days[count] > ACTIVITY_MAX_DAY)
+			{
+				reader.cursor = start;
+				summary_syntax_error(&reader, "a valid date between 0001-01-01 and 9999-12-31");
+			}
+			if (count > 0 && days[count] <= days[count - 1])
+				summary_text_error(&reader, "A customer's days are not in strictly ascending order.");
+			summary_read_char(&reader, '/');
+			rows[count] = summary_read_count(&reader);
+			if (rows[count] < 1)
+				summary_text_error(&reader, "A day has no rows.");
+			summary_read_char(&reader, '/');
+			memset(&totals[count], 0, sizeof(PurchasesTotal));
+			if (amount_kind == PURCHASES_FLOAT8)
+				totals[count].real = summary_read_float8(&reader);
+			else
+			{
+				bool		special;
+
+				start = reader.cursor;
+				value = summary_read_numeric(&reader);
+				if (!numeric_to_fixed(NumericGetDatum(value), &totals[count].fixed,
+									  &totals[count].scale, &special) ||
+					!fixed_in_range(totals[count].fixed))
+				{
+					reader.cursor = start;
+					summary_syntax_error(&reader, "a total of fewer than 37 significant digits and at most 30 decimal places");
+				}
+			}
+			count++;
+			if (*reader.cursor != ',')
+				break;
+			reader.cursor++;
+		}
+		seen_days += count;
+		if (seen_days > ndays)
+			summary_text_error(&reader, "There are more days than days= says.");
+		purchases_writer_add(&writer, id, key.data, key.len, days, rows, totals, count);
+	}
+	if (seen_days != ndays)
+		summary_text_error(&reader, "There are fewer days than days= says.");
+	summary_read_end(&reader);
+	PG_RETURN_POINTER(purchases_writer_finish(&writer, CurrentMemoryContext));
+}
+
+/* ---------------------------------------------------------------- */
+/* binary form: the flat value itself, validated                    */
+/* ---------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(purchases_recv);
+Datum
+purchases_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	Size		len = buf->len - buf->cursor;
+	struct varlena *result = palloc(VARHDRSZ + len);
+	PurchasesCursor cursor;
+
+	SET_VARSIZE(result, VARHDRSZ + len);
+	memcpy(VARDATA(result), buf->data + buf->cursor, len);
+	buf->cursor = buf->len;
+	purchases_cursor_begin(&cursor, result, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	while (purchases_cursor_next(&cursor))
+		CHECK_FOR_INTERRUPTS();
+	PG_RETURN_POINTER(result);
+}
+
+PG_FUNCTION_INFO_V1(purchases_send);
+Datum
+purchases_send(PG_FUNCTION_ARGS)
+{
+	struct varlena *flat = purchases_flat(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbytes(&buf, VARDATA_ANY(flat), VARSIZE_ANY_EXHDR(flat));
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
