@@ -742,6 +742,10 @@ count_customers(const MrrSummary *s)
 	return n;
 }
 
+/* the compact text form reads and writes through the binary functions */
+Datum		mrr_summary_send(PG_FUNCTION_ARGS);
+Datum		mrr_summary_recv(PG_FUNCTION_ARGS);
+
 PG_FUNCTION_INFO_V1(mrr_summary_out);
 Datum
 mrr_summary_out(PG_FUNCTION_ARGS)
@@ -750,6 +754,8 @@ mrr_summary_out(PG_FUNCTION_ARGS)
 	StringInfoData out;
 	MrrCursor	c;
 	const MrrRecord *prev = NULL;
+
+	SUMMARY_OUT_COMPACT(mrr_summary_send, SUMMARY_LARGE_COMPACT);
 
 	initStringInfo(&out);
 	summary_write_begin(&out, MRR_VERSION);
@@ -987,6 +993,8 @@ mrr_summary_in(PG_FUNCTION_ARGS)
 				seen_customers = 0;
 	StringInfoData id;
 	const char *problem;
+
+	SUMMARY_IN_COMPACT(mrr_summary_recv, "mrr_summary", MRR_VERSION);
 
 	summary_read_begin(&reader, "mrr_summary", input, MRR_VERSION);
 	summary_read_key(&reader, "ids");

@@ -295,12 +295,18 @@ append_id(StringInfo out, ActivityIdKind kind, int64 id, const char *key, int ke
 		}
 }
 
+/* the compact text form reads and writes through the binary functions */
+Datum		purchases_send(PG_FUNCTION_ARGS);
+Datum		purchases_recv(PG_FUNCTION_ARGS);
+
 PG_FUNCTION_INFO_V1(purchases_out);
 Datum
 purchases_out(PG_FUNCTION_ARGS)
 {
 	PurchasesCursor cursor;
 	StringInfoData out;
+
+	SUMMARY_OUT_COMPACT(purchases_send, SUMMARY_LARGE_COMPACT);
 
 	purchases_cursor_begin(&cursor, purchases_flat(PG_GETARG_DATUM(0)), ERRCODE_DATA_CORRUPTED);
 	initStringInfo(&out);
@@ -437,6 +443,8 @@ purchases_in(PG_FUNCTION_ARGS)
 	int64	   *rows = palloc(sizeof(int64) * 16);
 	PurchasesTotal *totals = palloc(sizeof(PurchasesTotal) * 16);
 	int			size = 16;
+
+	SUMMARY_IN_COMPACT(purchases_recv, "purchases", PURCHASES_VERSION);
 
 	summary_read_begin(&reader, "purchases", input, PURCHASES_VERSION);
 	summary_read_key(&reader, "ids");
