@@ -133,19 +133,30 @@ cluster_stop() {
     CLUSTER_DIRS=()
 }
 
-# pg_regress, then the pgTAP files in a database of their own, against the
-# cluster PGHOST etc. point at; fails if either fails.
+# pg_regress and the pgTAP files (in a database of their own) against the
+# cluster PGHOST etc. point at; fails if either fails.  With
+# CONCURRENT_SUITES=1 the two run at the same time (valgrind runs use both
+# cores so); PROVE_JOBS runs that many pgTAP files at once.
 run_regress_and_tap() {
-    local status=0
-    say "pg_regress ($("$PG_CONFIG" --version))"
-    if ! make -C "$TOP" -s installcheck; then
+    local status=0 regress_pid=
+    say "pg_regress and pgTAP ($("$PG_CONFIG" --version))"
+    psql -q -X -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS retention_tap' -c 'CREATE DATABASE retention_tap'
+    psql -q -X -d retention_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION retention'
+    if [ -n "${CONCURRENT_SUITES:-}" ]; then
+        make -C "$TOP" -s installcheck >"$TOP/regression.log" 2>&1 &
+        regress_pid=$!
+    elif ! make -C "$TOP" -s installcheck; then
         status=1
         [ -f "$TOP/regression.diffs" ] && cat "$TOP/regression.diffs"
     fi
-    say "pgTAP ($("$PG_CONFIG" --version))"
-    psql -q -X -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS retention_tap' -c 'CREATE DATABASE retention_tap'
-    psql -q -X -d retention_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION retention'
     pg_prove -j "${PROVE_JOBS:-1}" -d retention_tap --failures "$TOP"/test/pgtap/*.sql || status=1
+    if [ -n "$regress_pid" ]; then
+        if ! wait "$regress_pid"; then
+            status=1
+            [ -f "$TOP/regression.diffs" ] && cat "$TOP/regression.diffs"
+        fi
+        cat "$TOP/regression.log"
+    fi
     return $status
 }
 

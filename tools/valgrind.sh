@@ -14,10 +14,10 @@ PACKAGES+=(valgrind)
 PG_BIN=$(bash "$TOP/tools/debug_server.sh")
 PG_CONFIG=$PG_BIN/pg_config
 PATH=$PG_BIN:$PATH
-UNDER_VALGRIND=1 build_and_start
+UNDER_VALGRIND=1 build_and_start "autovacuum = off"
 status=0
-# the pgTAP files two at a time: under valgrind they take most of the run
-PROVE_JOBS=2 run_regress_and_tap || status=1
+# pg_regress beside the pgTAP files, so that both cores work
+CONCURRENT_SUITES=1 run_regress_and_tap || status=1
 runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -t 300 stop >/dev/null || true
 
 say "valgrind reports"
