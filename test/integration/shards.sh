@@ -69,3 +69,5 @@ check activity "retention.activity_agg(customer_id, day)"
 check survival "retention.survival_agg(duration, churned)"
 
 psql -X -q -c "DROP DATABASE $db"
+# no backend of the shard clusters crashed (their logs go with them on exit)
+check_server_log || exit 1
