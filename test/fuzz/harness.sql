@@ -285,6 +285,9 @@ BEGIN
             INSERT INTO fuzz.failures VALUES (f.signature || ' has an argument type without a value in fuzz.normal_args or fuzz.samples', NULL, NULL, NULL);
             CONTINUE;
         END IF;
+        IF cardinality(f.types) = 0 THEN    -- no arguments: one call
+            PERFORM fuzz.try(f.signature, 'arguments', format('SELECT count(*) FROM %s() AS r', f.oid::regproc));
+        END IF;
         FOR position IN 1 .. cardinality(f.types) LOOP
             FOR value IN SELECT * FROM fuzz.argument_values(f.types[position]) LOOP
                 args := ARRAY(SELECT fuzz.literal(CASE WHEN i = position THEN value
