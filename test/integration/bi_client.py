@@ -6,6 +6,7 @@ Run by bi_client.sh, which creates the role and the data; the expected
 values are recomputed here from the same rows with plain SQL or by hand.
 """
 import os
+import statistics
 import sys
 
 import psycopg
@@ -59,7 +60,19 @@ with psycopg.connect(conninfo) as conn:
     csat10, margin = cur.fetchone()
     cur.execute("SELECT count(*) FILTER (WHERE score >= 9)::float8 / count(*) FROM survey WHERE score >= 1")
     check("csat(score, 10)", csat10, cur.fetchone()[0])
-    check("nps_margin is a positive float", isinstance(margin, float) and margin > 0, True)
+    # nps_margin by the SPEC's formula, z from Python's own normal quantile:
+    # z x 100 x sqrt((p+ + p- - (p+ - p-)^2) / n) over the shifted scores
+    cur.execute(
+        "SELECT count(*) FILTER (WHERE score - 1 >= 9), count(*) FILTER (WHERE score - 1 <= 6), count(*)"
+        " FROM survey WHERE score BETWEEN 1 AND 10"
+    )
+    promoters, detractors, n = cur.fetchone()
+    p_plus, p_minus = promoters / n, detractors / n
+    z = statistics.NormalDist().inv_cdf(1 - (1 - 0.9) / 2)
+    expected_margin = z * 100 * ((p_plus + p_minus - (p_plus - p_minus) ** 2) / n) ** 0.5
+    check("nps_margin(0.9) = z x 100 x sqrt(...) within 1e-12 relative",
+          isinstance(margin, float) and abs(margin - expected_margin) <= 1e-12 * expected_margin, True)
+    check("nps_margin's sample has promoters and detractors", promoters > 0 and detractors > 0, True)
 
     # summary types in text format: the exact text form, parsed back by the server
     cur.execute("SELECT retention.nps_agg(score) FROM survey")

@@ -42,4 +42,6 @@ if [ "$got" != "$want" ] || [ "$runs" -lt 1 ]; then
     "${sql[@]}" -c 'SELECT status, return_message FROM cron.job_run_details' >&2
     exit 1
 fi
+# no backend of the pg_cron cluster crashed (its log goes with it on exit)
+check_server_log || exit 1
 echo "pg_cron: the scheduled REFRESH ... CONCURRENTLY ran ($runs succeeded) and the roll-up moved from '$before' to '$got' within ${second}s"

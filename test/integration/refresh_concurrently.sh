@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # REFRESH MATERIALIZED VIEW CONCURRENTLY of daily summaries while another
-# session keeps inserting rows (bounded: a few seconds); afterwards the view
-# must equal the summaries computed directly from the table.
+# session keeps inserting rows (bounded: a few seconds).  At least two
+# refreshes must have completed while rows arrived, each seeing more rows
+# than were there before the writer started and fewer than it left at the
+# end; afterwards the view must equal the summaries computed directly from
+# the table.
 set -euo pipefail
 export PGOPTIONS="-c client_min_messages=warning"
 db=retention_refresh
@@ -28,11 +31,15 @@ BEGIN
 END $$;
 SQL
 
+initial=$(psql -X -At -d $db -c 'SELECT count(*) FROM answers')
 psql -X -q -v ON_ERROR_STOP=1 -d $db -c 'CALL insert_for(4)' &
 writer=$!
 refreshes=0
+seen=()     # the rows each refresh's view covers
 while kill -0 $writer 2>/dev/null; do
-    psql -X -q -v ON_ERROR_STOP=1 -d $db -c 'REFRESH MATERIALIZED VIEW CONCURRENTLY nps_daily'
+    seen+=("$(psql -X -q -At -v ON_ERROR_STOP=1 -d $db \
+        -c 'REFRESH MATERIALIZED VIEW CONCURRENTLY nps_daily' \
+        -c 'SELECT sum(retention.responses(summary)) FROM nps_daily')")
     refreshes=$((refreshes + 1))
 done
 wait $writer
@@ -47,8 +54,18 @@ differing=$(psql -X -At -d $db -c "
          EXCEPT SELECT day, summary::text FROM nps_daily)) d")
 rows=$(psql -X -At -d $db -c 'SELECT count(*) FROM answers')
 psql -X -q -c "DROP DATABASE $db"
+during=0
+for n in "${seen[@]}"; do
+    [ "$n" -gt "$initial" ] && [ "$n" -lt "$rows" ] && during=$((during + 1))
+done
+if [ "$during" -lt 2 ]; then
+    echo "refresh concurrently: only $during of $refreshes refreshes saw rows arrive" \
+         "(rows covered: ${seen[*]}; $initial before, $rows after)" >&2
+    exit 1
+fi
 if [ "$differing" != 0 ]; then
     echo "refresh concurrently: $differing days differ from the table" >&2
     exit 1
 fi
-echo "refresh concurrently: $refreshes refreshes during inserts; view equals the table ($rows rows)"
+echo "refresh concurrently: $during of $refreshes refreshes ran while rows arrived" \
+     "($initial rows before, $rows after); view equals the table"

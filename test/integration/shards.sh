@@ -119,3 +119,5 @@ fi
 echo "shards: GROUP BY ROLLUP and its UNION ALL form agree ($(wc -l <<<"$rollup") rows)"
 
 psql -X -q -c "DROP DATABASE $db"
+# no backend of the shard clusters crashed (their logs go with them on exit)
+check_server_log || exit 1

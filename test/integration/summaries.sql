@@ -1,6 +1,10 @@
--- Materialized views holding every summary type of the extension, and one
+-- Materialized views holding every summary type of the extension, a table
+-- holding one stored value of each (dumped as text, not recomputed), and one
 -- view of every accessor's answers on them, as text.  Used by the dump/
 -- restore and upgrade tests: the answers must be identical before and after.
+-- The transition states that no aggregate of the extension returns
+-- (churn_summary of churn_rate, btyd_histogram of the fits) are kept by
+-- aggregates of their own over the extension's support functions.
 SET search_path = public, retention;
 SELECT setseed(0.77) \g /dev/null
 
@@ -11,6 +15,21 @@ SELECT DATE '2024-01-01' + (i % 90) AS day,
        floor(random() * 400)::float8 AS duration,
        random() < 0.7 AS churned
 FROM generate_series(1, 5000) i;
+
+CREATE AGGREGATE churn_state(date, date, date, date) (
+    SFUNC = churn_agg_transfn, STYPE = churn_summary, COMBINEFUNC = churn_agg_combinefn);
+CREATE AGGREGATE bgnbd_histogram(int, float8, float8) (
+    SFUNC = bgnbd_fit_transfn, STYPE = btyd_histogram, COMBINEFUNC = btyd_histogram_combinefn);
+CREATE AGGREGATE gammagamma_histogram(int, float8) (
+    SFUNC = gammagamma_fit_transfn, STYPE = btyd_histogram, COMBINEFUNC = btyd_histogram_combinefn);
+CREATE AGGREGATE histogram_rollup(btyd_histogram) (
+    SFUNC = btyd_histogram_combinefn, STYPE = btyd_histogram);
+CREATE AGGREGATE churn_rollup(churn_summary) (SFUNC = churn_agg_combinefn, STYPE = churn_summary);
+
+CREATE TABLE btyd_customers AS
+SELECT customer_id, frequency, floor(recency) AS recency, floor(tenure) AS tenure,
+       round(monetary_value::numeric, 2)::float8 AS monetary_value
+FROM btyd_simulate(3000, 0.25, 30, 0.8, 2.5, 30, 400, 6, 4, 15, 7);
 
 CREATE MATERIALIZED VIEW nps_daily AS
 SELECT day, nps_agg(nps_score) AS summary FROM answers GROUP BY day;
@@ -64,6 +83,28 @@ CREATE MATERIALIZED VIEW btyd_models AS
 SELECT bgnbd_fit(frequency, recency, tenure) AS bg, gammagamma_fit(frequency, monetary_value) AS gg
 FROM btyd_simulate(3000, 0.25, 30, 0.8, 2.5, 30, 400, seed => 5);
 
+CREATE MATERIALIZED VIEW churn_daily AS
+SELECT day, churn_state(day - 200, CASE WHEN churned THEN day - 200 + duration::int END,
+                        DATE '2023-09-01', DATE '2023-11-30') AS summary
+FROM answers GROUP BY day;
+
+CREATE MATERIALIZED VIEW btyd_weekly AS
+SELECT customer_id % 7 AS weekday, bgnbd_histogram(frequency, recency, tenure) AS bgnbd,
+       gammagamma_histogram(frequency, monetary_value) AS gammagamma
+FROM btyd_customers GROUP BY 1;
+
+-- one stored value of every summary type, dumped as its text form
+CREATE TABLE stored_summaries AS
+SELECT (SELECT nps_agg(nps_score) FROM answers) AS nps,
+       (SELECT csat_agg(csat_score) FROM answers) AS csat,
+       (SELECT churn_state(day - 200, CASE WHEN churned THEN day - 200 + duration::int END,
+                           DATE '2023-09-01', DATE '2023-11-30') FROM answers) AS churn,
+       (SELECT survival_agg(duration, churned) FROM answers) AS survival,
+       (SELECT rfm_agg(day, (duration / 3)::numeric(10, 2), DATE '2024-03-15') FROM answers) AS rfm,
+       (SELECT activity_agg((duration * 7)::bigint % 300, day) FROM answers) AS activity,
+       (SELECT bgnbd_histogram(frequency, recency, tenure) FROM btyd_customers) AS bgnbd,
+       (SELECT gammagamma_histogram(frequency, monetary_value) FROM btyd_customers) AS gammagamma;
+
 CREATE VIEW accessor_answers AS
 SELECT 'nps' AS area, day::text AS key,
        concat_ws(' ', summary, nps(summary), promoters(summary), passives(summary),
@@ -111,14 +152,36 @@ SELECT 'period retention', r::text, r::text FROM (SELECT rollup(summary) AS a FR
 UNION ALL
 SELECT 'stickiness', s::text, s::text FROM (SELECT rollup(summary) AS a FROM activity_daily) x, stickiness(a, 'day', 'month') s
 UNION ALL
-SELECT 'churn', month::text, summary::text FROM churn_monthly
+SELECT 'churn monthly', month::text, summary::text FROM churn_monthly
 UNION ALL
 SELECT 'btyd models', x::text,
        concat_ws(' ', round((bg).r::numeric, 6), round((bg).alpha::numeric, 4), (bg).customers, (bg).converged,
                  round(p_alive(bg, x, 3.0 * x, 200)::numeric, 10),
                  round(expected_purchases(bg, 30, x, 3.0 * x, 200)::numeric, 10),
                  round(expected_spend(gg, x, 20)::numeric, 8), round((gg).q::numeric, 6))
-FROM btyd_models, generate_series(0, 4) x;
+FROM btyd_models, generate_series(0, 4) x
+UNION ALL
+SELECT 'churn', day::text,
+       concat_ws(' ', summary, churn_agg_churn_finalfn(summary), churn_agg_retention_finalfn(summary))
+FROM churn_daily
+UNION ALL
+SELECT 'churn rollup', date_trunc('month', day)::date::text,
+       concat_ws(' ', churn_rollup(summary), churn_agg_churn_finalfn(churn_rollup(summary)))
+FROM churn_daily GROUP BY 2
+UNION ALL
+SELECT 'btyd histogram', weekday::text, concat_ws(' ', bgnbd, gammagamma) FROM btyd_weekly
+UNION ALL
+SELECT 'btyd fits', 'all weekdays',
+       concat_ws(' ', bgnbd_fit_finalfn(histogram_rollup(bgnbd)), gammagamma_fit_finalfn(histogram_rollup(gammagamma)))
+FROM btyd_weekly
+UNION ALL
+SELECT 'stored', 'text forms', concat_ws(' ', nps, csat, churn, survival, rfm, activity, bgnbd, gammagamma)
+FROM stored_summaries
+UNION ALL
+SELECT 'stored', 'answers',
+       concat_ws(' ', nps(nps), csat(csat), churn_agg_churn_finalfn(churn), median_lifetime(survival), rfm(rfm),
+                 customers(activity), bgnbd_fit_finalfn(bgnbd), gammagamma_fit_finalfn(gammagamma))
+FROM stored_summaries;
 
 -- subscription economics (SPEC §10, release 0.2): only where the extension
 -- has it, so that the upgrade test can build these views on 0.1 too

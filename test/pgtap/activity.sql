@@ -2,7 +2,7 @@
 -- definition on random data, rollup of random partitions, id types, errors.
 BEGIN;
 SET LOCAL search_path = public, retention;
-SELECT plan(55);
+SELECT plan(56);
 
 SELECT setseed(0.2024);
 -- 400 customers, 3,000 orders over two years and a bit, NULLs sprinkled in
@@ -182,9 +182,14 @@ SET LOCAL TimeZone = 'America/New_York';
 SELECT is((SELECT activity_agg(customer_id, day + time '23:30')::text FROM orders),
           (SELECT activity_agg(customer_id, (day + time '23:30')::timestamptz::date)::text FROM orders),
           'timestamptz version = date of the timestamp in the session time zone');
-SELECT is((SELECT activity_agg(customer_id, (day + time '23:30') AT TIME ZONE 'UTC')::text FROM orders),
-          (SELECT activity_agg(customer_id, ((day + time '23:30') AT TIME ZONE 'UTC')::date)::text FROM orders),
-          'timestamptz near midnight UTC lands on the New York day');
+-- 02:30 UTC is the evening before in New York: the New York days differ
+-- from the UTC days, and the summary has the New York ones
+SELECT isnt((SELECT activity_agg(customer_id, day)::text FROM orders),
+            (SELECT activity_agg(customer_id, ((day + time '02:30') AT TIME ZONE 'UTC')::date)::text FROM orders),
+            'at 02:30 UTC the New York days are not the UTC days');
+SELECT is((SELECT activity_agg(customer_id, (day + time '02:30') AT TIME ZONE 'UTC')::text FROM orders),
+          (SELECT activity_agg(customer_id, day - 1)::text FROM orders),
+          'timestamptz at 02:30 UTC lands on the New York day before');
 
 -- text form round trips
 SELECT is((SELECT count(*) FROM (SELECT activity_agg(customer_id, day) s FROM orders GROUP BY id % 37) x

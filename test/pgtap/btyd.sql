@@ -1,7 +1,7 @@
 -- Predictive CLV: properties of the fits and scores, on simulated populations.
 BEGIN;
 SET LOCAL search_path = public, retention;
-SELECT plan(37);
+SELECT plan(42);
 
 -- ---- the minimiser on classic problems (including one undefined past a barrier) ----
 -- Its self-test is in the library only, not in the installed schema.
@@ -206,6 +206,21 @@ SELECT throws_ok($$SELECT bgnbd_fit(0, 1, 4)$$, '22023', 'recency 1 is not 0 for
 SELECT is((SELECT gammagamma_fit(1, -5)), NULL, 'a negative monetary value is skipped, like 0');
 SELECT throws_ok($$SELECT p_alive(ROW(1, 'NaN', 1, 1, NULL, NULL, NULL, NULL)::bgnbd_model, 0, 0, 1)$$, '22023', NULL,
                  'a model with a NaN parameter');
+
+-- a 2F1 series that does not converge (z within about 1e-6 of 1) is 22003;
+-- at z = ±0.9999 the series converges, to 2F1(1, 1; 2; z) = -ln(1 - z) / z
+SELECT throws_ok($$SELECT hyp2f1(1, 1, 2, 1 - 1e-7)$$, '22003', NULL,
+                 'hyp2f1 at z = 1 - 1e-7: the series does not converge');
+SELECT throws_ok($$SELECT hyp2f1(0.5, 0.5, 1.5, 1 - 1e-8)$$, '22003', NULL,
+                 'hyp2f1 at z = 1 - 1e-8: the series does not converge');
+SELECT throws_ok($$SELECT expected_purchases(ROW(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL)::bgnbd_model,
+                                             1e9, 2, 30.43, 38.86)$$,
+                 '22003', 'expected purchases over 1e+09 cannot be computed for this model',
+                 'expected_purchases over a horizon whose 2F1 series does not converge');
+SELECT ok(abs(hyp2f1(1, 1, 2, 0.9999) - (-ln(1 - 0.9999::float8) / 0.9999)) <= 1e-12 * (-ln(1 - 0.9999::float8) / 0.9999),
+          'hyp2f1(1, 1, 2, 0.9999) = -ln(1 - z) / z within 1e-12 relative');
+SELECT ok(abs(hyp2f1(1, 1, 2, -0.9999) - (ln(1.9999::float8) / 0.9999)) <= 1e-12 * (ln(1.9999::float8) / 0.9999),
+          'hyp2f1(1, 1, 2, -0.9999) = -ln(1 - z) / z within 1e-12 relative');
 
 SELECT * FROM finish();
 ROLLBACK;

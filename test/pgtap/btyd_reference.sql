@@ -3,7 +3,7 @@
 -- the textbook formulas as printed).  Tolerances are relative unless noted.
 BEGIN;
 SET LOCAL search_path = public, retention;
-SELECT plan(9);
+SELECT plan(10);
 
 -- ln_gamma within 2e-15 absolute or relative
 SELECT is(count(*), 0::bigint, 'ln_gamma within 2e-15 absolute or relative')
@@ -186,6 +186,24 @@ FROM (VALUES
 (0.5, 10.0, 1.0, 3.0, 39.0, 5.0, 35.0, 38.86, 2.8362596363967028)
 ) v(r, alpha, a, b, t, x, tx, tt, want)
 WHERE NOT (abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL, NULL)::bgnbd_model, t, x::int, tx, tt) - want) <= 1e-12 * want);
+
+-- expected_purchases of a new customer (FHL eq. 7) within 1e-12 relative
+SELECT is(count(*), 0::bigint, 'expected_purchases of a new customer (FHL eq. 7) within 1e-12 relative')
+FROM (VALUES
+(0.243, 4.414, 0.793, 2.426, 1.0, 0.05326789117165828),
+(0.243, 4.414, 0.793, 2.426, 39.0, 1.1967231933208168),
+(0.243, 4.414, 0.793, 2.426, 52.0, 1.4460505953964037),
+(0.243, 4.414, 0.793, 2.426, 520.0, 4.9746178618496597),
+(2.0, 50.0, 1.000001, 0.8, 1.0, 0.039345785744163427),
+(2.0, 50.0, 1.000001, 0.8, 39.0, 0.97305172252852879),
+(2.0, 50.0, 1.000001, 0.8, 52.0, 1.1627082022792587),
+(2.0, 50.0, 1.000001, 0.8, 520.0, 2.9703515809321646),
+(0.3, 3.0, 4.0, 6.0, 1.0, 0.09221995796953862),
+(0.3, 3.0, 4.0, 6.0, 39.0, 1.1321909779500194),
+(0.3, 3.0, 4.0, 6.0, 52.0, 1.2556988681866933),
+(0.3, 3.0, 4.0, 6.0, 520.0, 2.0741723058291149)
+) v(r, alpha, a, b, t, want)
+WHERE NOT (abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL)::bgnbd_model, t) - want) <= 1e-12 * want);
 
 -- p_alive within 1e-13 relative
 SELECT is(count(*), 0::bigint, 'p_alive within 1e-13 relative')

@@ -1,16 +1,21 @@
 -- Parallel = serial for every aggregate of the extension, discovered from the
 -- catalog: each must have a sample call below (a new aggregate without one
--- is listed as missing), and each call must run as a Partial Aggregate under
--- a forced parallel plan with results identical to the serial plan.
+-- is listed as missing).  Each call runs once serially and once under a
+-- forced parallel plan without the leader's participation, and must show,
+-- from EXPLAIN ANALYZE of that very run: a Partial Aggregate, both planned
+-- workers launched, rows scanned by each of them (so the combine function
+-- really merged two partial states), and results identical to the serial
+-- run, bit for bit (float8 in its shortest exact text form).  Grouped calls
+-- split each group's rows between the workers, by sort and by hash.
 SET search_path = public, retention;
-SET extra_float_digits = 0;
+SET extra_float_digits = 1;     -- float8 text round-trips exactly
 
--- one fixed data set with a column for every kind of argument
+-- one fixed data set with a column for every kind of argument, some NULLs
 CREATE TABLE fixture AS
 SELECT i AS id,
        i % 500 AS customer_id,
-       (i * 37) % 11 AS nps_score,
-       1 + (i * 13) % 5 AS csat_score,
+       CASE WHEN i % 97 = 0 THEN NULL ELSE (i * 37) % 11 END AS nps_score,
+       CASE WHEN i % 89 = 0 THEN NULL ELSE 1 + (i * 13) % 5 END AS csat_score,
        1 + (i * 7) % 7 AS csat7,
        DATE '2023-01-01' + (i * 17) % 700 AS day,
        TIMESTAMPTZ '2023-01-01 00:00:00+00' + ((i * 7919) % 60000000) * interval '1 second' AS at,
@@ -21,12 +26,15 @@ SELECT i AS id,
 FROM generate_series(1, 60000) i;
 ANALYZE fixture;
 CREATE TABLE btyd_fixture AS
-SELECT * FROM retention.btyd_simulate(60000, 0.25, 30, 0.8, 2.5, 30, 400, seed => 11);
+SELECT customer_id, customer_id % 3 AS segment, frequency, recency, tenure,
+       round(monetary_value::numeric, 2)::float8 AS monetary_value
+FROM retention.btyd_simulate(60000, 0.25, 30, 0.8, 2.5, 30, 400, 6, 4, 15, 11);
 ANALYZE btyd_fixture;
 
--- summaries kept per part, as a materialized view would keep them
+-- summaries kept per part, as a materialized view would keep them: enough
+-- parts to fill many pages, so that both workers get some
 CREATE TABLE fixture_parts AS
-SELECT id % 40 AS part,
+SELECT id % 20000 AS part,
        nps_agg(nps_score) AS nps_s,
        csat_agg(csat_score) AS csat_s,
        survival_agg(duration, churned) AS survival_s,
@@ -34,8 +42,10 @@ SELECT id % 40 AS part,
        activity_agg(customer_id, day) AS activity_s
 FROM fixture GROUP BY 1;
 ANALYZE fixture_parts;
+SELECT pg_relation_size('fixture_parts') / current_setting('block_size')::int >= 100 AS parts_fill_pages;
 
-CREATE TABLE sample_calls (aggregate regprocedure, query text);
+-- setting: a planner setting name=value for the call (sort or hash grouping)
+CREATE TABLE sample_calls (aggregate regprocedure, query text, setting text);
 INSERT INTO sample_calls VALUES
     ('nps(int)', 'SELECT nps(nps_score) FROM fixture'),
     ('nps_agg(int)', 'SELECT nps_agg(nps_score) FROM fixture'),
@@ -76,9 +86,29 @@ INSERT INTO sample_calls VALUES
      'SELECT bgnbd_fit(frequency, recency, tenure, 0.01) FROM btyd_fixture'),
     ('gammagamma_fit(int, float8)', 'SELECT gammagamma_fit(frequency, monetary_value) FROM btyd_fixture');
 
+-- grouped: each group's rows split between the workers, merged by sort and by hash
 INSERT INTO sample_calls VALUES
     ('rfm(date, numeric, date)',
-     $$SELECT customer_id, rfm(day, duration, DATE '2024-06-30') FROM fixture GROUP BY customer_id$$);
+     $$SELECT customer_id, rfm(day, duration, DATE '2024-06-30') FROM fixture GROUP BY customer_id$$,
+     'enable_hashagg=off'),
+    ('rfm(date, numeric, date)',
+     $$SELECT customer_id, rfm(day, duration, DATE '2024-06-30') FROM fixture GROUP BY customer_id$$,
+     'enable_sort=off'),
+    ('rfm_agg(timestamptz, float8, date)',
+     $$SELECT customer_id, rfm_agg(at, duration::float8, DATE '2024-06-30') FROM fixture GROUP BY customer_id$$,
+     'enable_hashagg=off'),
+    ('nps(int)', 'SELECT customer_id % 3, nps(nps_score), csat(csat_score), csat(csat7, 7) FROM fixture GROUP BY 1',
+     'enable_hashagg=off'),
+    ('churn_rate(date, date, date, date)',
+     $$SELECT customer_id % 3, churn_rate(started, ended, DATE '2023-06-01', DATE '2023-12-31'),
+              survival_agg(duration, churned) FROM fixture GROUP BY 1$$, 'enable_sort=off'),
+    ('survival_agg(float8, boolean)', 'SELECT survival_agg(id / 7.0, id % 3 = 0) FROM fixture', NULL),
+    ('activity_agg(bigint, date)',
+     'SELECT customer_id % 7, activity_agg(customer_id, day) FROM fixture GROUP BY 1', 'enable_sort=off'),
+    ('bgnbd_fit(int, float8, float8)',
+     $$SELECT segment, bgnbd_fit(frequency, recency, tenure), bgnbd_fit(frequency, recency, tenure, 0.01),
+              gammagamma_fit(frequency, monetary_value) FROM btyd_fixture GROUP BY segment$$,
+     'enable_hashagg=off');
 
 -- subscription economics (SPEC §10)
 CREATE TABLE sbg_fixture AS
@@ -194,39 +224,83 @@ WHERE p.pronamespace = 'retention'::regnamespace
   AND a.aggfnoid NOT IN (SELECT aggregate FROM sample_calls)
 ORDER BY 1::text;
 
--- the query's rows as one text, under the current settings
-CREATE FUNCTION pg_temp.as_text(query text) RETURNS text LANGUAGE sql AS $$
-    SELECT format('SELECT string_agg(r::text, %L ORDER BY r::text) FROM (%s) r', E'\n', query)
-$$;
-CREATE FUNCTION pg_temp.result_of(query text) RETURNS text LANGUAGE plpgsql AS $$
+-- Runs the query under the current settings (and the call's setting),
+-- storing its rows as one text in temp table parallel_result, and returns
+-- what EXPLAIN ANALYZE saw of that run.
+CREATE FUNCTION pg_temp.run(query text, setting text, OUT partial_plan boolean,
+                            OUT workers_launched boolean, OUT rows_in_each_worker boolean)
+LANGUAGE plpgsql AS $$
 DECLARE
-    result text;
+    plan jsonb;
+    gather jsonb;
+    partial jsonb;
 BEGIN
-    EXECUTE pg_temp.as_text(query) INTO result;
-    RETURN result;
-END $$;
-
--- does the plan of that query contain a partial aggregate?
-CREATE FUNCTION pg_temp.has_partial_aggregate(query text) RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE
-    plan text;
-BEGIN
-    EXECUTE 'EXPLAIN (FORMAT JSON, COSTS OFF) ' || pg_temp.as_text(query) INTO plan;
-    RETURN plan LIKE '%"Partial Mode": "Partial"%';
+    IF setting IS NOT NULL THEN
+        PERFORM set_config(split_part(setting, '=', 1), split_part(setting, '=', 2), true);
+    END IF;
+    DROP TABLE IF EXISTS parallel_result;
+    EXECUTE format('EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT JSON) '
+                   'CREATE TEMP TABLE parallel_result AS '
+                   'SELECT string_agg(r::text, %L ORDER BY r::text) AS result FROM (%s) r',
+                   E'\n', query) INTO plan;
+    partial_plan := false;
+    workers_launched := false;
+    rows_in_each_worker := false;
+    FOR gather IN SELECT jsonb_path_query(plan, 'strict $.**?(@."Node Type" like_regex "^Gather")') LOOP
+        workers_launched := (gather->>'Workers Planned')::int = 2 AND (gather->>'Workers Launched')::int = 2;
+    END LOOP;
+    FOR partial IN SELECT jsonb_path_query(plan, 'strict $.**?(@."Partial Mode" == "Partial")') LOOP
+        partial_plan := true;
+        -- the input of the partial aggregate, as each worker saw it
+        rows_in_each_worker := workers_launched
+            AND jsonb_array_length(partial->'Plans'->0->'Workers') = 2
+            AND (SELECT bool_and((w->>'Actual Rows')::numeric > 0)
+                 FROM jsonb_array_elements(partial->'Plans'->0->'Workers') w);
+    END LOOP;
 END $$;
 
 SET max_parallel_workers_per_gather = 0;
-CREATE TEMP TABLE serial_results AS
-SELECT aggregate, query, pg_temp.result_of(query) AS result FROM sample_calls;
+CREATE TEMP TABLE results (aggregate regprocedure, query text, setting text, serial text,
+                           parallel text, partial_plan boolean, workers_launched boolean,
+                           rows_in_each_worker boolean);
+DO $$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN SELECT * FROM sample_calls LOOP
+        PERFORM pg_temp.run(c.query, c.setting);
+        INSERT INTO results (aggregate, query, setting, serial)
+        SELECT c.aggregate, c.query, c.setting, result FROM parallel_result;
+    END LOOP;
+END $$;
 
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
 
-SELECT c.aggregate,
-       pg_temp.has_partial_aggregate(c.query) AS partial_plan,
-       s.result IS NOT NULL AS has_result,
-       pg_temp.result_of(c.query) IS NOT DISTINCT FROM s.result AS parallel_equals_serial
-FROM sample_calls c JOIN serial_results s USING (aggregate, query)
-ORDER BY c.aggregate::text, c.query;
+-- A run where one worker took every page before the other started proves
+-- nothing: such a run is repeated, up to twenty times.
+DO $$
+DECLARE
+    c record;
+    seen record;
+BEGIN
+    FOR c IN SELECT * FROM results LOOP
+        FOR attempt IN 1 .. 20 LOOP
+            seen := pg_temp.run(c.query, c.setting);
+            EXIT WHEN seen.rows_in_each_worker OR NOT seen.partial_plan;
+        END LOOP;
+        UPDATE results SET parallel = (SELECT result FROM parallel_result),
+                           partial_plan = seen.partial_plan, workers_launched = seen.workers_launched,
+                           rows_in_each_worker = seen.rows_in_each_worker
+        WHERE (aggregate, query, setting) IS NOT DISTINCT FROM (c.aggregate, c.query, c.setting);
+    END LOOP;
+END $$;
+
+SELECT aggregate, setting, partial_plan, workers_launched, rows_in_each_worker,
+       serial IS NOT NULL AS has_result,
+       parallel IS NOT DISTINCT FROM serial AS parallel_equals_serial
+FROM results
+ORDER BY aggregate::text, query, setting;

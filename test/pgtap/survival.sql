@@ -3,7 +3,7 @@
 -- partitions, text round trip, error codes.
 BEGIN;
 SET LOCAL search_path = public, retention;
-SELECT plan(17);
+SELECT plan(20);
 
 SELECT setseed(0.31);
 -- several data sets: whole-day durations with many ties, fractional ones,
@@ -71,12 +71,28 @@ SELECT ok((SELECT bool_and(s) FROM (
                FROM km_curve) x),
           'the curve never rises');
 
--- median: the smallest event time with S <= 0.5
+-- median: the smallest event time with S <= 0.5, where S within 1e-12
+-- relative above 0.5 counts as 0.5 (the product of the factors carries
+-- rounding errors)
 SELECT is((SELECT array_agg(median_lifetime(s) ORDER BY dataset) FROM summaries),
-          (SELECT array_agg((SELECT min(t) FROM km_by_hand b WHERE b.dataset = d.dataset AND b.survival <= 0.5 + 1e-9)
+          (SELECT array_agg((SELECT min(t) FROM km_by_hand b
+                             WHERE b.dataset = d.dataset AND b.survival <= 0.5 * (1 + 1e-12))
                             ORDER BY dataset)
            FROM generate_series(1, 3) d(dataset)),
           'median_lifetime = smallest event time with S <= 0.5');
+-- n customers churning one a day reach exactly 0.5 on day n / 2, although
+-- the product of (m - 1) / m lands a few ulps above 0.5 for many n
+SELECT is((SELECT array_agg(median_lifetime(s) ORDER BY n)
+           FROM (SELECT n, (SELECT survival_agg(d, true) FROM generate_series(1, n) d) AS s
+                 FROM generate_series(2, 400, 2) n) x),
+          (SELECT array_agg(n / 2.0::float8 ORDER BY n) FROM generate_series(2, 400, 2) n),
+          'median_lifetime: S of exactly 0.5 after rounding is reached (n = 2 .. 400)');
+-- the tolerance is 1e-12, no more: S = 0.5 (1 + 2e-10) has not reached 0.5,
+-- S = 0.5 (1 + 2e-13) has
+SELECT is(median_lifetime('v1 n=2 entries=1:4999999999:0,2:5000000001:0'), 2::float8,
+          'median_lifetime: S = 0.5 + 1e-10 is above 0.5');
+SELECT is(median_lifetime('v1 n=2 entries=1:4999999999999:0,2:5000000000001:0'), 1::float8,
+          'median_lifetime: S = 0.5 + 1e-13 counts as 0.5');
 
 -- restricted mean: horizon minus the area above the curve,
 -- h - sum over event times t < h of (S(t-) - S(t)) (h - t)

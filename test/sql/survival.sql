@@ -196,3 +196,9 @@ SELECT pg_temp.binary_copy($$SELECT '\x0100000000000000013ff00000000000000000000
 \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) AS rows_unchanged FROM survival_copy;
 
+
+-- one entry per distinct duration, however many rows share one: 60,000 rows
+-- of (i * 7919 % 5003) / 7.0 days
+SELECT substring(survival_agg((i * 7919 % 5003) / 7.0, i % 3 = 0)::text from 'n=([0-9]+)')::bigint AS entries,
+       count(DISTINCT ((i * 7919 % 5003) / 7.0)::float8) AS distinct_durations
+FROM generate_series(1, 60000) i;
