@@ -23,41 +23,11 @@ extern Datum activity_recv(PG_FUNCTION_ARGS);
  * (summary_io.h), which for the years 1 to 9999 is plain YYYY-MM-DD.
  */
 
-static void
-append_id(StringInfo out, const ActivityReader *reader)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	switch (reader->id_kind)
-	{
-		case ACTIVITY_ID_BIGINT:
-			appendStringInfo(out, INT64_FORMAT, reader->id);
-			break;
-		case ACTIVITY_ID_TEXT:
-			appendStringInfoChar(out, '"');
-			for (int i = 0; i < reader->keylen; i++)
-			{
-				char		c = reader->key[i];
-
-				if (c == '"' || c == '\\')
-					appendStringInfoChar(out, '\\');
-				appendStringInfoChar(out, c);
-			}
-			appendStringInfoChar(out, '"');
-			break;
-		case ACTIVITY_ID_UUID:
-			for (int i = 0; i < ACTIVITY_UUID_LEN; i++)
-			{
-				uint8		b = (uint8) reader->key[i];
-
-				if (i == 4 || i == 6 || i == 8 || i == 10)
-					appendStringInfoChar(out, '-');
-				appendStringInfoChar(out, hex[b >> 4]);
-				appendStringInfoChar(out, hex[b & 0xf]);
-			}
-			break;
-	}
-}
+StaticAssertDecl(ACTIVITY_ID_BIGINT == SUMMARY_ID_BIGINT &&
+				 ACTIVITY_ID_TEXT == SUMMARY_ID_TEXT &&
+				 ACTIVITY_ID_UUID == SUMMARY_ID_UUID &&
+				 ACTIVITY_UUID_LEN == SUMMARY_UUID_LEN,
+				 "activity ids are summary ids");
 
 /* The flat form of any activity datum (an expanded one is flattened). */
 static struct varlena *
@@ -82,7 +52,7 @@ activity_out(PG_FUNCTION_ARGS)
 	while (activity_reader_next(&reader))
 	{
 		appendStringInfoChar(&out, ' ');
-		append_id(&out, &reader);
+		summary_write_id(&out, reader.id_kind, reader.id, reader.key, reader.keylen);
 		for (int i = 0; i < reader.count; i++)
 		{
 			appendStringInfoChar(&out, i == 0 ? ':' : ',');
@@ -91,109 +61,6 @@ activity_out(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 	}
 	PG_RETURN_CSTRING(out.data);
-}
-
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* An activity day: a summary date in the years 1 to 9999. */
-static DateADT
-read_day(SummaryReader *reader)
-{
-	const char *start = reader->cursor;
-	DateADT		day = summary_read_date(reader);
-
-	if (day < ACTIVITY_MIN_DAY || day > ACTIVITY_MAX_DAY)
-	{
-		reader->cursor = start;
-		summary_syntax_error(reader, "a valid date between 0001-01-01 and 9999-12-31");
-	}
-	return day;
-}
-
-static int64
-read_bigint_id(SummaryReader *reader)
-{
-	bool		negative = false;
-	uint64		value = 0;
-	const char *p = reader->cursor;
-
-	if (*p == '-')
-	{
-		negative = true;
-		p++;
-	}
-	if (*p < '0' || *p > '9')
-		summary_syntax_error(reader, "a bigint customer id");
-	while (*p >= '0' && *p <= '9')
-	{
-		value = value * 10 + (*p - '0');
-		if (value > (uint64) PG_INT64_MAX + (negative ? 1 : 0))
-			summary_syntax_error(reader, "a customer id in the range of bigint");
-		p++;
-	}
-	reader->cursor = p;
-	return negative ? (int64) (0 - value) : (int64) value;
-}
-
-static void
-read_text_id(SummaryReader *reader, StringInfo id)
-{
-	summary_read_char(reader, '"');
-	resetStringInfo(id);
-	for (;;)
-	{
-		char		c = *reader->cursor;
-
-		if (c == '\0')
-			summary_syntax_error(reader, "a closing double quote");
-		reader->cursor++;
-		if (c == '"')
-			break;
-		if (c == '\\')
-		{
-			c = *reader->cursor;
-			if (c != '"' && c != '\\')
-				summary_syntax_error(reader, "\\\" or \\\\ after a backslash");
-			reader->cursor++;
-		}
-		appendStringInfoChar(id, c);
-	}
-}
-
-static void
-read_uuid_id(SummaryReader *reader, uint8 *uuid)
-{
-	const char *p = reader->cursor;
-
-	for (int i = 0; i < ACTIVITY_UUID_LEN; i++)
-	{
-		int			hi,
-					lo;
-
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-		{
-			if (*p != '-')
-				summary_syntax_error(reader, "a uuid customer id such as a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
-			p++;
-		}
-		hi = hex_value(p[0]);
-		lo = hi < 0 ? -1 : hex_value(p[1]);
-		if (lo < 0)
-			summary_syntax_error(reader, "a uuid customer id such as a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
-		uuid[i] = (uint8) (hi << 4 | lo);
-		p += 2;
-	}
-	reader->cursor = p;
 }
 
 PG_FUNCTION_INFO_V1(activity_in);
@@ -234,17 +101,16 @@ activity_in(PG_FUNCTION_ARGS)
 		int			count = 0;
 		DateADT		previous_day = 0;
 		StringInfoData days;
-		uint8		uuid[ACTIVITY_UUID_LEN];
+		int64		customer;
 
 		if (!summary_skip_spaces(&reader))
 			summary_syntax_error(&reader, "a space before the next customer");
 		customer_start = reader.cursor;
 
 		enlargeStringInfo(&body, 32);
+		summary_read_id(&reader, kind, &customer, &id);
 		if (kind == ACTIVITY_ID_BIGINT)
 		{
-			int64		customer = read_bigint_id(&reader);
-
 			if (c > 0 && customer <= previous_id)
 			{
 				reader.cursor = customer_start;
@@ -256,14 +122,6 @@ activity_in(PG_FUNCTION_ARGS)
 		}
 		else
 		{
-			if (kind == ACTIVITY_ID_TEXT)
-				read_text_id(&reader, &id);
-			else
-			{
-				read_uuid_id(&reader, uuid);
-				resetStringInfo(&id);
-				appendBinaryStringInfo(&id, (char *) uuid, ACTIVITY_UUID_LEN);
-			}
 			if (c > 0 && compare_bytes(previous_key.data, previous_key.len, id.data, id.len) >= 0)
 			{
 				reader.cursor = customer_start;
@@ -288,7 +146,7 @@ activity_in(PG_FUNCTION_ARGS)
 
 			summary_read_char(&reader, count == 0 ? ':' : ',');
 			day_start = reader.cursor;
-			day = read_day(&reader);
+			day = summary_read_date_range(&reader, ACTIVITY_MIN_DAY, ACTIVITY_MAX_DAY);
 			if (count > 0 && day <= previous_day)
 			{
 				reader.cursor = day_start;

@@ -44,9 +44,9 @@
 
 #define MRR_VERSION 1
 
-#define MRR_ID_BIGINT 1
-#define MRR_ID_TEXT 2
-#define MRR_ID_UUID 3
+#define MRR_ID_BIGINT SUMMARY_ID_BIGINT
+#define MRR_ID_TEXT SUMMARY_ID_TEXT
+#define MRR_ID_UUID SUMMARY_ID_UUID
 
 /* dates 0001-01-01 .. 9999-12-31, as the activity summary takes */
 #define MRR_MIN_DAY (-730119)
@@ -391,17 +391,6 @@ date_text(DateADT day)
 	return DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(day)));
 }
 
-static void
-append_iso_date(StringInfo out, DateADT day)
-{
-	int			year,
-				month,
-				mday;
-
-	j2date(day + POSTGRES_EPOCH_JDATE, &year, &month, &mday);
-	appendStringInfo(out, "%04d-%02d-%02d", year, month, mday);
-}
-
 static bool
 day_in_range(DateADT day)
 {
@@ -690,39 +679,11 @@ mrr_check_records(const MrrSummary *s)
 static void
 append_id(StringInfo out, int kind, const MrrRecord *r)
 {
-	static const char hex[] = "0123456789abcdef";
-	const char *id = MRR_RECORD_ID(r);
+	int64		v = 0;
 
 	if (kind == MRR_ID_BIGINT)
-	{
-		int64		v;
-
-		memcpy(&v, id, sizeof(v));
-		appendStringInfo(out, INT64_FORMAT, v);
-	}
-	else if (kind == MRR_ID_TEXT)
-	{
-		appendStringInfoChar(out, '"');
-		for (int i = 0; i < r->idlen; i++)
-		{
-			if (id[i] == '"' || id[i] == '\\')
-				appendStringInfoChar(out, '\\');
-			appendStringInfoChar(out, id[i]);
-		}
-		appendStringInfoChar(out, '"');
-	}
-	else
-	{
-		for (int i = 0; i < UUID_LEN; i++)
-		{
-			uint8		b = (uint8) id[i];
-
-			if (i == 4 || i == 6 || i == 8 || i == 10)
-				appendStringInfoChar(out, '-');
-			appendStringInfoChar(out, hex[b >> 4]);
-			appendStringInfoChar(out, hex[b & 0xf]);
-		}
-	}
+		memcpy(&v, MRR_RECORD_ID(r), sizeof(v));
+	summary_write_id(out, kind, v, MRR_RECORD_ID(r), r->idlen);
 }
 
 static int64
@@ -760,15 +721,15 @@ mrr_summary_out(PG_FUNCTION_ARGS)
 	initStringInfo(&out);
 	summary_write_begin(&out, MRR_VERSION);
 	appendStringInfo(&out, " ids=%s first=", mrr_id_names[s->id_kind]);
-	append_iso_date(&out, s->first_day);
+	summary_write_date(&out, s->first_day);
 	appendStringInfoString(&out, " last=");
-	append_iso_date(&out, s->last_day);
+	summary_write_date(&out, s->last_day);
 	appendStringInfo(&out, " customers=" INT64_FORMAT " changes=" INT64_FORMAT,
 					 count_customers(s), s->nrecords);
 	mrr_cursor_init(&c, s);
 	for (const MrrRecord *r; (r = mrr_cursor_peek(&c)) != NULL; mrr_cursor_next(&c))
 	{
-		char	   *amount = num_text(MRR_RECORD_AMOUNT(r));
+		Numeric		amount = MRR_RECORD_AMOUNT(r);
 
 		if (prev == NULL || mrr_id_cmp(s->id_kind, prev, r) != 0)
 		{
@@ -778,206 +739,47 @@ mrr_summary_out(PG_FUNCTION_ARGS)
 		}
 		else
 			appendStringInfoChar(&out, ',');
-		append_iso_date(&out, r->day);
-		if (amount[0] != '-')
+		summary_write_date(&out, r->day);
+		if (numeric_sign_of(amount) >= 0)
 			appendStringInfoChar(&out, '+');
-		appendStringInfoString(&out, amount);
-		pfree(amount);
+		summary_write_numeric(&out, amount);
 		prev = r;
 	}
 	PG_RETURN_CSTRING(out.data);
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
-read_fixed_digits(SummaryReader *reader, int n, const char *expected)
-{
-	int			value = 0;
-
-	for (int i = 0; i < n; i++)
-	{
-		char		ch = reader->cursor[0];
-
-		if (ch < '0' || ch > '9')
-			summary_syntax_error(reader, expected);
-		value = value * 10 + (ch - '0');
-		reader->cursor++;
-	}
-	return value;
-}
-
-/* YYYY-MM-DD, a valid date from 0001-01-01 to 9999-12-31 */
+/* a day of the summary: a date from 0001-01-01 to 9999-12-31 */
 static DateADT
-read_date(SummaryReader *reader)
+read_day(SummaryReader *reader)
 {
-	const char *start = reader->cursor;
-	int			year,
-				month,
-				mday,
-				y2,
-				m2,
-				d2;
-	DateADT		day;
-
-	year = read_fixed_digits(reader, 4, "a date YYYY-MM-DD");
-	summary_read_char(reader, '-');
-	month = read_fixed_digits(reader, 2, "a date YYYY-MM-DD");
-	summary_read_char(reader, '-');
-	mday = read_fixed_digits(reader, 2, "a date YYYY-MM-DD");
-	if (year < 1 || month < 1 || month > 12 || mday < 1 || mday > 31)
-	{
-		reader->cursor = start;
-		summary_syntax_error(reader, "a valid date from 0001-01-01 to 9999-12-31");
-	}
-	day = date2j(year, month, mday) - POSTGRES_EPOCH_JDATE;
-	j2date(day + POSTGRES_EPOCH_JDATE, &y2, &m2, &d2);
-	if (y2 != year || m2 != month || d2 != mday)
-	{
-		reader->cursor = start;
-		summary_syntax_error(reader, "a valid date from 0001-01-01 to 9999-12-31");
-	}
-	return day;
+	return summary_read_date_range(reader, MRR_MIN_DAY, MRR_MAX_DAY);
 }
 
+/* a customer id of the kind, as the records keep it */
 static void
 read_id(SummaryReader *reader, int kind, StringInfo id)
 {
-	resetStringInfo(id);
+	int64		v;
+
+	summary_read_id(reader, kind, &v, id);
 	if (kind == MRR_ID_BIGINT)
-	{
-		const char *p = reader->cursor;
-		bool		negative = false;
-		uint64		value = 0;
-		int64		v;
-
-		if (*p == '-')
-			negative = true, p++;
-		if (*p < '0' || *p > '9')
-			summary_syntax_error(reader, "a bigint customer id");
-		while (*p >= '0' && *p <= '9')
-		{
-			value = value * 10 + (*p - '0');
-			if (value > (uint64) PG_INT64_MAX + (negative ? 1 : 0))
-				summary_syntax_error(reader, "a customer id in the range of bigint");
-			p++;
-		}
-		reader->cursor = p;
-		v = negative ? (int64) (0 - value) : (int64) value;
 		appendBinaryStringInfo(id, (char *) &v, sizeof(v));
-	}
-	else if (kind == MRR_ID_TEXT)
-	{
-		summary_read_char(reader, '"');
-		for (;;)
-		{
-			char		c = *reader->cursor;
-
-			if (c == '\0')
-				summary_syntax_error(reader, "a closing double quote");
-			reader->cursor++;
-			if (c == '"')
-				break;
-			if (c == '\\')
-			{
-				c = *reader->cursor;
-				if (c != '"' && c != '\\')
-					summary_syntax_error(reader, "\\\" or \\\\ after a backslash");
-				reader->cursor++;
-			}
-			appendStringInfoChar(id, c);
-		}
-	}
-	else
-	{
-		const char *p = reader->cursor;
-
-		for (int i = 0; i < UUID_LEN; i++)
-		{
-			int			hi,
-						lo;
-
-			if (i == 4 || i == 6 || i == 8 || i == 10)
-			{
-				if (*p != '-')
-					summary_syntax_error(reader, "a uuid customer id");
-				p++;
-			}
-			hi = hex_value(p[0]);
-			lo = hi < 0 ? -1 : hex_value(p[1]);
-			if (lo < 0)
-				summary_syntax_error(reader, "a uuid customer id");
-			appendStringInfoChar(id, (char) (hi << 4 | lo));
-			p += 2;
-		}
-		reader->cursor = p;
-	}
 }
 
-/* [+-]digits[.digits], not zero */
+/* a signed change: "+" or "-", then a numeric (not zero: checked later) */
 static Numeric
 read_change(SummaryReader *reader)
 {
-	const char *start = reader->cursor;
-	const char *p = start;
-	int			digits = 0;
-	char	   *copy;
+	const char *p = reader->cursor;
 
 	if (*p != '+' && *p != '-')
 		summary_syntax_error(reader, "\"+\" or \"-\" before a change of MRR");
-	p++;
-	while (*p >= '0' && *p <= '9')
-		p++, digits++;
-	if (*p == '.')
+	if ((p[1] < '0' || p[1] > '9') && p[1] != '.')
 	{
-		p++;
-		while (*p >= '0' && *p <= '9')
-			p++, digits++;
-	}
-	if (digits == 0)
-	{
-		reader->cursor = p;
+		reader->cursor = p + 1;
 		summary_syntax_error(reader, "the digits of a change of MRR");
 	}
-	copy = pnstrdup(*start == '+' ? start + 1 : start, p - start - (*start == '+' ? 1 : 0));
-	reader->cursor = p;
-	return DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(copy),
-											   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
-}
-
-static int
-read_id_kind(SummaryReader *reader)
-{
-	for (int k = MRR_ID_BIGINT; k <= MRR_ID_UUID; k++)
-	{
-		size_t		len = strlen(mrr_id_names[k]);
-
-		if (strncmp(reader->cursor, mrr_id_names[k], len) == 0)
-		{
-			reader->cursor += len;
-			return k;
-		}
-	}
-	summary_syntax_error(reader, "bigint, text or uuid");
-}
-
-pg_noreturn static void
-mrr_text_error(const char *input, const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", "mrr_summary", input),
-			 errdetail("%s", detail)));
+	return summary_read_numeric_plain(reader);
 }
 
 PG_FUNCTION_INFO_V1(mrr_summary_in);
@@ -998,12 +800,12 @@ mrr_summary_in(PG_FUNCTION_ARGS)
 
 	summary_read_begin(&reader, "mrr_summary", input, MRR_VERSION);
 	summary_read_key(&reader, "ids");
-	kind = read_id_kind(&reader);
+	kind = summary_read_word(&reader, mrr_id_names + 1, 3) + 1;
 	s = mrr_new(kind, MRR_INITIAL_BYTES);
 	summary_read_key(&reader, "first");
-	s->first_day = read_date(&reader);
+	s->first_day = read_day(&reader);
 	summary_read_key(&reader, "last");
-	s->last_day = read_date(&reader);
+	s->last_day = read_day(&reader);
 	summary_read_key(&reader, "customers");
 	customers = summary_read_count(&reader);
 	summary_read_key(&reader, "changes");
@@ -1033,7 +835,7 @@ mrr_summary_in(PG_FUNCTION_ARGS)
 					break;
 				reader.cursor++;
 			}
-			day = read_date(&reader);
+			day = read_day(&reader);
 			amount = read_change(&reader);
 			s = mrr_append(s, id.data, id.len, day, amount, false);
 			i++;
@@ -1041,11 +843,11 @@ mrr_summary_in(PG_FUNCTION_ARGS)
 	}
 	summary_read_end(&reader);
 	if (seen_customers != customers)
-		mrr_text_error(input, psprintf("The value holds " INT64_FORMAT " customers, not " INT64_FORMAT ".",
-									   seen_customers, customers));
+		summary_text_error(&reader, psprintf("The value holds " INT64_FORMAT " customers, not " INT64_FORMAT ".",
+											 seen_customers, customers));
 	problem = mrr_check_records(s);
 	if (problem != NULL)
-		mrr_text_error(input, problem);
+		summary_text_error(&reader, problem);
 	s->canonical = 1;
 	SET_VARSIZE(s, MRR_HEADER_SIZE + s->used);
 	PG_RETURN_POINTER(s);
@@ -1055,14 +857,7 @@ mrr_summary_in(PG_FUNCTION_ARGS)
 /* binary form                                                      */
 /* ---------------------------------------------------------------- */
 
-pg_noreturn static void
-mrr_binary_error(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid external binary value for type %s", "mrr_summary"),
-			 errdetail("%s", detail)));
-}
+#define mrr_binary_error(detail) summary_binary_error("mrr_summary", (detail))
 
 /*
  * Binary: version byte, id kind byte, int32 first and last day (days since

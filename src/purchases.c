@@ -265,36 +265,6 @@ purchases_customers(PG_FUNCTION_ARGS)
  * amounts, at the day's scale) or the shortest exact float8.
  */
 
-static void
-append_id(StringInfo out, ActivityIdKind kind, int64 id, const char *key, int keylen)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	if (kind == ACTIVITY_ID_BIGINT)
-		appendStringInfo(out, INT64_FORMAT, id);
-	else if (kind == ACTIVITY_ID_TEXT)
-	{
-		appendStringInfoChar(out, '"');
-		for (int i = 0; i < keylen; i++)
-		{
-			if (key[i] == '"' || key[i] == '\\')
-				appendStringInfoChar(out, '\\');
-			appendStringInfoChar(out, key[i]);
-		}
-		appendStringInfoChar(out, '"');
-	}
-	else
-		for (int i = 0; i < ACTIVITY_UUID_LEN; i++)
-		{
-			uint8		b = (uint8) key[i];
-
-			if (i == 4 || i == 6 || i == 8 || i == 10)
-				appendStringInfoChar(out, '-');
-			appendStringInfoChar(out, hex[b >> 4]);
-			appendStringInfoChar(out, hex[b & 0xf]);
-		}
-}
-
 /* the compact text form reads and writes through the binary functions */
 Datum		purchases_send(PG_FUNCTION_ARGS);
 Datum		purchases_recv(PG_FUNCTION_ARGS);
@@ -318,7 +288,7 @@ purchases_out(PG_FUNCTION_ARGS)
 	while (purchases_cursor_next(&cursor))
 	{
 		appendStringInfoChar(&out, ' ');
-		append_id(&out, cursor.days.id_kind, cursor.days.id, cursor.days.key, cursor.days.keylen);
+		summary_write_id(&out, cursor.days.id_kind, cursor.days.id, cursor.days.key, cursor.days.keylen);
 		for (int d = 0; d < cursor.days.count; d++)
 		{
 			appendStringInfoChar(&out, d == 0 ? ':' : ',');
@@ -333,92 +303,6 @@ purchases_out(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 	}
 	PG_RETURN_CSTRING(out.data);
-}
-
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Reads an id of the kind into *id or buf. */
-static void
-read_id(SummaryReader *reader, ActivityIdKind kind, int64 *id, StringInfo buf)
-{
-	const char *p = reader->cursor;
-
-	resetStringInfo(buf);
-	if (kind == ACTIVITY_ID_BIGINT)
-	{
-		bool		negative = *p == '-';
-		uint64		value = 0;
-
-		if (negative)
-			p++;
-		if (*p < '0' || *p > '9')
-			summary_syntax_error(reader, "a bigint customer id");
-		while (*p >= '0' && *p <= '9')
-		{
-			value = value * 10 + (*p - '0');
-			if (value > (uint64) PG_INT64_MAX + (negative ? 1 : 0))
-				summary_syntax_error(reader, "a customer id in the range of bigint");
-			p++;
-		}
-		reader->cursor = p;
-		*id = negative ? (int64) (0 - value) : (int64) value;
-	}
-	else if (kind == ACTIVITY_ID_TEXT)
-	{
-		summary_read_char(reader, '"');
-		for (;;)
-		{
-			char		c = *reader->cursor;
-
-			if (c == '\0')
-				summary_syntax_error(reader, "a closing double quote");
-			reader->cursor++;
-			if (c == '"')
-				break;
-			if (c == '\\')
-			{
-				c = *reader->cursor;
-				if (c != '"' && c != '\\')
-					summary_syntax_error(reader, "\\\" or \\\\ after a backslash");
-				reader->cursor++;
-			}
-			appendStringInfoChar(buf, c);
-		}
-		if (!pg_verifymbstr(buf->data, buf->len, true))
-			summary_text_error(reader, "A customer id is not valid in the database encoding.");
-	}
-	else
-	{
-		for (int i = 0; i < ACTIVITY_UUID_LEN; i++)
-		{
-			int			hi,
-						lo;
-
-			if (i == 4 || i == 6 || i == 8 || i == 10)
-			{
-				if (*p != '-')
-					summary_syntax_error(reader, "a uuid customer id such as a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
-				p++;
-			}
-			hi = hex_value(p[0]);
-			lo = hi < 0 ? -1 : hex_value(p[1]);
-			if (lo < 0)
-				summary_syntax_error(reader, "a uuid customer id such as a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
-			appendStringInfoChar(buf, (char) (hi << 4 | lo));
-			p += 2;
-		}
-		reader->cursor = p;
-	}
 }
 
 PG_FUNCTION_INFO_V1(purchases_in);
@@ -465,7 +349,7 @@ purchases_in(PG_FUNCTION_ARGS)
 
 		if (!summary_skip_spaces(&reader))
 			summary_syntax_error(&reader, "a space before the next customer");
-		read_id(&reader, id_kind, &id, &key);
+		summary_read_id(&reader, id_kind, &id, &key);
 		if (c > 0 && (id_kind == ACTIVITY_ID_BIGINT ? id <= previous_id :
 					  compare_bytes(key.data, key.len, previous.data, previous.len) <= 0))
 			summary_text_error(&reader, "Customer ids are not in strictly ascending order.");

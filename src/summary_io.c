@@ -11,6 +11,7 @@
 #include "common/int.h"
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "summary_io.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
@@ -289,6 +290,36 @@ summary_read_numeric(SummaryReader *reader)
 	return value;
 }
 
+/*
+ * A numeric without exponent, [+-]digits[.digits], of any length numeric
+ * holds: for values that are the user's own numerics rather than sums.
+ */
+Numeric
+summary_read_numeric_plain(SummaryReader *reader)
+{
+	const char *p = reader->cursor;
+	int			digits = 0;
+	char	   *copy;
+
+	if (*p == '+' || *p == '-')
+		p++;
+	while (*p >= '0' && *p <= '9')
+		p++, digits++;
+	if (*p == '.')
+	{
+		p++;
+		while (*p >= '0' && *p <= '9')
+			p++, digits++;
+	}
+	if (digits == 0)
+		summary_syntax_error(reader, "a finite decimal number");
+	copy = pnstrdup(reader->cursor, p - reader->cursor);
+	reader->cursor = p;
+	return DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(copy),
+											   ObjectIdGetDatum(InvalidOid),
+											   Int32GetDatum(-1)));
+}
+
 void
 summary_write_numeric(StringInfo out, Numeric value)
 {
@@ -365,6 +396,158 @@ summary_write_date(StringInfo out, DateADT value)
 		elog(ERROR, "summary date is not finite");
 	j2date(value + POSTGRES_EPOCH_JDATE, &year, &month, &mday);
 	appendStringInfo(out, "%s%04d-%02d-%02d", year < 0 ? "-" : "", abs(year), month, mday);
+}
+
+/* A date of the text form that must also lie within [min, max]. */
+DateADT
+summary_read_date_range(SummaryReader *reader, DateADT min, DateADT max)
+{
+	const char *start = reader->cursor;
+	DateADT		value = summary_read_date(reader);
+
+	if (value < min || value > max)
+	{
+		StringInfoData expected;
+
+		initStringInfo(&expected);
+		appendStringInfoString(&expected, "a valid date from ");
+		summary_write_date(&expected, min);
+		appendStringInfoString(&expected, " to ");
+		summary_write_date(&expected, max);
+		reader->cursor = start;
+		summary_syntax_error(reader, expected.data);
+	}
+	return value;
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * A customer id of the kind (summary_io.h): a bigint into *id, a text (valid
+ * in the database encoding) or the 16 bytes of a uuid into key.
+ */
+void
+summary_read_id(SummaryReader *reader, int kind, int64 *id, StringInfo key)
+{
+	const char *p = reader->cursor;
+
+	resetStringInfo(key);
+	*id = 0;
+	if (kind == SUMMARY_ID_BIGINT)
+	{
+		bool		negative = *p == '-';
+		uint64		value = 0;
+
+		if (negative)
+			p++;
+		if (*p < '0' || *p > '9')
+			summary_syntax_error(reader, "a bigint customer id");
+		while (*p >= '0' && *p <= '9')
+		{
+			value = value * 10 + (*p - '0');
+			if (value > (uint64) PG_INT64_MAX + (negative ? 1 : 0))
+				summary_syntax_error(reader, "a customer id in the range of bigint");
+			p++;
+		}
+		reader->cursor = p;
+		*id = negative ? (int64) (0 - value) : (int64) value;
+	}
+	else if (kind == SUMMARY_ID_TEXT)
+	{
+		summary_read_char(reader, '"');
+		for (;;)
+		{
+			char		c = *reader->cursor;
+
+			if (c == '\0')
+				summary_syntax_error(reader, "a closing double quote");
+			reader->cursor++;
+			if (c == '"')
+				break;
+			if (c == '\\')
+			{
+				c = *reader->cursor;
+				if (c != '"' && c != '\\')
+					summary_syntax_error(reader, "\\\" or \\\\ after a backslash");
+				reader->cursor++;
+			}
+			appendStringInfoChar(key, c);
+		}
+		if (!pg_verifymbstr(key->data, key->len, true))
+			summary_text_error(reader, "A customer id is not valid text in the database encoding.");
+	}
+	else if (kind == SUMMARY_ID_UUID)
+	{
+		for (int i = 0; i < SUMMARY_UUID_LEN; i++)
+		{
+			int			hi,
+						lo;
+
+			if (i == 4 || i == 6 || i == 8 || i == 10)
+			{
+				if (*p != '-')
+					summary_syntax_error(reader, "a uuid customer id such as a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+				p++;
+			}
+			hi = hex_value(p[0]);
+			lo = hi < 0 ? -1 : hex_value(p[1]);
+			if (lo < 0)
+				summary_syntax_error(reader, "a uuid customer id such as a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+			appendStringInfoChar(key, (char) (hi << 4 | lo));
+			p += 2;
+		}
+		reader->cursor = p;
+	}
+	else
+		elog(ERROR, "unknown customer id kind %d", kind);
+}
+
+/* A customer id of the kind: id for a bigint, else key (keylen bytes). */
+void
+summary_write_id(StringInfo out, int kind, int64 id, const char *key, int keylen)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	switch (kind)
+	{
+		case SUMMARY_ID_BIGINT:
+			appendStringInfo(out, INT64_FORMAT, id);
+			break;
+		case SUMMARY_ID_TEXT:
+			appendStringInfoChar(out, '"');
+			for (int i = 0; i < keylen; i++)
+			{
+				if (key[i] == '"' || key[i] == '\\')
+					appendStringInfoChar(out, '\\');
+				appendStringInfoChar(out, key[i]);
+			}
+			appendStringInfoChar(out, '"');
+			break;
+		case SUMMARY_ID_UUID:
+			Assert(keylen == SUMMARY_UUID_LEN);
+			for (int i = 0; i < SUMMARY_UUID_LEN; i++)
+			{
+				uint8		b = (uint8) key[i];
+
+				if (i == 4 || i == 6 || i == 8 || i == 10)
+					appendStringInfoChar(out, '-');
+				appendStringInfoChar(out, hex[b >> 4]);
+				appendStringInfoChar(out, hex[b & 0xf]);
+			}
+			break;
+		default:
+			elog(ERROR, "unknown customer id kind %d", kind);
+	}
 }
 
 /* ---------------------------------------------------------------- */

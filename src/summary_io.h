@@ -26,6 +26,10 @@
  *			-0001 2 BC (so 44 BC is -0043-03-15); never "infinity".  Unlike
  *			PostgreSQL's " BC" suffix, it has no space, so every value is
  *			one word of the text form.
+ *	id		a customer id of one of three kinds (SUMMARY_ID_*): a bigint in
+ *			decimal (-17); a text double-quoted with \" and \\ escaped
+ *			("a \"b\""); a uuid in its standard lower-case form
+ *			(a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11).
  *
  * In the binary form counts are int64, float8 as pq_sendfloat8 writes them,
  * dates int32 days since 2000-01-01, numerics their text (int32 length and
@@ -60,6 +64,12 @@
 
 /* ---- text form ---- */
 
+/* the kinds of customer id, as summaries store them in their kind byte */
+#define SUMMARY_ID_BIGINT 1
+#define SUMMARY_ID_TEXT 2
+#define SUMMARY_ID_UUID 3
+#define SUMMARY_UUID_LEN 16
+
 typedef struct SummaryReader
 {
 	const char *type_name;		/* for error messages */
@@ -80,7 +90,10 @@ extern int	summary_read_word(SummaryReader *reader, const char *const *words, in
 extern int64 summary_read_count(SummaryReader *reader);
 extern double summary_read_float8(SummaryReader *reader);
 extern Numeric summary_read_numeric(SummaryReader *reader);
+extern Numeric summary_read_numeric_plain(SummaryReader *reader);
 extern DateADT summary_read_date(SummaryReader *reader);
+extern DateADT summary_read_date_range(SummaryReader *reader, DateADT min, DateADT max);
+extern void summary_read_id(SummaryReader *reader, int kind, int64 *id, StringInfo key);
 extern void summary_read_char(SummaryReader *reader, char c);
 extern bool summary_skip_spaces(SummaryReader *reader);
 extern void summary_read_end(SummaryReader *reader);
@@ -89,6 +102,7 @@ extern void summary_write_begin(StringInfo out, int version);
 extern void summary_write_float8(StringInfo out, double value);
 extern void summary_write_numeric(StringInfo out, Numeric value);
 extern void summary_write_date(StringInfo out, DateADT value);
+extern void summary_write_id(StringInfo out, int kind, int64 id, const char *key, int keylen);
 
 /* The shortest decimal that reads back as exactly this double (palloc'd). */
 extern char *float8_shortest(double value);
