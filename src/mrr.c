@@ -926,6 +926,24 @@ require(StringInfo buf, int64 n)
 		mrr_binary_error("The value is truncated.");
 }
 
+/*
+ * A numeric in numeric_send's form, read by numeric_recv (which checks its
+ * digits, sign and scale with 22P03) once its bytes are known to be there:
+ * numeric_recv itself would report a short message as a protocol error.
+ */
+static Numeric
+recv_amount(StringInfo buf)
+{
+	int			ndigits;
+
+	require(buf, 8);
+	ndigits = ((uint8) buf->data[buf->cursor] << 8) | (uint8) buf->data[buf->cursor + 1];
+	require(buf, 8 + 2 * (int64) ndigits);
+	return DatumGetNumeric(DirectFunctionCall3(numeric_recv, PointerGetDatum(buf),
+											   ObjectIdGetDatum(InvalidOid),
+											   Int32GetDatum(-1)));
+}
+
 PG_FUNCTION_INFO_V1(mrr_summary_recv);
 Datum
 mrr_summary_recv(PG_FUNCTION_ARGS)
@@ -991,9 +1009,7 @@ mrr_summary_recv(PG_FUNCTION_ARGS)
 
 			require(buf, 4);
 			day = (DateADT) pq_getmsgint(buf, 4);
-			amount = DatumGetNumeric(DirectFunctionCall3(numeric_recv, PointerGetDatum(buf),
-														 ObjectIdGetDatum(InvalidOid),
-														 Int32GetDatum(-1)));
+			amount = recv_amount(buf);
 			if (numeric_is_nan(amount) || numeric_is_inf(amount))
 				mrr_binary_error("A change is not a finite number.");
 			s = mrr_append(s, id.data, id.len, day, amount, false);

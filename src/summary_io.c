@@ -268,7 +268,14 @@ numeric_of_text(const char *text, int len)
 {
 	const char *bad;
 
+	const char *exponent;
+
 	if (len > SUMMARY_MAX_NUMERIC_LEN || decimal_end(text, &bad) != text + len)
+		return NULL;
+	/* an exponent of more than 4 digits overflows numeric_in (22003), not 22P02 */
+	exponent = strpbrk(text, "eE");
+	if (exponent != NULL && strspn(exponent + 1 + (exponent[1] == '+' || exponent[1] == '-'),
+								   "0123456789") > 4)
 		return NULL;
 	return DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(text),
 											   ObjectIdGetDatum(InvalidOid),

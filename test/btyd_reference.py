@@ -150,7 +150,7 @@ print(check("expected_purchases at a = 1 equals the two-sided limit within 1e-12
             sections["expected_purchases at a = 1: the limit of a -> 1 from both sides"],
             "r, alpha, a, b, t, x, tx, tt, want"))
 print(check("expected_purchases of a new customer (FHL eq. 7) within 1e-12 relative",
-            "abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL)::bgnbd_model, t) - want) <= 1e-12 * want",
+            "abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL, NULL)::bgnbd_model, t) - want) <= 1e-12 * want",
             sections["expected_purchases(model(r, alpha, a, b), t) of a new customer"],
             "r, alpha, a, b, t, want"))
 print(check("p_alive within 1e-13 relative",

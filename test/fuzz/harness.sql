@@ -5,7 +5,8 @@
 -- ERROR with the SQLSTATE documented for that kind of input (README): 22P02
 -- for malformed text, 22P03 for malformed binary input, and for arguments
 -- 22003 (out of range), 22023 (invalid parameter), 22008 (a date outside
--- the years 1 to 9999) or 54000 (a size limit).  Any other SQLSTATE (an
+-- the years 1 to 9999), 22004 (a NULL where a value is needed), 42804 (a
+-- typed id argument unlike the summary's ids) or 54000 (a size limit).  Any other SQLSTATE (an
 -- internal error, or a harness mistake such as 42883), a value that is
 -- accepted but does not round-trip, or a crash (the session dies) is a
 -- failure.  Functions, aggregates and types are discovered from the catalog;
@@ -85,7 +86,9 @@ INSERT INTO fuzz.normal_args VALUES ('anyelement', '42');
 -- function must return for some of its arguments (fuzz.coverage)
 CREATE TABLE fuzz.normal_call_args (function regprocedure PRIMARY KEY, args text[]);
 INSERT INTO fuzz.normal_call_args VALUES
-    ('retention.abc_class(numeric, float8, float8)', ARRAY['19.99', '0.8', '0.95']);
+    ('retention.abc_class(numeric, float8, float8)', ARRAY['19.99', '0.8', '0.95']),
+    ('retention.abc_class(float8, float8, float8)', ARRAY['19.99', '0.8', '0.95']),
+    ('retention.abc_class(bigint, float8, float8)', ARRAY['20', '0.8', '0.95']);
 
 CREATE TABLE fuzz.extreme_args (type regtype, value text);
 INSERT INTO fuzz.extreme_args VALUES
@@ -119,7 +122,9 @@ $$;
 CREATE TABLE fuzz.documented_errors (kind text, code text);
 INSERT INTO fuzz.documented_errors VALUES
     ('input', '22P02'), ('receive', '22P03'),
-    ('arguments', '22003'), ('arguments', '22023'), ('arguments', '22008'), ('arguments', '54000');
+    ('arguments', '22003'), ('arguments', '22023'), ('arguments', '22008'), ('arguments', '54000'),
+    ('arguments', '22004'),     -- a NULL where a value is needed (a bracket bound)
+    ('arguments', '42804');     -- a typed id argument unlike the summary's ids
 
 -- Runs one statement; records it as a failure when it raises an error other
 -- than those documented for its kind.  Returns the SQLSTATE, or NULL when it
@@ -271,8 +276,12 @@ BEGIN
 END $$;
 
 -- A literal of the given type, or NULL.
+-- (anyelement: the typed id argument of customer_stages, customer_rfm and
+-- calibration_holdout, given as a bigint)
 CREATE FUNCTION fuzz.literal(value text, type regtype) RETURNS text LANGUAGE sql AS $$
-    SELECT CASE WHEN value IS NULL THEN format('NULL::%s', type) ELSE format('%L::%s', value, type) END
+    SELECT CASE WHEN value IS NULL THEN format('NULL::%s', type)
+                WHEN type = 'anyelement'::regtype THEN format('%L::bigint', value)
+                ELSE format('%L::%s', value, type) END
 $$;
 
 -- The values one argument takes: the type's extremes, or the samples of a

@@ -203,7 +203,7 @@ FROM (VALUES
 (0.3, 3.0, 4.0, 6.0, 52.0, 1.2556988681866933),
 (0.3, 3.0, 4.0, 6.0, 520.0, 2.0741723058291149)
 ) v(r, alpha, a, b, t, want)
-WHERE NOT (abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL)::bgnbd_model, t) - want) <= 1e-12 * want);
+WHERE NOT (abs(expected_purchases(ROW(r, alpha, a, b, NULL, NULL, NULL, NULL)::bgnbd_model, t) - want) <= 1e-12 * want);
 
 -- p_alive within 1e-13 relative
 SELECT is(count(*), 0::bigint, 'p_alive within 1e-13 relative')

@@ -117,7 +117,7 @@ FROM (SELECT 1 + floor(ln(1 - ((i * 7919) % 10007) / 10007.0) / ln(0.95 - (i % 1
       FROM generate_series(1, 60000) i) x;
 ANALYZE sbg_fixture;
 CREATE TABLE mrr_parts AS
-SELECT id % 40 AS part, mrr_agg(customer_id::bigint, started, ended, duration::numeric) AS mrr_s
+SELECT id % 20000 AS part, mrr_agg(customer_id::bigint, started, ended, duration::numeric) AS mrr_s
 FROM fixture GROUP BY 1;
 ANALYZE mrr_parts;
 INSERT INTO sample_calls VALUES
@@ -138,7 +138,7 @@ INSERT INTO sample_calls VALUES
 
 -- issue 19: churn over a daterange period, churn_agg and rollup(churn_summary)
 CREATE TABLE fixture_churn_parts AS
-SELECT id % 40 AS part, churn_agg(started, ended, daterange('2023-06-01', '2024-01-01')) AS churn_s
+SELECT id % 20000 AS part, churn_agg(started, ended, daterange('2023-06-01', '2024-01-01')) AS churn_s
 FROM fixture GROUP BY 1;
 INSERT INTO sample_calls VALUES
     ('churn_agg(date, date, daterange)',
@@ -202,7 +202,7 @@ INSERT INTO sample_calls VALUES
 
 -- purchases (SPEC §8)
 CREATE TABLE purchases_parts AS
-SELECT id % 40 AS part, purchases_agg(customer_id, day, duration) AS purchases_s
+SELECT id % 20000 AS part, purchases_agg(customer_id, day, duration) AS purchases_s
 FROM fixture GROUP BY 1;
 ANALYZE purchases_parts;
 INSERT INTO sample_calls

@@ -90,7 +90,9 @@ WHERE r.oid <> 0;
 -- references to anything but retention and pg_catalog (none expected)
 SELECT object, what, nspname FROM resolved WHERE nspname NOT IN ('retention', 'pg_catalog');
 -- the aggregates' own support functions and state types are the extension's
-SELECT what, count(*) > 0 AS checked, bool_and(nspname = 'retention') AS all_in_retention
+-- (sbg_fit keeps a bigint[] of counts: a built-in state type)
+SELECT what, count(*) > 0 AS checked,
+       bool_and(nspname = 'retention' OR (what = 'transtype' AND nspname = 'pg_catalog')) AS all_in_retention
 FROM resolved
 WHERE what IN ('transfn', 'finalfn', 'combinefn', 'serialfn', 'deserialfn', 'transtype')
 GROUP BY what ORDER BY what;
