@@ -235,6 +235,8 @@ DECLARE
     gather jsonb;
     partial jsonb;
 BEGIN
+    -- the calls run in one transaction: a call's setting must not outlive it
+    PERFORM set_config('enable_sort', 'on', true), set_config('enable_hashagg', 'on', true);
     IF setting IS NOT NULL THEN
         PERFORM set_config(split_part(setting, '=', 1), split_part(setting, '=', 2), true);
     END IF;
