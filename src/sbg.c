@@ -414,7 +414,7 @@ sbg_fit_survival(PG_FUNCTION_ARGS)
 	int64		n;
 	int32		periods = 1;
 	ArrayType  *counts;
-	int64	   *c;
+	int64	   *c = NULL;
 
 	if (!OidIsValid(type))
 		elog(ERROR, "could not determine the argument type of sbg_fit(survival)");

@@ -60,17 +60,19 @@ with psycopg.connect(conninfo) as conn:
     csat10, margin = cur.fetchone()
     cur.execute("SELECT count(*) FILTER (WHERE score >= 9)::float8 / count(*) FROM survey WHERE score >= 1")
     check("csat(score, 10)", csat10, cur.fetchone()[0])
-    # nps_margin by the SPEC's formula, z from Python's own normal quantile:
-    # z x 100 x sqrt((p+ + p- - (p+ - p-)^2) / n) over the shifted scores
+    # nps_margin by its documented formula, z from Python's own normal
+    # quantile: the adjusted Wald interval, z x 100 x sqrt((p+ + p- -
+    # (p+ - p-)^2) / n) after adding 3/4 promoter, 3/4 detractor and 3/2
+    # passive pseudo-responses (n + 3 in all), over the shifted scores
     cur.execute(
         "SELECT count(*) FILTER (WHERE score - 1 >= 9), count(*) FILTER (WHERE score - 1 <= 6), count(*)"
         " FROM survey WHERE score BETWEEN 1 AND 10"
     )
     promoters, detractors, n = cur.fetchone()
-    p_plus, p_minus = promoters / n, detractors / n
+    p_plus, p_minus = (promoters + 0.75) / (n + 3), (detractors + 0.75) / (n + 3)
     z = statistics.NormalDist().inv_cdf(1 - (1 - 0.9) / 2)
-    expected_margin = z * 100 * ((p_plus + p_minus - (p_plus - p_minus) ** 2) / n) ** 0.5
-    check("nps_margin(0.9) = z x 100 x sqrt(...) within 1e-12 relative",
+    expected_margin = z * 100 * ((p_plus + p_minus - (p_plus - p_minus) ** 2) / (n + 3)) ** 0.5
+    check("nps_margin(0.9) = z x 100 x sqrt(...) with pseudo-responses, within 1e-12 relative",
           isinstance(margin, float) and abs(margin - expected_margin) <= 1e-12 * expected_margin, True)
     check("nps_margin's sample has promoters and detractors", promoters > 0 and detractors > 0, True)
 

@@ -105,6 +105,13 @@ SELECT (SELECT nps_agg(nps_score) FROM answers) AS nps,
        (SELECT bgnbd_histogram(frequency, recency, tenure) FROM btyd_customers) AS bgnbd,
        (SELECT gammagamma_histogram(frequency, monetary_value) FROM btyd_customers) AS gammagamma;
 
+-- The fields a model had in 0.1, so that answers compare across releases
+-- whose model types gained fields (0.2: the covariance of the estimates).
+CREATE FUNCTION bgnbd_fields(m bgnbd_model) RETURNS text LANGUAGE sql IMMUTABLE AS
+$$ SELECT concat_ws(',', m.r, m.alpha, m.a, m.b, m.log_likelihood, m.customers, m.converged) $$;
+CREATE FUNCTION gammagamma_fields(m gammagamma_model) RETURNS text LANGUAGE sql IMMUTABLE AS
+$$ SELECT concat_ws(',', m.p, m.q, m.v, m.log_likelihood, m.customers, m.converged) $$;
+
 CREATE VIEW accessor_answers AS
 SELECT 'nps' AS area, day::text AS key,
        concat_ws(' ', summary, nps(summary), promoters(summary), passives(summary),
@@ -172,7 +179,8 @@ UNION ALL
 SELECT 'btyd histogram', weekday::text, concat_ws(' ', bgnbd, gammagamma) FROM btyd_weekly
 UNION ALL
 SELECT 'btyd fits', 'all weekdays',
-       concat_ws(' ', bgnbd_fit_finalfn(histogram_rollup(bgnbd)), gammagamma_fit_finalfn(histogram_rollup(gammagamma)))
+       concat_ws(' ', bgnbd_fields(bgnbd_fit_finalfn(histogram_rollup(bgnbd))),
+                 gammagamma_fields(gammagamma_fit_finalfn(histogram_rollup(gammagamma))))
 FROM btyd_weekly
 UNION ALL
 SELECT 'stored', 'text forms', concat_ws(' ', nps, csat, churn, survival, rfm, activity, bgnbd, gammagamma)
@@ -180,7 +188,8 @@ FROM stored_summaries
 UNION ALL
 SELECT 'stored', 'answers',
        concat_ws(' ', nps(nps), csat(csat), churn_agg_churn_finalfn(churn), median_lifetime(survival), rfm(rfm),
-                 customers(activity), bgnbd_fit_finalfn(bgnbd), gammagamma_fit_finalfn(gammagamma))
+                 customers(activity), bgnbd_fields(bgnbd_fit_finalfn(bgnbd)),
+                 gammagamma_fields(gammagamma_fit_finalfn(gammagamma)))
 FROM stored_summaries;
 
 -- subscription economics (SPEC §10, release 0.2): only where the extension
@@ -195,10 +204,34 @@ BEGIN
                         (duration / 4)::numeric(10, 2)) AS summary
     FROM (SELECT *, (row_number() OVER ())::int * 7919 AS i_customer FROM answers) a
     GROUP BY day;
+    CREATE TABLE stored_mrr AS SELECT rollup(summary) AS summary FROM mrr_daily;
     EXECUTE format('CREATE OR REPLACE VIEW accessor_answers AS %s UNION ALL %s',
                    rtrim(pg_get_viewdef('accessor_answers'::regclass), E'; \n'),
                    $q$SELECT 'mrr', day::text, summary::text FROM mrr_daily
                       UNION ALL
                       SELECT 'mrr movements', m::text, m::text
-                      FROM (SELECT rollup(summary) AS s FROM mrr_daily) x, mrr_movements(s, 'week') m$q$);
+                      FROM (SELECT rollup(summary) AS s FROM mrr_daily) x, mrr_movements(s, 'week') m
+                      UNION ALL
+                      SELECT 'mrr stored', m::text, m::text FROM stored_mrr, mrr_movements(summary, 'month') m$q$);
+END $$;
+
+-- purchases (SPEC §8, release 0.2), likewise only where the extension has it
+DO $$
+BEGIN
+    IF to_regtype('retention.purchases') IS NULL THEN
+        RETURN;
+    END IF;
+    CREATE MATERIALIZED VIEW purchases_daily AS
+    SELECT day, purchases_agg((duration * 7)::bigint % 300, day, (duration / 3)::numeric(10, 2)) AS summary
+    FROM answers GROUP BY day;
+    CREATE TABLE stored_purchases AS SELECT rollup(summary) AS summary FROM purchases_daily;
+    EXECUTE format('CREATE OR REPLACE VIEW accessor_answers AS %s UNION ALL %s',
+                   rtrim(pg_get_viewdef('accessor_answers'::regclass), E'; \n'),
+                   $q$SELECT 'purchases', day::text, summary::text FROM purchases_daily
+                      UNION ALL
+                      SELECT 'purchases rfm', r::text, r::text
+                      FROM stored_purchases, customer_rfm(NULL::bigint, summary, DATE '2024-03-31') r
+                      UNION ALL
+                      SELECT 'purchases revenue', c::text, c::text
+                      FROM stored_purchases, cohort_revenue(summary, 'month') c$q$);
 END $$;
