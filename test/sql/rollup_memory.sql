@@ -1,5 +1,7 @@
 -- Every way the executor stores, copies, sorts and frees a summary, for every
 -- summary type with a rollup: the answers must equal direct aggregation.
+-- (The BTYD histograms have no rollup: their partial states are shipped
+-- between parallel workers, checked at the end and in parallel_all.)
 --
 -- The paths differ between PostgreSQL versions in where memory comes from:
 -- 17 and 18 form sort tuples in a bump context that cannot free a chunk,
@@ -119,6 +121,10 @@ SELECT 'activity text' AS type, * FROM check_paths('rows', 'activity_agg(''c'' |
 SELECT 'activity uuid' AS type, * FROM check_paths('rows', 'activity_agg(md5(customer_id::text)::uuid, day)', 'date_trunc(''month'', day)::date');
 SELECT 'survival' AS type, * FROM check_paths('rows', 'survival_agg(duration, churned)', 'date_trunc(''month'', day)::date');
 SELECT 'rfm_state' AS type, * FROM check_paths('purchases', 'rfm_agg(day, amount, DATE ''2023-12-31'')', 'customer_id');
+SELECT 'purchases' AS type, * FROM check_paths('rows', 'purchases_agg(customer_id::bigint, day, amount)', 'date_trunc(''month'', day)::date');
+SELECT 'purchases text' AS type, * FROM check_paths('rows', 'purchases_agg(''c'' || customer_id, day, amount::float8)', 'date_trunc(''month'', day)::date');
+SELECT 'mrr_summary' AS type, * FROM check_paths('rows', 'mrr_agg(customer_id::bigint, day, day + 30, amount)', 'date_trunc(''month'', day)::date');
+SELECT 'churn_summary' AS type, * FROM check_paths('rows', 'churn_agg(day, CASE WHEN churned THEN day + duration::int END, daterange(''2023-03-01'', ''2023-06-01''))', 'date_trunc(''month'', day)::date');
 
 -- Partial states shipped from parallel workers through tuple queues, and
 -- combined in the leader, grouped and not.
