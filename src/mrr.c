@@ -154,9 +154,9 @@ num_text(Numeric n)
 static MrrSummary *
 mrr_new(int id_kind, Size capacity)
 {
-	MrrSummary *s = palloc(MRR_HEADER_SIZE + capacity);
+	/* zeroed: a summary is stored with its slack, and records have padding */
+	MrrSummary *s = palloc0(MRR_HEADER_SIZE + capacity);
 
-	memset(s, 0, MRR_HEADER_SIZE);
 	SET_VARSIZE(s, MRR_HEADER_SIZE + capacity);
 	s->version = MRR_VERSION;
 	s->id_kind = (uint8) id_kind;
@@ -184,7 +184,7 @@ mrr_grow(const MrrSummary *s, Size extra)
 					 errhint("Aggregate fewer subscriptions per summary, e.g. per month of start, and roll them up.")));
 		capacity = MaxAllocSize - MRR_HEADER_SIZE;
 	}
-	copy = palloc(MRR_HEADER_SIZE + capacity);
+	copy = palloc0(MRR_HEADER_SIZE + capacity);
 	memcpy(copy, s, MRR_HEADER_SIZE + s->used);
 	SET_VARSIZE(copy, MRR_HEADER_SIZE + capacity);
 	return copy;
