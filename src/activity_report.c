@@ -29,30 +29,15 @@ typedef struct ReportOutput
 	TupleDesc	desc;
 } ReportOutput;
 
-/* Sets up materialize mode (the same on every supported version). */
+/* Materialize mode, as PostgreSQL sets it up. */
 static void
 report_begin(FunctionCallInfo fcinfo, ReportOutput *output)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	MemoryContext old;
-	TupleDesc	desc;
 
-	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
-		(rsinfo->allowedModes & SFRM_Materialize) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("set-valued function called in context that cannot accept a set")));
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-
-	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	output->desc = CreateTupleDescCopy(desc);
-	output->store = tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
-										  false, work_mem);
-	rsinfo->returnMode = SFRM_Materialize;
-	rsinfo->setResult = output->store;
-	rsinfo->setDesc = output->desc;
-	MemoryContextSwitchTo(old);
+	InitMaterializedSRF(fcinfo, 0);
+	output->store = rsinfo->setResult;
+	output->desc = rsinfo->setDesc;
 }
 
 static void

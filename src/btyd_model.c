@@ -281,7 +281,6 @@ btyd_confint(PG_FUNCTION_ARGS)
 				outdesc;
 	HeapTupleData tuple;
 	Tuplestorestate *store;
-	MemoryContext old;
 	int			nparam = -1,
 				covno = -1;
 	double		z;
@@ -295,13 +294,9 @@ btyd_confint(PG_FUNCTION_ARGS)
 				 errhint("The level is a fraction strictly between 0 and 1, such as 0.95.")));
 	z = -normal_quantile((1.0 - level) / 2.0);
 
-	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
-		(rsinfo->allowedModes & SFRM_Materialize) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("set-valued function called in context that cannot accept a set")));
-	if (get_call_result_type(fcinfo, NULL, &outdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
+	InitMaterializedSRF(fcinfo, 0);
+	outdesc = rsinfo->setDesc;
+	store = rsinfo->setResult;
 
 	modeldesc = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(th),
 									   HeapTupleHeaderGetTypMod(th));
@@ -347,14 +342,6 @@ btyd_confint(PG_FUNCTION_ARGS)
 		}
 	}
 
-	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	outdesc = CreateTupleDescCopy(outdesc);
-	store = tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
-								  false, work_mem);
-	rsinfo->returnMode = SFRM_Materialize;
-	rsinfo->setResult = store;
-	rsinfo->setDesc = outdesc;
-	MemoryContextSwitchTo(old);
 
 	for (int k = 0; k < nparam; k++)
 	{

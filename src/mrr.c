@@ -1087,18 +1087,13 @@ mrr_movements(PG_FUNCTION_ARGS)
 	const MrrRecord *r;
 	TupleDesc	desc;
 	Tuplestorestate *store;
-	MemoryContext old;
 	Numeric		mrr_start;
 	int64		customers_start = 0;
 
 	period_parse_text(PG_GETARG_TEXT_PP(1), 0, &period);
-	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
-		(rsinfo->allowedModes & SFRM_Materialize) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("set-valued function called in context that cannot accept a set")));
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
+	InitMaterializedSRF(fcinfo, 0);
+	desc = rsinfo->setDesc;
+	store = rsinfo->setResult;
 
 	first = period_index(&period, s->first_day);
 	last = period_index(&period, s->last_day);
@@ -1167,14 +1162,6 @@ mrr_movements(PG_FUNCTION_ARGS)
 		}
 	}
 
-	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	desc = CreateTupleDescCopy(desc);
-	store = tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
-								  false, work_mem);
-	rsinfo->returnMode = SFRM_Materialize;
-	rsinfo->setResult = store;
-	rsinfo->setDesc = desc;
-	MemoryContextSwitchTo(old);
 
 	mrr_start = numeric_zero();
 	for (int64 i = 0; i < nbuckets; i++)
