@@ -27,10 +27,11 @@
  *   α <  β:  s/(r+s+x) (α+y)/(β+y) ₂F₁(1, s+1; r+s+x+1; z),    z = (β-α)/(β+y)
  *
  * series of positive terms whose ratios are below z < 1, so they neither
- * overflow nor cancel, and they converge faster as x grows.  Only where z
- * is within about 1e-6 of 1 (one of α and β a million times the other plus
- * the customer's time) does the series take too many terms: an error
- * (22003) then rather than a wrong number.
+ * overflow nor cancel, and they converge faster as x grows.  Where z is
+ * near 1 (one of α and β many times the other plus the customer's time) the
+ * series needs about 40 / (1 - z) terms, so beyond z = PNBD_SERIES_Z the
+ * integral defining G(y) is split at the Y where z = PNBD_SPLIT_Z: from y to
+ * Y by Gauss-Legendre quadrature, from Y on by the series (pnbd_w_split).
  */
 #include "btyd_family.h"
 
@@ -40,14 +41,13 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 
-#define PNBD_MAX_TERMS 10000000
 /*
- * Inside a fit, a series that needs more terms marks the point as outside
- * the domain (NaN), so that the line search steps back instead of spending
- * seconds where the optimum cannot be (one of α and β thousands of times
- * the other); the final evaluation uses the full budget.
+ * The series is summed where z <= PNBD_SERIES_Z (at most about 400 terms);
+ * beyond, the integral is split where z = PNBD_SPLIT_Z (about 200 terms).
  */
-#define PNBD_FIT_MAX_TERMS 50000
+#define PNBD_SERIES_Z 0.9
+#define PNBD_SPLIT_Z 0.8
+#define PNBD_MAX_TERMS 100000
 
 static const char *const pnbd_names[] = {"r", "alpha", "s", "beta"};
 
@@ -102,8 +102,10 @@ typedef struct PnbdW
 	double		d[4];
 } PnbdW;
 
+static bool pnbd_w_split(const double *m, int32 x, double y, PnbdW *out);
+
 static bool
-pnbd_w(const double *m, int32 x, double y, int max_terms, PnbdW *out)
+pnbd_w(const double *m, int32 x, double y, PnbdW *out)
 {
 	double		r = m[0],
 				alpha = m[1],
@@ -116,10 +118,12 @@ pnbd_w(const double *m, int32 x, double y, int max_terms, PnbdW *out)
 				Fc,
 				Fz;
 
+	if (fabs(alpha - beta) > PNBD_SERIES_Z * (fmax(alpha, beta) + y))
+		return pnbd_w_split(m, x, y, out);
 	if (alpha >= beta)
 	{
 		z = (alpha - beta) / (alpha + y);
-		if (!hyp2f1_one(r + x, rsx + 1.0, z, max_terms, &F, &Fb, &Fc, &Fz))
+		if (!hyp2f1_one(r + x, rsx + 1.0, z, PNBD_MAX_TERMS, &F, &Fb, &Fc, &Fz))
 			return false;
 		out->log_w = log(s) - log(rsx) + log(F);
 		out->d[0] = (Fb + Fc) / F;
@@ -130,7 +134,7 @@ pnbd_w(const double *m, int32 x, double y, int max_terms, PnbdW *out)
 	else
 	{
 		z = (beta - alpha) / (beta + y);
-		if (!hyp2f1_one(s + 1.0, rsx + 1.0, z, max_terms, &F, &Fb, &Fc, &Fz))
+		if (!hyp2f1_one(s + 1.0, rsx + 1.0, z, PNBD_MAX_TERMS, &F, &Fb, &Fc, &Fz))
 			return false;
 		out->log_w = log(s) - log(rsx) + log(F) + log(alpha + y) - log(beta + y);
 		out->d[0] = Fc / F;
@@ -143,13 +147,166 @@ pnbd_w(const double *m, int32 x, double y, int max_terms, PnbdW *out)
 	return true;
 }
 
+/* the nodes and weights of 8-point Gauss-Legendre quadrature on [-1, 1] */
+static const double gl_node[8] = {
+	-0.96028985649753623, -0.79666647741362674, -0.52553240991632899, -0.18343464249564981,
+	0.18343464249564981, 0.52553240991632899, 0.79666647741362674, 0.96028985649753623
+};
+static const double gl_weight[8] = {
+	0.10122853629037626, 0.22238103445337447, 0.31370664587788729, 0.36268378337836198,
+	0.36268378337836198, 0.31370664587788729, 0.22238103445337447, 0.10122853629037626
+};
+
+/*
+ * w(y) where the series converges slowly (z > PNBD_SERIES_Z).  With
+ * G(y) = ∫_y^Y g + G(Y), g(τ) = (α+τ)^-(r+x) (β+τ)^-(s+1), and Y where
+ * z = PNBD_SPLIT_Z,
+ *
+ *   w(y) = s ∫_y^Y g(τ)/E(y) dτ + w(Y) E(Y)/E(y),
+ *
+ * w(Y) by the series.  The integral is taken over δ = ln((m+τ)/(m+y)),
+ * m = min(α, β): with c_A = (m+y)/(α+y), c_B = (m+y)/(β+y), L_A(δ) =
+ * ln((α+τ)/(α+y)) = log1p(c_A expm1(δ)) and L_B likewise (exact, however
+ * large x makes the powers), the integrand is
+ *
+ *   f(δ) = c_B e^δ exp(-(r+x) L_A - (s+1) L_B),
+ *
+ * log-concave in δ (the ratios (m+τ)/(α+τ), (m+τ)/(β+τ) in its
+ * log-derivative 1 - (r+x) (m+τ)/(α+τ) - (s+1) (m+τ)/(β+τ) grow with τ),
+ * so the peak of width β at τ = y that a tiny β makes (or α) is as wide as
+ * any other feature.  Panels of 8-point Gauss-Legendre are as wide as
+ * PANEL_SLOPE over the largest magnitude of that log-derivative on them, so
+ * that f changes by at most e^PANEL_SLOPE across one (error below 1e-17);
+ * once f is falling at rate λ, what remains, including G(Y), is below
+ * f / λ, and the walk stops when that is negligible.  The derivatives of
+ * ln w come from the same nodes (Y is held fixed: the sum does not depend
+ * on it).
+ */
+#define PANEL_SLOPE 3.0
+#define MAX_PANELS 100000
+
+static bool
+pnbd_w_split(const double *m, int32 x, double y, PnbdW *out)
+{
+	double		r = m[0],
+				alpha = m[1],
+				s = m[2],
+				beta = m[3];
+	double		k = r + x,
+				lo = fmin(alpha, beta),
+				hi = fmax(alpha, beta),
+				Y = (hi - lo) / PNBD_SPLIT_Z - hi,
+				c_A = (lo + y) / (alpha + y),
+				c_B = (lo + y) / (beta + y),
+				delta_Y = log1p((Y - y) / (lo + y)),
+				q = 0.0,		/* ∫ f */
+				q_r = 0.0,		/* ∫ f ∂ln f: the parameters' derivatives */
+				q_alpha = 0.0,
+				q_s = 0.0,
+				q_beta = 0.0,
+				delta = 0.0,
+				tail_share,
+				tail,
+				total,
+				log_tail,
+				d_tail[4];
+	bool		tail_negligible = false;
+	PnbdW		wY;
+
+	/* the ratio of α and β overflows a float8 */
+	if (!isfinite(delta_Y))
+		return false;
+	Assert(Y > y);
+	for (int panel = 0; delta < delta_Y; panel++)
+	{
+		double		h,
+					e,
+					slope_end,
+					f_end;
+
+		if (panel >= MAX_PANELS)
+			return false;
+		/* the log-derivative's magnitude is largest at the panel's end */
+		e = expm1(delta);
+		h = PANEL_SLOPE / (1.0 + k * (1.0 + e) * c_A / (1.0 + c_A * e) +
+						   (s + 1.0) * (1.0 + e) * c_B / (1.0 + c_B * e));
+		e = expm1(fmin(delta + h, delta_Y));
+		h = fmin(h, PANEL_SLOPE / (1.0 + k * (1.0 + e) * c_A / (1.0 + c_A * e) +
+								   (s + 1.0) * (1.0 + e) * c_B / (1.0 + c_B * e)));
+		h = fmin(h, delta_Y - delta);
+
+		for (int i = 0; i < 8; i++)
+		{
+			double		d = delta + 0.5 * h * (1.0 + gl_node[i]),
+						ed = expm1(d),
+						la = log1p(c_A * ed),
+						lb = log1p(c_B * ed),
+						f = 0.5 * h * gl_weight[i] * c_B * exp(d - k * la - (s + 1.0) * lb),
+						ta = (lo + y) * ed; /* τ - y */
+
+			q += f;
+			q_r -= f * la;
+			/* ∂/∂α of -k ln((α+τ)/(α+y)); ∂/∂β of -(s+1) ln(β+τ) + s ln(β+y) */
+			q_alpha += f * k * ta / ((alpha + y + ta) * (alpha + y));
+			q_s -= f * lb;
+			q_beta += f * (s * ta / ((beta + y + ta) * (beta + y)) - 1.0 / (beta + y + ta));
+		}
+		delta += h;
+
+		/* the rest, G(Y) included, is below f / λ once f falls at rate λ */
+		e = expm1(delta);
+		slope_end = 1.0 - k * (1.0 + e) * c_A / (1.0 + c_A * e) -
+			(s + 1.0) * (1.0 + e) * c_B / (1.0 + c_B * e);
+		f_end = c_B * exp(delta - k * log1p(c_A * e) - (s + 1.0) * log1p(c_B * e));
+		if (slope_end < 0.0 && f_end / -slope_end <= 1e-20 * q)
+		{
+			tail_negligible = true;
+			break;
+		}
+		if ((panel & 0xFF) == 0xFF)
+			CHECK_FOR_INTERRUPTS();
+	}
+
+	/* w(Y) E(Y)/E(y), in logarithms */
+	if (tail_negligible)
+	{
+		tail = 0.0;
+		log_tail = -INFINITY;
+		memset(d_tail, 0, sizeof(d_tail));
+	}
+	else
+	{
+		double		la = log1p(c_A * expm1(delta_Y)),
+					lb = log1p(c_B * expm1(delta_Y));
+
+		if (!pnbd_w(m, x, Y, &wY))
+			return false;
+		log_tail = wY.log_w - k * la - s * lb;
+		tail = exp(log_tail);
+		d_tail[0] = wY.d[0] - la;
+		d_tail[1] = wY.d[1] + k * (Y - y) / ((alpha + Y) * (alpha + y));
+		d_tail[2] = wY.d[2] - lb;
+		d_tail[3] = wY.d[3] + s * (Y - y) / ((beta + Y) * (beta + y));
+	}
+
+	/* w = s q + tail */
+	total = s * q + tail;
+	tail_share = tail / total;
+	out->log_w = log(total);
+	out->d[0] = s * q_r / total + tail_share * d_tail[0];
+	out->d[1] = s * q_alpha / total + tail_share * d_tail[1];
+	out->d[2] = (q + s * q_s) / total + tail_share * d_tail[2];
+	out->d[3] = s * q_beta / total + tail_share * d_tail[3];
+	return isfinite(out->log_w);
+}
+
 pg_noreturn static void
 series_error(int32 x, double y)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-			 errmsg("the Pareto/NBD series did not converge for frequency %d at time %g", x, y),
-			 errdetail("One of alpha and beta is more than a million times the other plus the customer's time."),
+			 errmsg("the Pareto/NBD likelihood cannot be computed for frequency %d at time %g", x, y),
+			 errdetail("Neither the series nor the quadrature of the likelihood converged at these parameters."),
 			 errhint("Check the model's parameters.")));
 }
 
@@ -193,18 +350,6 @@ pnbd_bracket(const double *m, int32 x, double tx, double T, const PnbdW *wT, con
 	return result;
 }
 
-/* the same for one customer, scoring: NaN if a series did not converge */
-static double
-pnbd_log_bracket(const double *m, int32 x, double tx, double T, double *log_e_T)
-{
-	PnbdW		wT,
-				wx;
-
-	if (!pnbd_w(m, x, T, PNBD_MAX_TERMS, &wT) || !pnbd_w(m, x, tx, PNBD_MAX_TERMS, &wx))
-		return NAN;
-	return pnbd_bracket(m, x, tx, T, &wT, &wx, NULL, log_e_T);
-}
-
 /* ---- the fit ---- */
 
 typedef struct PnbdProblem
@@ -213,7 +358,6 @@ typedef struct PnbdProblem
 	double		customers;
 	double		penalizer;
 	double		scale;			/* the largest tenure: the time scale of α and β */
-	int			max_terms;		/* of each series */
 
 	/*
 	 * w(y) depends on the customer through (x, y) only, and the points come
@@ -269,7 +413,6 @@ pnbd_problem_init(PnbdProblem *pb, const BtydData *data)
 	pb->customers = 0.0;
 	pb->penalizer = data->penalizer;
 	pb->scale = 0.0;
-	pb->max_terms = PNBD_MAX_TERMS;
 	for (int64 i = 0; i < n; i++)
 	{
 		pb->customers += (double) data->points[i].count;
@@ -315,7 +458,7 @@ pnbd_cached_w(PnbdProblem *pb, const double *m, int32 x, int32 k)
 {
 	if (pb->stamp[k] != pb->current)
 	{
-		if (!pnbd_w(m, x, pb->values[k], pb->max_terms, &pb->cache[k]))
+		if (!pnbd_w(m, x, pb->values[k], &pb->cache[k]))
 			return NULL;
 		pb->stamp[k] = pb->current;
 	}
@@ -456,9 +599,7 @@ pnbd_fit_finalfn(PG_FUNCTION_ARGS)
 	log_scale[1] = log_scale[3] = log(pb.scale);
 	theta[0] = theta[2] = 0.0;
 	theta[1] = theta[3] = log(pb.scale) - log(10.0);
-	pb.max_terms = PNBD_FIT_MAX_TERMS;
 	converged = btyd_fit("pnbd_fit", 4, pnbd_names, theta, log_scale, pnbd_objective, &pb, NULL);
-	pb.max_terms = PNBD_MAX_TERMS;
 	if (converged && data.points[data.npoints - 1].x == 0)
 	{
 		ereport(WARNING,
@@ -540,16 +681,25 @@ pnbd_model_arg(FunctionCallInfo fcinfo, int argno)
 	return btyd_model_arg(fcinfo, argno, 4, "pnbd_model", pnbd_names);
 }
 
-/* P(alive at T | x, t_x, T) = E(T) / bracket */
+/*
+ * P(alive at T | x, t_x, T) = E(T) / bracket
+ *   = 1 / [(1 - w(T)) + w(t_x) E(t_x)/E(T)],
+ * with ln(E(t_x)/E(T)) = (r+x) ln((α+T)/(α+t_x)) + s ln((β+T)/(β+t_x))
+ * taken directly: as a difference of ln E(T) and ln E(t_x), each about
+ * (r+x) ln(α+T), it would lose digits in proportion to the frequency.
+ */
 static double
 pnbd_p_alive_value(const double *m, int32 x, double tx, double T)
 {
-	double		log_e_T,
-				lb = pnbd_log_bracket(m, x, tx, T, &log_e_T);
+	PnbdW		wT,
+				wx;
+	double		log_ratio,
+				share;
 
-	if (isnan(lb))
+	if (!pnbd_w(m, x, T, &wT) || !pnbd_w(m, x, tx, &wx))
 		series_error(x, tx);
-	return fmin(1.0, exp(log_e_T - lb));
+	log_ratio = (m[0] + x) * log1p((T - tx) / (m[1] + tx)) + m[2] * log1p((T - tx) / (m[3] + tx));
+	return fmin(1.0, exp(-log_add_exp(log1p(-exp(wT.log_w)), log_ratio + wx.log_w, &share)));
 }
 
 /*

@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# Re-runs test/btyd_reference.py (50-digit mpmath references, Debian's
-# python3 with python3-mpmath) and fails unless its output is exactly the
-# committed test/pgtap/btyd_reference.sql, so that the reference values the
-# pgTAP file checks are the ones the script computes.
+# Re-runs the reference generators (mpmath at 50 and 60 digits, Debian's
+# python3 with python3-mpmath) and fails unless their output is exactly the
+# committed pgTAP files, so that the reference values the tests check are
+# the ones the scripts compute:
+#   test/btyd_reference.py        -> test/pgtap/btyd_reference.sql (BG/NBD)
+#   test/btyd_family_reference.py -> test/pgtap/btyd_family_reference.sql
+#                                    (Pareto/NBD, MBG/NBD, BG/BB; about 15 s)
 source "$(dirname "$0")/../tools/common.sh"
 need_root "$@"
 install_packages python3-mpmath
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-/usr/bin/python3 "$TOP/test/btyd_reference.py" >"$out"
-if ! diff -u "$TOP/test/pgtap/btyd_reference.sql" "$out"; then
-    echo "FAILED: test/pgtap/btyd_reference.sql differs from what test/btyd_reference.py computes" >&2
-    exit 1
-fi
-echo "test/pgtap/btyd_reference.sql equals the output of test/btyd_reference.py"
+status=0
+for name in btyd_reference btyd_family_reference; do
+    /usr/bin/python3 "$TOP/test/$name.py" >"$out"
+    if ! diff -u "$TOP/test/pgtap/$name.sql" "$out"; then
+        echo "FAILED: test/pgtap/$name.sql differs from what test/$name.py computes" >&2
+        status=1
+    else
+        echo "test/pgtap/$name.sql equals the output of test/$name.py"
+    fi
+done
+exit $status
