@@ -27,6 +27,21 @@
 #define WOLFE_C2 0.9			/* curvature: loose, as usual for quasi-Newton */
 #define MAX_FIRST_STEP 2.0		/* largest change of a coordinate on step one */
 #define MAX_LINE_SEARCH_STEPS 30
+/*
+ * Near the minimum, the decrease along a search line falls to the rounding
+ * noise of the objective (a sum over many customers), and comparing values
+ * cannot tell better from worse while the gradient still can.  A line whose
+ * promised decrease -slope0 is below NOISY_DECREASE times NOISE_RELATIVE of
+ * |f| then takes a step by Hager & Zhang's approximate Wolfe conditions
+ * (2005): the slope has fallen to between -WOLFE_C2 and +APPROX_SLOPE times
+ * |slope0|, and f has not risen by more than NOISE_RELATIVE of |f|.
+ * (Without it, each such line cost a full zoom of 30 evaluations and ended
+ * the fit on "no further decrease possible" with the gradient 500 times the
+ * tolerance.)
+ */
+#define NOISE_RELATIVE 1e-12
+#define NOISY_DECREASE 100.0
+#define APPROX_SLOPE 0.8
 
 /* One evaluated point along the search line. */
 typedef struct LinePoint
@@ -48,6 +63,8 @@ typedef struct LineSearch
 	ObjectiveFunction fn;
 	void	   *arg;
 	int			evaluations;
+	bool		noisy;			/* the approximate Wolfe conditions apply */
+	double		noise;			/* the rise of f they tolerate */
 } LineSearch;
 
 static double
@@ -104,6 +121,14 @@ curvature_ok(const LineSearch *ls, const LinePoint *pt)
 	return fabs(pt->slope) <= -WOLFE_C2 * ls->slope0;
 }
 
+/* a step to take on a line whose decrease is at the noise level of f */
+static bool
+approximate_wolfe(const LineSearch *ls, const LinePoint *pt)
+{
+	return ls->noisy && pt->f <= ls->f0 + ls->noise &&
+		pt->slope >= WOLFE_C2 * ls->slope0 && pt->slope <= -APPROX_SLOPE * ls->slope0;
+}
+
 /*
  * The trial step between lo and hi: the minimiser of the cubic through both
  * points' values and slopes when both are finite and it falls well inside
@@ -152,6 +177,11 @@ zoom(LineSearch *ls, LinePoint *lo, LinePoint *hi, LinePoint *out)
 		if (fabs(hi->alpha - lo->alpha) <= 1e-15 * fmax(1.0, fabs(lo->alpha)))
 			break;
 		evaluate(ls, alpha, &trial);
+		if (approximate_wolfe(ls, &trial))
+		{
+			*out = trial;
+			return true;
+		}
 		if (!sufficient_decrease(ls, &trial) || trial.f >= lo->f)
 			*hi = trial;
 		else
@@ -191,6 +221,11 @@ line_search(LineSearch *ls, double alpha_init, LinePoint *out)
 	for (int step = 0; step < MAX_LINE_SEARCH_STEPS; step++)
 	{
 		evaluate(ls, cur.alpha, &cur);
+		if (approximate_wolfe(ls, &cur))
+		{
+			*out = cur;
+			return true;
+		}
 		if (!sufficient_decrease(ls, &cur) || (step > 0 && cur.f >= prev.f))
 			return zoom(ls, &prev, &cur, out);
 		if (curvature_ok(ls, &cur))
@@ -280,7 +315,7 @@ bfgs_minimize(int n, double *x, ObjectiveFunction fn, void *arg,
 		 * no line search can then tell better from worse, and the point is
 		 * as stationary as floating point allows.
 		 */
-		if (gnorm < sqrt(gtol) && -slope < 16.0 * DBL_EPSILON * fmax(fabs(f), 1.0))
+		if (gnorm < 10.0 * gtol && -slope < 16.0 * DBL_EPSILON * fmax(fabs(f), 1.0))
 		{
 			result->converged = true;
 			result->message = "the remaining decrease is below the rounding of the objective";
@@ -299,9 +334,13 @@ bfgs_minimize(int n, double *x, ObjectiveFunction fn, void *arg,
 		ls.fn = fn;
 		ls.arg = arg;
 		ls.evaluations = 0;
+		ls.noise = NOISE_RELATIVE * fmax(fabs(f), 1.0);
+		ls.noisy = -slope < NOISY_DECREASE * ls.noise;
 		if (!line_search(&ls, alpha, &next))
 		{
 			result->evaluations += ls.evaluations;
+			elog(DEBUG2, "bfgs iteration %d: f %.17g gnorm %g slope %g: line search failed after %d evaluations",
+				 result->iterations, f, gnorm, slope, ls.evaluations);
 			if (!fresh && gnorm >= sqrt(gtol))
 			{
 				/* retry once along the gradient before giving up */
@@ -321,6 +360,8 @@ bfgs_minimize(int n, double *x, ObjectiveFunction fn, void *arg,
 			return;
 		}
 		result->evaluations += ls.evaluations;
+		elog(DEBUG2, "bfgs iteration %d: f %.17g gnorm %g slope %g alpha0 %g -> alpha %g, %d evaluations",
+			 result->iterations, f, gnorm, slope, alpha, next.alpha, ls.evaluations);
 
 		for (int i = 0; i < n; i++)
 		{
