@@ -95,25 +95,6 @@ double_cmp(const void *a, const void *b)
 	return x < y ? -1 : (x > y ? 1 : 0);
 }
 
-static int32
-value_index(const double *values, int n, double value)
-{
-	int			lo = 0,
-				hi = n - 1;
-
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (values[mid] < value)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	Assert(values[lo] == value);
-	return lo;
-}
-
 /*
  * Whether the recency and tenure values repeat enough (as summaries in
  * whole days do) for a table of ln(α + value) per distinct value to pay:
@@ -176,40 +157,28 @@ bgnbd_problem_init(BgnbdProblem *pb, const BtydData *data)
 	}
 	pb->group_start[pb->ngroups] = n;
 
-	if (n > PG_INT32_MAX / 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many distinct customer summaries for one fit: " INT64_FORMAT, n),
-				 errhint("A fit takes at most %d distinct (frequency, recency, tenure) triples; round recency and tenure to whole days, or fit a sample.",
-						 PG_INT32_MAX / 2)));
-	pb->u_index = palloc_extended(Max(n, 1) * sizeof(int32), MCXT_ALLOC_HUGE);
-	pb->v_index = palloc_extended(Max(n, 1) * sizeof(int32), MCXT_ALLOC_HUGE);
-	all = palloc_extended(Max(2 * n, 1) * sizeof(double), MCXT_ALLOC_HUGE);
-	for (int64 i = 0; i < n; i++)
-	{
-		all[2 * i] = data->points[i].u;
-		all[2 * i + 1] = data->points[i].v;
-	}
-
 	if (time_values_repeat(data))
 	{
 		/* a table of the distinct values, and each point's two indexes into it */
-		qsort(all, 2 * n, sizeof(double), double_cmp);
-		for (int64 i = 0; i < 2 * n; i++)
-			if (nvalues == 0 || all[i] != all[nvalues - 1])
-				all[nvalues++] = all[i];
-		for (int64 i = 0; i < n; i++)
-		{
-			pb->u_index[i] = value_index(all, (int) nvalues, data->points[i].u);
-			pb->v_index[i] = value_index(all, (int) nvalues, data->points[i].v);
-		}
+		nvalues = btyd_time_values(data, &all, &pb->u_index, &pb->v_index);
 	}
 	else
 	{
-		/* nearly every value distinct: sorting them would cost more than it saves */
+		/* nearly every value distinct: a table would cost more than it saves */
+		if (n > PG_INT32_MAX / 2)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many distinct customer summaries for one fit: " INT64_FORMAT, n),
+					 errhint("A fit takes at most %d distinct (frequency, recency, tenure) triples; round recency and tenure to whole days, or fit a sample.",
+							 PG_INT32_MAX / 2)));
+		pb->u_index = palloc_extended(Max(n, 1) * sizeof(int32), MCXT_ALLOC_HUGE);
+		pb->v_index = palloc_extended(Max(n, 1) * sizeof(int32), MCXT_ALLOC_HUGE);
+		all = palloc_extended(Max(2 * n, 1) * sizeof(double), MCXT_ALLOC_HUGE);
 		nvalues = 2 * n;
 		for (int64 i = 0; i < n; i++)
 		{
+			all[2 * i] = data->points[i].u;
+			all[2 * i + 1] = data->points[i].v;
 			pb->u_index[i] = (int32) (2 * i);
 			pb->v_index[i] = (int32) (2 * i + 1);
 		}

@@ -53,6 +53,13 @@ typedef struct BtydData
 extern void btyd_histogram_data(Datum histogram, BtydData *data);
 
 /*
+ * The distinct recency (u) and tenure (v) values of the points, in any
+ * order, and each point's indexes into them; returns their number.
+ */
+extern int32 btyd_time_values(const BtydData *data, double **values, int32 **u_index,
+							  int32 **v_index);
+
+/*
  * The transition function of the fits of pnbd.c, mbgnbd.c and bgbb.c: adds
  * one customer (inputs checked by the caller) to the state in argument 0.
  */

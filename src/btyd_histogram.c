@@ -184,12 +184,9 @@ histogram_add(BtydHistogram *h, int32 x, double u, double v, int64 count)
 	h->npoints++;
 }
 
-static int
-point_cmp(const void *a, const void *b)
+static inline int
+point_cmp(const BtydPoint *p, const BtydPoint *q)
 {
-	const BtydPoint *p = a,
-			   *q = b;
-
 	if (p->x != q->x)
 		return p->x < q->x ? -1 : 1;
 	if (p->u != q->u)
@@ -198,6 +195,17 @@ point_cmp(const void *a, const void *b)
 		return p->v < q->v ? -1 : 1;
 	return 0;
 }
+
+/*
+ * sort_points(points, n): a quicksort with point_cmp inlined, about twice
+ * as fast as qsort() calling it, which was a quarter of a fit's time.
+ */
+#define ST_SORT sort_points
+#define ST_ELEMENT_TYPE BtydPoint
+#define ST_COMPARE(a, b) point_cmp(a, b)
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 static Size
 histogram_get_flat_size(ExpandedObjectHeader *eohptr)
@@ -223,7 +231,7 @@ histogram_sorted_points(const BtydHistogram *h, BtydPoint *out)
 		if (h->slots[i].count != 0)
 			out[n++] = h->slots[i];
 	Assert(n == h->npoints);
-	qsort(out, n, sizeof(BtydPoint), point_cmp);
+	sort_points(out, n);
 }
 
 static void
@@ -363,6 +371,87 @@ btyd_histogram_data(Datum histogram, BtydData *data)
 		data->npoints = flat->npoints;
 		data->points = flat->points;
 	}
+}
+
+/*
+ * The distinct recency and tenure values of the points, in the order first
+ * met, and each point's two indexes into them, for the likelihoods that
+ * compute ln(α + value) and the like once per distinct value.  The values
+ * are found by hashing their bits (a table of a few thousand for whole
+ * days) rather than by sorting the 2n of them, which took a tenth of a fit;
+ * their order does not matter, as each entry of such a table is a function
+ * of its value alone.
+ */
+int32
+btyd_time_values(const BtydData *data, double **values_out, int32 **u_index, int32 **v_index)
+{
+	int64		n = data->npoints;
+	int32		nvalues = 0,
+				capacity = 1024,
+				table_size = 4096;
+	double	   *values = palloc(capacity * sizeof(double));
+	int32	   *table = palloc(table_size * sizeof(int32));
+	int32	   *index[2];
+
+	if (n > PG_INT32_MAX / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct customer summaries for one fit: " INT64_FORMAT, n),
+				 errhint("A fit takes at most %d distinct (frequency, recency, tenure) triples; round recency and tenure to whole days, or fit a sample.",
+						 PG_INT32_MAX / 2)));
+	index[0] = palloc_extended(Max(n, 1) * sizeof(int32), MCXT_ALLOC_HUGE);
+	index[1] = palloc_extended(Max(n, 1) * sizeof(int32), MCXT_ALLOC_HUGE);
+	memset(table, -1, table_size * sizeof(int32));
+	for (int64 i = 0; i < n; i++)
+	{
+		for (int which = 0; which < 2; which++)
+		{
+			double		value = which == 0 ? data->points[i].u : data->points[i].v;
+			uint64		bits;
+			int32		j;
+
+			memcpy(&bits, &value, sizeof(bits));
+			j = (int32) (splitmix64_mix(bits) & (table_size - 1));
+			while (table[j] >= 0 && values[table[j]] != value)
+				j = (j + 1) & (table_size - 1);
+			if (table[j] < 0)
+			{
+				if (nvalues == capacity)
+				{
+					capacity *= 2;
+					values = repalloc_huge(values, capacity * sizeof(double));
+				}
+				values[nvalues] = value;
+				table[j] = nvalues++;
+				if (2 * nvalues > table_size)
+				{
+					/* grow the table to keep it at most half full */
+					table_size *= 2;
+					table = repalloc_huge(table, table_size * sizeof(int32));
+					memset(table, -1, table_size * sizeof(int32));
+					for (int32 k = 0; k < nvalues; k++)
+					{
+						memcpy(&bits, &values[k], sizeof(bits));
+						j = (int32) (splitmix64_mix(bits) & (table_size - 1));
+						while (table[j] >= 0)
+							j = (j + 1) & (table_size - 1);
+						table[j] = k;
+					}
+					/* the current value's slot moved: find it again */
+					memcpy(&bits, &value, sizeof(bits));
+					j = (int32) (splitmix64_mix(bits) & (table_size - 1));
+					while (values[table[j]] != value)
+						j = (j + 1) & (table_size - 1);
+				}
+			}
+			index[which][i] = table[j];
+		}
+	}
+	pfree(table);
+	*values_out = values;
+	*u_index = index[0];
+	*v_index = index[1];
+	return nvalues;
 }
 
 /* A new histogram in parent holding the points of another, in either form. */

@@ -374,40 +374,11 @@ typedef struct PnbdProblem
 	int64		current;
 } PnbdProblem;
 
-static int
-double_cmp(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return x < y ? -1 : (x > y ? 1 : 0);
-}
-
-static int32
-value_index(const double *values, int n, double value)
-{
-	int			lo = 0,
-				hi = n - 1;
-
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (values[mid] < value)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	Assert(values[lo] == value);
-	return lo;
-}
-
 static void
 pnbd_problem_init(PnbdProblem *pb, const BtydData *data)
 {
 	int64		n = data->npoints,
-				nvalues = 0;
-	double	   *all;
+				nvalues;
 
 	pb->data = data;
 	pb->customers = 0.0;
@@ -421,30 +392,8 @@ pnbd_problem_init(PnbdProblem *pb, const BtydData *data)
 	if (pb->scale == 0.0)
 		pb->scale = 1.0;
 
-	if (n > PG_INT32_MAX / 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many distinct customer summaries for one fit: " INT64_FORMAT, n),
-				 errhint("Round recency and tenure to whole days, or fit a sample.")));
-	all = palloc_extended(Max(2 * n, 1) * sizeof(double), MCXT_ALLOC_HUGE);
-	for (int64 i = 0; i < n; i++)
-	{
-		all[2 * i] = data->points[i].u;
-		all[2 * i + 1] = data->points[i].v;
-	}
-	qsort(all, 2 * n, sizeof(double), double_cmp);
-	for (int64 i = 0; i < 2 * n; i++)
-		if (nvalues == 0 || all[i] != all[nvalues - 1])
-			all[nvalues++] = all[i];
-	pb->values = all;
+	nvalues = btyd_time_values(data, &pb->values, &pb->u_index, &pb->v_index);
 	pb->nvalues = (int) nvalues;
-	pb->u_index = palloc_extended(Max(n, 1) * sizeof(int32), MCXT_ALLOC_HUGE);
-	pb->v_index = palloc_extended(Max(n, 1) * sizeof(int32), MCXT_ALLOC_HUGE);
-	for (int64 i = 0; i < n; i++)
-	{
-		pb->u_index[i] = value_index(all, (int) nvalues, data->points[i].u);
-		pb->v_index[i] = value_index(all, (int) nvalues, data->points[i].v);
-	}
 	pb->cache = palloc_extended(Max(nvalues, 1) * sizeof(PnbdW), MCXT_ALLOC_HUGE);
 	pb->stamp = palloc_extended(Max(nvalues, 1) * sizeof(int64), MCXT_ALLOC_HUGE);
 	for (int64 k = 0; k < nvalues; k++)
