@@ -9,9 +9,15 @@
  * a lot, which is what makes a fit over a million customers fast.
  *
  * One histogram covers a whole table, so it is an expanded object (see
- * utils/expandeddatum.h): an open-addressing hash table in its own memory
- * context, a child of the aggregate context, updated in place by the
- * transition and combine functions.  The executor keeps such a read/write
+ * utils/expandeddatum.h) in its own memory context, a child of the
+ * aggregate context, updated in place by the transition and combine
+ * functions.  The transition function adds to an open-addressing hash
+ * table.  The combine function receives partial states that are sorted
+ * already (each parallel worker sorts its own as it flattens it), so it
+ * keeps its state as a sorted array and merges each input into it, in time
+ * linear in the points: the leader of a parallel plan then neither hashes
+ * the workers' points again nor sorts them all once more for the fit, which
+ * made a parallel plan slower than a serial one.  The executor keeps such a read/write
  * object without copying it (ExecAggTransReparent).  It is flattened only to
  * be stored or sent to another process (a parallel worker's partial state),
  * and its flat form lists the points sorted by (x, u, v), so that the flat
@@ -60,8 +66,9 @@ typedef struct BtydHistogram
 	int			kind;
 	double		penalizer;
 	int64		npoints;		/* occupied slots */
-	int64		capacity;		/* a power of two */
+	int64		capacity;		/* a power of two, unless sorted */
 	BtydPoint  *slots;			/* count == 0 marks an empty slot */
+	bool		sorted;			/* slots are the npoints points, sorted */
 } BtydHistogram;
 
 static Size histogram_get_flat_size(ExpandedObjectHeader *eohptr);
@@ -106,6 +113,28 @@ histogram_new(MemoryContext parent, int kind, double penalizer, int64 expected)
 		h->capacity *= 2;
 	h->slots = MemoryContextAllocExtended(objcxt, h->capacity * sizeof(BtydPoint),
 										  MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	h->sorted = false;
+	return h;
+}
+
+/* A new histogram in parent holding n sorted points, as a sorted array. */
+static BtydHistogram *
+histogram_new_sorted(MemoryContext parent, int kind, double penalizer,
+					 const BtydPoint *points, int64 n)
+{
+	MemoryContext objcxt = AllocSetContextCreate(parent, "btyd_histogram",
+												 ALLOCSET_DEFAULT_SIZES);
+	BtydHistogram *h = MemoryContextAlloc(objcxt, sizeof(BtydHistogram));
+
+	EOH_init_header(&h->hdr, &histogram_methods, objcxt);
+	h->kind = kind;
+	h->penalizer = penalizer;
+	h->npoints = n;
+	h->capacity = Max(n, 1);
+	h->slots = MemoryContextAllocExtended(objcxt, h->capacity * sizeof(BtydPoint),
+										  MCXT_ALLOC_HUGE);
+	memcpy(h->slots, points, n * sizeof(BtydPoint));
+	h->sorted = true;
 	return h;
 }
 
@@ -152,12 +181,17 @@ histogram_grow(BtydHistogram *h)
 	pfree(old);
 }
 
+static void histogram_unsort(BtydHistogram *h);
+
 /* Adds count customers with inputs (x, u, v); the inputs are already valid. */
 static void
 histogram_add(BtydHistogram *h, int32 x, double u, double v, int64 count)
 {
 	int64		mask,
 				j;
+
+	if (h->sorted)
+		histogram_unsort(h);
 
 	/* -0.0 and 0.0 are one value */
 	u += 0.0;
@@ -221,11 +255,83 @@ histogram_get_flat_size(ExpandedObjectHeader *eohptr)
 	return FLAT_HEADER_SIZE + h->npoints * sizeof(BtydPoint);
 }
 
+/*
+ * A sorted histogram as a hash table again, for the transition function
+ * (which no aggregate plan runs after the combine function, but a hand-made
+ * call may).
+ */
+static void
+histogram_unsort(BtydHistogram *h)
+{
+	BtydPoint  *points = h->slots;
+	int64		n = h->npoints;
+
+	h->sorted = false;
+	h->npoints = 0;
+	h->capacity = MIN_CAPACITY;
+	while (h->capacity < 2 * n)
+		h->capacity *= 2;
+	h->slots = MemoryContextAllocExtended(h->hdr.eoh_context, h->capacity * sizeof(BtydPoint),
+										  MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	for (int64 i = 0; i < n; i++)
+		histogram_add(h, points[i].x, points[i].u, points[i].v, points[i].count);
+	pfree(points);
+}
+
+/*
+ * Merges n sorted points into a sorted histogram: one pass over both,
+ * adding the counts of points in both.
+ */
+static void
+histogram_merge(BtydHistogram *h, const BtydPoint *points, int64 n)
+{
+	BtydPoint  *old = h->slots,
+			   *merged;
+	int64		i = 0,
+				j = 0,
+				k = 0;
+
+	Assert(h->sorted);
+	if (n == 0)
+		return;
+	merged = MemoryContextAllocExtended(h->hdr.eoh_context,
+										(h->npoints + n) * sizeof(BtydPoint), MCXT_ALLOC_HUGE);
+	while (i < h->npoints && j < n)
+	{
+		int			c = point_cmp(&old[i], &points[j]);
+
+		if (c < 0)
+			merged[k++] = old[i++];
+		else if (c > 0)
+			merged[k++] = points[j++];
+		else
+		{
+			merged[k] = old[i++];
+			merged[k].count = count_add(merged[k].count, points[j++].count);
+			k++;
+		}
+	}
+	while (i < h->npoints)
+		merged[k++] = old[i++];
+	while (j < n)
+		merged[k++] = points[j++];
+	pfree(old);
+	h->slots = merged;
+	h->npoints = k;
+	h->capacity = h->npoints + n;
+}
+
 /* Copies the occupied slots into out (room for npoints) and sorts them. */
 static void
 histogram_sorted_points(const BtydHistogram *h, BtydPoint *out)
 {
 	int64		n = 0;
+
+	if (h->sorted)
+	{
+		memcpy(out, h->slots, h->npoints * sizeof(BtydPoint));
+		return;
+	}
 
 	for (int64 i = 0; i < h->capacity; i++)
 		if (h->slots[i].count != 0)
@@ -299,6 +405,16 @@ histogram_checked(BtydHistogram *h)
 	Assert(kind_is_valid(h->kind));
 	Assert(h->penalizer >= 0.0 && isfinite(h->penalizer) &&
 		   (h->kind != BTYD_KIND_GAMMAGAMMA || h->penalizer == 0.0));
+	if (h->sorted)
+	{
+		Assert(h->npoints >= 0 && h->npoints <= h->capacity);
+		for (int64 i = 0; i < h->npoints; i++)
+		{
+			assert_valid_point(h->kind, &h->slots[i]);
+			Assert(i == 0 || point_cmp(&h->slots[i - 1], &h->slots[i]) < 0);
+		}
+		return h;
+	}
 	Assert(h->capacity >= MIN_CAPACITY && (h->capacity & (h->capacity - 1)) == 0);
 	Assert(h->npoints >= 0 && 4 * h->npoints <= 3 * h->capacity);
 	for (int64 i = 0; i < h->capacity; i++)
@@ -356,6 +472,12 @@ btyd_histogram_data(Datum histogram, BtydData *data)
 		data->kind = h->kind;
 		data->penalizer = h->penalizer;
 		data->npoints = h->npoints;
+		if (h->sorted)
+		{
+			/* read-only, like the flat form's points */
+			data->points = h->slots;
+			return;
+		}
 		data->points = MemoryContextAllocExtended(CurrentMemoryContext,
 												  Max(h->npoints, 1) * sizeof(BtydPoint),
 												  MCXT_ALLOC_HUGE);
@@ -661,22 +783,51 @@ btyd_histogram_add_datum(FunctionCallInfo fcinfo, int kind, double penalizer,
 	return EOHPGetRWDatum(&h->hdr);
 }
 
-/* btyd_histogram_combinefn(a, b): the union of two histograms */
+/*
+ * btyd_histogram_combinefn(a, b): the union of two histograms, kept as a
+ * sorted array that each input is merged into (see the top of the file).
+ */
 PG_FUNCTION_INFO_V1(btyd_histogram_combinefn);
 Datum
 btyd_histogram_combinefn(PG_FUNCTION_ARGS)
 {
 	BtydHistogram *h;
 	BtydData	other;
+	MemoryContext context;
 
 	if (PG_ARGISNULL(1))
 		return state_unchanged(fcinfo);
 	btyd_histogram_data(PG_GETARG_DATUM(1), &other);
-	h = histogram_checked(histogram_for_update(fcinfo, other.kind, other.penalizer));
+	h = (BtydHistogram *) expanded_state_for_update(fcinfo, &histogram_methods, &context);
+	if (h == NULL)
+	{
+		BtydData	first;
+
+		if (PG_ARGISNULL(0))
+		{
+			h = histogram_new_sorted(context, other.kind, other.penalizer, other.points,
+									 other.npoints);
+			PG_RETURN_DATUM(EOHPGetRWDatum(&h->hdr));
+		}
+		btyd_histogram_data(PG_GETARG_DATUM(0), &first);
+		h = histogram_new_sorted(context, first.kind, first.penalizer, first.points,
+								 first.npoints);
+	}
+	histogram_checked(h);
+
+	/* only reachable by calling the support functions by hand */
+	if (h->kind != other.kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine a %s histogram with %s data",
+						kind_name(h->kind), kind_name(other.kind))));
 	check_same_penalizer(h->penalizer, other.penalizer);
-	for (int64 i = 0; i < other.npoints; i++)
-		histogram_add(h, other.points[i].x, other.points[i].u, other.points[i].v,
-					  other.points[i].count);
+	if (h->sorted)
+		histogram_merge(h, other.points, other.npoints);
+	else
+		for (int64 i = 0; i < other.npoints; i++)
+			histogram_add(h, other.points[i].x, other.points[i].u, other.points[i].v,
+						  other.points[i].count);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&h->hdr));
 }
 
