@@ -100,6 +100,8 @@ typedef struct PnbdW
 {
 	double		log_w;
 	double		d[4];
+	double		log1m_w;		/* ln(1 - w), filled in by the fit's cache */
+	double		odds;			/* w / (1 - w), likewise */
 } PnbdW;
 
 static bool pnbd_w_split(const double *m, int32 x, double y, PnbdW *out);
@@ -310,46 +312,6 @@ series_error(int32 x, double y)
 			 errhint("Check the model's parameters.")));
 }
 
-/*
- * ln of the bracket E(T)(1 - w(T)) + E(t_x) w(t_x) from w at both times, its
- * derivatives in grad (may be NULL), and ln E(T) in *log_e_T.
- */
-static double
-pnbd_bracket(const double *m, int32 x, double tx, double T, const PnbdW *wT, const PnbdW *wx,
-			 double *grad, double *log_e_T)
-{
-	double		r = m[0],
-				alpha = m[1],
-				s = m[2],
-				beta = m[3];
-	double		la_T = log(alpha + T),
-				lb_T = log(beta + T),
-				la_x = log(alpha + tx),
-				lb_x = log(beta + tx);
-	double		lT = -(r + x) * la_T - s * lb_T,
-				lx = -(r + x) * la_x - s * lb_x,
-				w = exp(wT->log_w),
-				l1 = lT + log1p(-w),
-				l2 = lx + wx->log_w,
-				share2,
-				result;
-
-	result = log_add_exp(l1, l2, &share2);
-	*log_e_T = lT;
-	if (grad != NULL)
-	{
-		double		share1 = 1.0 - share2,
-					odds = (w < 1.0) ? w / (1.0 - w) : 0.0;
-		double		dT[4] = {-la_T, -(r + x) / (alpha + T), -lb_T, -s / (beta + T)};
-		double		dx[4] = {-la_x, -(r + x) / (alpha + tx), -lb_x, -s / (beta + tx)};
-
-		for (int k = 0; k < 4; k++)
-			grad[k] = (share1 > 0.0 ? share1 * (dT[k] - odds * wT->d[k]) : 0.0) +
-				share2 * (dx[k] + wx->d[k]);
-	}
-	return result;
-}
-
 /* ---- the fit ---- */
 
 typedef struct PnbdProblem
@@ -372,6 +334,11 @@ typedef struct PnbdProblem
 	PnbdW	   *cache;
 	int64	   *stamp;
 	int64		current;
+	/* per evaluation and value: ln(α + value), 1/(α + value), the same of β */
+	double	   *log_alpha_value;
+	double	   *inv_alpha_value;
+	double	   *log_beta_value;
+	double	   *inv_beta_value;
 } PnbdProblem;
 
 static void
@@ -399,6 +366,10 @@ pnbd_problem_init(PnbdProblem *pb, const BtydData *data)
 	for (int64 k = 0; k < nvalues; k++)
 		pb->stamp[k] = -1;
 	pb->current = 0;
+	pb->log_alpha_value = palloc_extended(Max(nvalues, 1) * sizeof(double), MCXT_ALLOC_HUGE);
+	pb->inv_alpha_value = palloc_extended(Max(nvalues, 1) * sizeof(double), MCXT_ALLOC_HUGE);
+	pb->log_beta_value = palloc_extended(Max(nvalues, 1) * sizeof(double), MCXT_ALLOC_HUGE);
+	pb->inv_beta_value = palloc_extended(Max(nvalues, 1) * sizeof(double), MCXT_ALLOC_HUGE);
 }
 
 /* w at the time value of index k for the current frequency group; NULL if no convergence */
@@ -407,14 +378,26 @@ pnbd_cached_w(PnbdProblem *pb, const double *m, int32 x, int32 k)
 {
 	if (pb->stamp[k] != pb->current)
 	{
-		if (!pnbd_w(m, x, pb->values[k], &pb->cache[k]))
+		PnbdW	   *w = &pb->cache[k];
+		double		e;
+
+		if (!pnbd_w(m, x, pb->values[k], w))
 			return NULL;
+		e = exp(w->log_w);
+		w->log1m_w = log1p(-e);
+		w->odds = e < 1.0 ? e / (1.0 - e) : 0.0;
 		pb->stamp[k] = pb->current;
 	}
 	return &pb->cache[k];
 }
 
-/* Σ LL and its gradient in (r, α, s, β); NaN where a series does not converge */
+/*
+ * Σ LL and its gradient in (r, α, s, β); NaN where w cannot be computed.
+ * Per point, ln of the bracket E(T) (1 - w(T)) + E(t_x) w(t_x) as a
+ * log-sum-exp, whose shares of the sum weigh the two terms' derivatives;
+ * the logarithms of α and β plus the times come from per-evaluation tables
+ * and ln(1 - w) from the cache of w: one exp and one log1p per point.
+ */
 static double
 pnbd_log_likelihood_sum(void *arg, const double *m, double *grad)
 {
@@ -426,41 +409,68 @@ pnbd_log_likelihood_sum(void *arg, const double *m, double *grad)
 				beta = m[3];
 	double		sum = 0.0,
 				g[4] = {0.0, 0.0, 0.0, 0.0};
-	double		lg_r = log_gamma(r),
+	double		log_alpha = log(alpha),
+				log_beta = log(beta),
+				lg_r = log_gamma(r),
 				psi_r = digamma(r),
-				base = r * log(alpha) + s * log(beta) - lg_r;
+				base = r * log_alpha + s * log_beta - lg_r;
 	int32		cur_x = -1;
 	double		lg_rx = 0.0,
 				psi_rx = 0.0;
+
+	for (int k = 0; k < pb->nvalues; k++)
+	{
+		pb->log_alpha_value[k] = log(alpha + pb->values[k]);
+		pb->inv_alpha_value[k] = 1.0 / (alpha + pb->values[k]);
+		pb->log_beta_value[k] = log(beta + pb->values[k]);
+		pb->inv_beta_value[k] = 1.0 / (beta + pb->values[k]);
+	}
 
 	for (int64 i = 0; i < data->npoints; i++)
 	{
 		const BtydPoint *p = &data->points[i];
 		double		c = (double) p->count;
-		double		gb[4],
-					log_e_T,
+		int32		u = pb->u_index[i],
+					v = pb->v_index[i];
+		double		rx = r + p->x,
+					la_T = pb->log_alpha_value[v],
+					lb_T = pb->log_beta_value[v],
+					la_x = pb->log_alpha_value[u],
+					lb_x = pb->log_beta_value[u],
+					share1,
+					share2,
 					lb;
-
 		const PnbdW *wT,
 				   *wx;
 
 		if (p->x != cur_x || i == 0)
 		{
 			cur_x = p->x;
-			lg_rx = log_gamma(r + cur_x);
-			psi_rx = digamma(r + cur_x);
+			lg_rx = log_gamma(rx);
+			psi_rx = digamma(rx);
 			pb->current++;		/* a new group (and evaluation): forget w */
 		}
-		wT = pnbd_cached_w(pb, m, p->x, pb->v_index[i]);
-		wx = pnbd_cached_w(pb, m, p->x, pb->u_index[i]);
+		wT = pnbd_cached_w(pb, m, p->x, v);
+		wx = pnbd_cached_w(pb, m, p->x, u);
 		if (wT == NULL || wx == NULL)
 			return NAN;
-		lb = pnbd_bracket(m, p->x, p->u, p->v, wT, wx, gb, &log_e_T);
+
+		/* ln[E(T) (1 - w(T)) + E(tx) w(tx)] */
+		lb = log_add_exp(-rx * la_T - s * lb_T + wT->log1m_w,
+						 -rx * la_x - s * lb_x + wx->log_w, &share2);
+		share1 = 1.0 - share2;
 		sum += c * (lg_rx + base + lb);
-		g[0] += c * (psi_rx - psi_r + log(alpha) + gb[0]);
-		g[1] += c * (r / alpha + gb[1]);
-		g[2] += c * (log(beta) + gb[2]);
-		g[3] += c * (s / beta + gb[3]);
+		if (share1 > 0.0)
+		{
+			g[0] += c * share1 * (-la_T - wT->odds * wT->d[0]);
+			g[1] += c * share1 * (-rx * pb->inv_alpha_value[v] - wT->odds * wT->d[1]);
+			g[2] += c * share1 * (-lb_T - wT->odds * wT->d[2]);
+			g[3] += c * share1 * (-s * pb->inv_beta_value[v] - wT->odds * wT->d[3]);
+		}
+		g[0] += c * (psi_rx - psi_r + log_alpha + share2 * (-la_x + wx->d[0]));
+		g[1] += c * (r / alpha + share2 * (-rx * pb->inv_alpha_value[u] + wx->d[1]));
+		g[2] += c * (log_beta + share2 * (-lb_x + wx->d[2]));
+		g[3] += c * (s / beta + share2 * (-s * pb->inv_beta_value[u] + wx->d[3]));
 		if ((i & 0x3FFF) == 0x3FFF)
 			CHECK_FOR_INTERRUPTS();
 	}
