@@ -8,6 +8,7 @@
 #
 #   bash bench/run.sh [runs]        (default 5 timed rounds; median reported)
 #   SCALE=0.1 bash bench/run.sh 3   (a tenth of the standard data set)
+#   CASES='5[056]_*' bash bench/run.sh 3   (only the case files matching the glob)
 #
 # The output is what bench/results/ keeps (bench/results/README.md).
 #
@@ -20,11 +21,15 @@
 #   base: <label> | <workers or empty> | <SQL>     a baseline to compare with
 #   check: <SQL>                    must return true before timing (the KPI's
 #                                   answer equals the hand-written SQL's)
+# In any line, @BENCH@ stands for this directory (a script a baseline runs
+# through COPY ... TO PROGRAM, as the server's user, in the data directory).
 source "$(dirname "$0")/../tools/common.sh"
 need_root "$@"
 RUNS=${1:-5}
 SCALE=${SCALE:-1}
-install_packages
+CASES=${CASES:-*}
+# the reference of 56_btyd_real_valued.bench
+install_packages python3-numpy python3-scipy
 lock_install
 build_and_install
 cluster_start "shared_buffers = '4GB'" "work_mem = '1GB'" "max_parallel_workers = 4" \
@@ -47,9 +52,10 @@ psql -q -X -v customers="$(scaled 1000000)" -v orders="$(scaled 10000000)" \
 
 cases=$(mktemp)
 facts=$(mktemp)
-for file in "$TOP"/bench/cases/*.bench; do
+for file in "$TOP"/bench/cases/$CASES.bench; do
     group= workers=0
     while IFS= read -r line || [ -n "$line" ]; do
+        line=${line//@BENCH@/$TOP/bench}
         case "$line" in
         setup:*) echo "${line#setup:}" | sed 's/;* *$/;/' >>"$cases.setup" ;;
         fact:*) echo "${line#fact:}" >>"$facts" ;;

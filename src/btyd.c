@@ -469,12 +469,17 @@ gammagamma_objective(const double *theta, double *grad, void *arg)
  */
 bool
 btyd_fit(const char *what, int n, const char *const *names, double *theta,
-		 const double *log_scale, ObjectiveFunction fn, void *arg, FitRemedy remedy)
+		 const double *log_scale, ObjectiveFunction fn, void *arg, FitRemedy remedy,
+		 double *inverse_hessian)
 {
 	OptimizeResult result;
 	char	   *hint = NULL;
 
-	bfgs_minimize(n, theta, fn, arg, FIT_GRADIENT_TOLERANCE, FIT_MAX_ITERATIONS, &result);
+	if (inverse_hessian != NULL)
+		bfgs_minimize_warm(n, theta, inverse_hessian, true, fn, arg, FIT_GRADIENT_TOLERANCE,
+						   FIT_MAX_ITERATIONS, &result);
+	else
+		bfgs_minimize(n, theta, fn, arg, FIT_GRADIENT_TOLERANCE, FIT_MAX_ITERATIONS, &result);
 	elog(DEBUG1, "%s: %d iterations, %d evaluations, objective %.17g, gradient norm %g (%s)",
 		 what, result.iterations, result.evaluations, result.f, result.gradient_norm,
 		 result.message);
@@ -503,6 +508,63 @@ btyd_fit(const char *what, int n, const char *const *names, double *theta,
 				 errhint("The estimates are not maximum-likelihood estimates; check the inputs or add a penalizer.")));
 		return false;
 	}
+	return true;
+}
+
+/*
+ * A fit of many distinct points starts from the fit of a sample of them:
+ * every k-th point in sorted order (each with its count: every customer is
+ * in the sample with probability 1/k, and every frequency is represented),
+ * about BTYD_SAMPLE_POINTS of them.  Its estimates differ from the full
+ * fit's by the sampling noise only, and the inverse-Hessian approximation
+ * BFGS built on it fits the full objective too (both are means over
+ * customers), so the full fit needs a few iterations instead of twenty:
+ * about half of the evaluations of a million points.  The sample is
+ * deterministic, so serial and parallel fits stay bit-identical.
+ */
+#define BTYD_SAMPLE_POINTS 16384
+#define BTYD_SAMPLE_TOLERANCE 1e-6
+
+bool
+btyd_sample(const BtydData *data, BtydData *sample)
+{
+	int64		k;
+
+	if (data->npoints < 4 * BTYD_SAMPLE_POINTS)
+		return false;
+	k = data->npoints / BTYD_SAMPLE_POINTS;
+	sample->kind = data->kind;
+	sample->penalizer = data->penalizer;
+	sample->npoints = (data->npoints + k - 1) / k;
+	sample->points = palloc(sample->npoints * sizeof(BtydPoint));
+	for (int64 i = 0; i < sample->npoints; i++)
+		sample->points[i] = data->points[i * k];
+	return true;
+}
+
+/*
+ * Fits a sample's problem (objective fn) from theta, quietly; if it
+ * converged inside the range btyd_fit accepts, theta and inverse_hessian
+ * (n x n) are the start of the full fit, and the result is true.
+ */
+bool
+btyd_presolve(int n, double *theta, const double *log_scale, ObjectiveFunction fn, void *arg,
+			  double *inverse_hessian)
+{
+	double		t[BTYD_MAX_PARAMETERS];
+	OptimizeResult result;
+
+	memcpy(t, theta, n * sizeof(double));
+	bfgs_minimize_warm(n, t, inverse_hessian, false, fn, arg, BTYD_SAMPLE_TOLERANCE,
+					   FIT_MAX_ITERATIONS, &result);
+	elog(DEBUG1, "sample fit: %d iterations, %d evaluations, gradient norm %g (%s)",
+		 result.iterations, result.evaluations, result.gradient_norm, result.message);
+	if (!result.converged)
+		return false;
+	for (int k = 0; k < n; k++)
+		if (!isfinite(t[k]) || fabs(t[k] - log_scale[k]) > FIT_MAX_LOG_PARAMETER)
+			return false;
+	memcpy(theta, t, n * sizeof(double));
 	return true;
 }
 
@@ -574,15 +636,18 @@ PG_FUNCTION_INFO_V1(bgnbd_fit_finalfn);
 Datum
 bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 {
-	BtydData	data;
+	BtydData	data,
+				sample;
 	BgnbdProblem pb;
 	double		theta[4],
 				log_scale[4],
 				param[4],
 				grad[4],
 				ll,
-				covariance[16];
+				covariance[16],
+				hessian[16];
 	bool		converged,
+				warm = false,
 				have_covariance;
 
 	btyd_histogram_data(PG_GETARG_DATUM(0), &data);
@@ -595,8 +660,15 @@ bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 	bgnbd_problem_init(&pb, &data);
 
 	bgnbd_start(&pb, theta, log_scale);
+	if (btyd_sample(&data, &sample))
+	{
+		BgnbdProblem spb;
+
+		bgnbd_problem_init(&spb, &sample);
+		warm = btyd_presolve(4, theta, log_scale, bgnbd_objective, &spb, hessian);
+	}
 	converged = btyd_fit("bgnbd_fit", 4, bgnbd_names, theta, log_scale, bgnbd_objective, &pb,
-						 bgnbd_remedy);
+						 bgnbd_remedy, warm ? hessian : NULL);
 	if (converged && data.points[data.npoints - 1].x == 0)
 	{
 		/* the likelihood then only depends on r ln(α / (α + T)) */
@@ -620,7 +692,8 @@ PG_FUNCTION_INFO_V1(gammagamma_fit_finalfn);
 Datum
 gammagamma_fit_finalfn(PG_FUNCTION_ARGS)
 {
-	BtydData	data;
+	BtydData	data,
+				sample;
 	GammaGammaProblem pb;
 	double		theta[3],
 				log_scale[3],
@@ -628,8 +701,10 @@ gammagamma_fit_finalfn(PG_FUNCTION_ARGS)
 				grad[3],
 				ll,
 				mean = 0.0,
-				covariance[9];
+				covariance[9],
+				hessian[9];
 	bool		converged,
+				warm = false,
 				have_covariance;
 
 	btyd_histogram_data(PG_GETARG_DATUM(0), &data);
@@ -650,8 +725,15 @@ gammagamma_fit_finalfn(PG_FUNCTION_ARGS)
 	theta[0] = 0.0;
 	theta[1] = 0.0;
 	theta[2] = log_scale[2];
+	if (btyd_sample(&data, &sample))
+	{
+		GammaGammaProblem spb;
+
+		gammagamma_problem_init(&spb, &sample);
+		warm = btyd_presolve(3, theta, log_scale, gammagamma_objective, &spb, hessian);
+	}
 	converged = btyd_fit("gammagamma_fit", 3, gammagamma_names, theta, log_scale, gammagamma_objective,
-						 &pb, NULL);
+						 &pb, NULL, warm ? hessian : NULL);
 
 	for (int k = 0; k < 3; k++)
 		param[k] = exp(theta[k]);

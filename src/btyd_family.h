@@ -27,12 +27,23 @@ typedef double (*BtydLogLikelihood) (void *problem, const double *param, double 
 typedef char *(*FitRemedy) (void *arg);
 
 /*
- * Minimises fn from theta; false (after a WARNING, with the remedy's hint
- * if one is given) unless it converged inside.
+ * Minimises fn from theta (and, if not NULL, the inverse-Hessian
+ * approximation of a presolve); false (after a WARNING, with the remedy's
+ * hint if one is given) unless it converged inside.
  */
 extern bool btyd_fit(const char *what, int n, const char *const *names, double *theta,
 					 const double *log_scale, ObjectiveFunction fn, void *arg,
-					 FitRemedy remedy);
+					 FitRemedy remedy, double *inverse_hessian);
+
+/*
+ * A start for the fit of many distinct points (btyd.c): btyd_sample gives
+ * every k-th point (false if there are too few points to bother), and
+ * btyd_presolve fits the sample's problem from theta; if that converged,
+ * theta and inverse_hessian (n x n) are what btyd_fit starts from.
+ */
+extern bool btyd_sample(const BtydData *data, BtydData *sample);
+extern bool btyd_presolve(int n, double *theta, const double *log_scale, ObjectiveFunction fn,
+						  void *arg, double *inverse_hessian);
 
 /*
  * The covariance of the estimates: the inverse of the Hessian of -LL at

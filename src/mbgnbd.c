@@ -165,15 +165,18 @@ PG_FUNCTION_INFO_V1(mbgnbd_fit_finalfn);
 Datum
 mbgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 {
-	BtydData	data;
+	BtydData	data,
+				sample;
 	MbgnbdProblem pb;
 	double		theta[4],
 				log_scale[4],
 				m[4],
 				grad[4],
 				covariance[16],
+				hessian[16],
 				ll;
 	bool		converged,
+				warm = false,
 				have_covariance;
 
 	btyd_histogram_data(PG_GETARG_DATUM(0), &data);
@@ -189,7 +192,15 @@ mbgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 	log_scale[1] = log(pb.scale);
 	theta[0] = theta[2] = theta[3] = 0.0;
 	theta[1] = log(pb.scale) - log(10.0);
-	converged = btyd_fit("mbgnbd_fit", 4, mbgnbd_names, theta, log_scale, mbgnbd_objective, &pb, NULL);
+	if (btyd_sample(&data, &sample))
+	{
+		MbgnbdProblem spb;
+
+		mbgnbd_problem_init(&spb, &sample);
+		warm = btyd_presolve(4, theta, log_scale, mbgnbd_objective, &spb, hessian);
+	}
+	converged = btyd_fit("mbgnbd_fit", 4, mbgnbd_names, theta, log_scale, mbgnbd_objective, &pb, NULL,
+						 warm ? hessian : NULL);
 	if (converged && data.points[data.npoints - 1].x == 0)
 	{
 		ereport(WARNING,

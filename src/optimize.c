@@ -246,14 +246,29 @@ void
 bfgs_minimize(int n, double *x, ObjectiveFunction fn, void *arg,
 			  double gtol, int max_iterations, OptimizeResult *result)
 {
-	double		H[OPTIMIZE_MAX_DIM][OPTIMIZE_MAX_DIM];
+	double		H[OPTIMIZE_MAX_DIM * OPTIMIZE_MAX_DIM];
+
+	bfgs_minimize_warm(n, x, H, false, fn, arg, gtol, max_iterations, result);
+}
+
+/*
+ * The same, with the inverse-Hessian approximation in inverse_hessian (n x n,
+ * row-major): taken as the start when warm (from an earlier minimisation of
+ * a similar objective), and left there at the end either way.
+ */
+void
+bfgs_minimize_warm(int n, double *x, double *inverse_hessian, bool warm,
+				   ObjectiveFunction fn, void *arg, double gtol, int max_iterations,
+				   OptimizeResult *result)
+{
+#define H(i, j) inverse_hessian[(i) * n + (j)]
 	double		g[OPTIMIZE_MAX_DIM],
 				p[OPTIMIZE_MAX_DIM],
 				s[OPTIMIZE_MAX_DIM],
 				y[OPTIMIZE_MAX_DIM],
 				Hy[OPTIMIZE_MAX_DIM];
 	double		f;
-	bool		fresh = true;	/* H is the (scaled) identity */
+	bool		fresh = !warm;	/* H is the (scaled) identity */
 	LineSearch	ls;
 	LinePoint	next;
 
@@ -269,9 +284,10 @@ bfgs_minimize(int n, double *x, ObjectiveFunction fn, void *arg,
 		result->message = "the objective is not finite at the starting point";
 		return;
 	}
-	for (int i = 0; i < n; i++)
-		for (int j = 0; j < n; j++)
-			H[i][j] = (i == j) ? 1.0 : 0.0;
+	if (!warm)
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < n; j++)
+				H(i, j) = (i == j) ? 1.0 : 0.0;
 
 	for (result->iterations = 0; result->iterations < max_iterations; result->iterations++)
 	{
@@ -293,7 +309,7 @@ bfgs_minimize(int n, double *x, ObjectiveFunction fn, void *arg,
 		{
 			p[i] = 0.0;
 			for (int j = 0; j < n; j++)
-				p[i] -= H[i][j] * g[j];
+				p[i] -= H(i, j) * g[j];
 		}
 		slope = dot(n, p, g);
 		if (!(slope < 0.0))
@@ -302,7 +318,7 @@ bfgs_minimize(int n, double *x, ObjectiveFunction fn, void *arg,
 			for (int i = 0; i < n; i++)
 			{
 				for (int j = 0; j < n; j++)
-					H[i][j] = (i == j) ? 1.0 : 0.0;
+					H(i, j) = (i == j) ? 1.0 : 0.0;
 				p[i] = -g[i];
 			}
 			slope = dot(n, p, g);
@@ -346,7 +362,7 @@ bfgs_minimize(int n, double *x, ObjectiveFunction fn, void *arg,
 				/* retry once along the gradient before giving up */
 				for (int i = 0; i < n; i++)
 					for (int j = 0; j < n; j++)
-						H[i][j] = (i == j) ? 1.0 : 0.0;
+						H(i, j) = (i == j) ? 1.0 : 0.0;
 				fresh = true;
 				continue;
 			}
@@ -384,7 +400,7 @@ bfgs_minimize(int n, double *x, ObjectiveFunction fn, void *arg,
 				double		scale = sy / dot(n, y, y);
 
 				for (int i = 0; i < n; i++)
-					H[i][i] = scale;
+					H(i, i) = scale;
 				fresh = false;
 			}
 			/* H += (1 + y'Hy / s'y) ss' / s'y - (Hy s' + s y'H) / s'y */
@@ -392,12 +408,12 @@ bfgs_minimize(int n, double *x, ObjectiveFunction fn, void *arg,
 			{
 				Hy[i] = 0.0;
 				for (int j = 0; j < n; j++)
-					Hy[i] += H[i][j] * y[j];
+					Hy[i] += H(i, j) * y[j];
 			}
 			yHy = dot(n, y, Hy);
 			for (int i = 0; i < n; i++)
 				for (int j = 0; j < n; j++)
-					H[i][j] += (1.0 + yHy * rho) * rho * s[i] * s[j] -
+					H(i, j) += (1.0 + yHy * rho) * rho * s[i] * s[j] -
 						rho * (Hy[i] * s[j] + s[i] * Hy[j]);
 		}
 	}
@@ -405,4 +421,5 @@ bfgs_minimize(int n, double *x, ObjectiveFunction fn, void *arg,
 	result->gradient_norm = max_abs(n, g);
 	result->converged = result->gradient_norm < gtol;
 	result->message = result->converged ? "gradient below tolerance" : "iteration limit reached";
+#undef H
 }

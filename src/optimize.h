@@ -36,4 +36,12 @@ typedef struct OptimizeResult
 extern void bfgs_minimize(int n, double *x, ObjectiveFunction fn, void *arg,
 						  double gtol, int max_iterations, OptimizeResult *result);
 
+/*
+ * The same with the inverse-Hessian approximation in inverse_hessian (n x n,
+ * row-major): the start if warm, the final approximation on return.
+ */
+extern void bfgs_minimize_warm(int n, double *x, double *inverse_hessian, bool warm,
+							   ObjectiveFunction fn, void *arg, double gtol,
+							   int max_iterations, OptimizeResult *result);
+
 #endif							/* OPTIMIZE_H */
