@@ -45,6 +45,21 @@ extern Datum btyd_histogram_recv(PG_FUNCTION_ARGS);
 
 #define BTYD_HISTOGRAM_VERSION 1
 #define MIN_CAPACITY 64
+/*
+ * The transition functions' rows go into the hash table this many at a
+ * time, the slot of a row PREFETCH_DISTANCE ahead fetched while a row is
+ * inserted: with a table far larger than the CPU caches, one cache miss per
+ * row otherwise waited on its own, and inserting was the largest part of a
+ * fit of a million customers.
+ */
+#define PENDING_ROWS 256
+#define PREFETCH_DISTANCE 16
+
+#if defined(__GNUC__) || defined(__clang__)
+#define histogram_prefetch(address) __builtin_prefetch(address)
+#else
+#define histogram_prefetch(address) ((void) 0)
+#endif
 
 typedef struct BtydHistogramFlat
 {
@@ -69,6 +84,8 @@ typedef struct BtydHistogram
 	int64		capacity;		/* a power of two, unless sorted */
 	BtydPoint  *slots;			/* count == 0 marks an empty slot */
 	bool		sorted;			/* slots are the npoints points, sorted */
+	BtydPoint  *pending;		/* rows not yet in the table (PENDING_ROWS) */
+	int			npending;
 } BtydHistogram;
 
 static Size histogram_get_flat_size(ExpandedObjectHeader *eohptr);
@@ -114,6 +131,8 @@ histogram_new(MemoryContext parent, int kind, double penalizer, int64 expected)
 	h->slots = MemoryContextAllocExtended(objcxt, h->capacity * sizeof(BtydPoint),
 										  MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	h->sorted = false;
+	h->pending = NULL;
+	h->npending = 0;
 	return h;
 }
 
@@ -135,6 +154,8 @@ histogram_new_sorted(MemoryContext parent, int kind, double penalizer,
 										  MCXT_ALLOC_HUGE);
 	memcpy(h->slots, points, n * sizeof(BtydPoint));
 	h->sorted = true;
+	h->pending = NULL;
+	h->npending = 0;
 	return h;
 }
 
@@ -183,23 +204,12 @@ histogram_grow(BtydHistogram *h)
 
 static void histogram_unsort(BtydHistogram *h);
 
-/* Adds count customers with inputs (x, u, v); the inputs are already valid. */
-static void
-histogram_add(BtydHistogram *h, int32 x, double u, double v, int64 count)
+/* Inserts a point from slot j on (its hash), in a table with room for it. */
+static inline void
+histogram_insert(BtydHistogram *h, int32 x, double u, double v, int64 count, int64 j)
 {
-	int64		mask,
-				j;
+	int64		mask = h->capacity - 1;
 
-	if (h->sorted)
-		histogram_unsort(h);
-
-	/* -0.0 and 0.0 are one value */
-	u += 0.0;
-	v += 0.0;
-	if (4 * (h->npoints + 1) > 3 * h->capacity)
-		histogram_grow(h);
-	mask = h->capacity - 1;
-	j = point_hash(x, u, v) & mask;
 	while (h->slots[j].count != 0)
 	{
 		BtydPoint  *p = &h->slots[j];
@@ -216,6 +226,63 @@ histogram_add(BtydHistogram *h, int32 x, double u, double v, int64 count)
 	h->slots[j].v = v;
 	h->slots[j].count = count;
 	h->npoints++;
+}
+
+/* Adds count customers with inputs (x, u, v); the inputs are already valid. */
+static void
+histogram_add(BtydHistogram *h, int32 x, double u, double v, int64 count)
+{
+	if (h->sorted)
+		histogram_unsort(h);
+
+	/* -0.0 and 0.0 are one value */
+	u += 0.0;
+	v += 0.0;
+	if (4 * (h->npoints + 1) > 3 * h->capacity)
+		histogram_grow(h);
+	histogram_insert(h, x, u, v, count, point_hash(x, u, v) & (h->capacity - 1));
+}
+
+/* Inserts the pending rows (see PENDING_ROWS). */
+static void
+histogram_flush(BtydHistogram *h)
+{
+	int			n = h->npending;
+	int64		slot[PENDING_ROWS];
+
+	if (n == 0)
+		return;
+	h->npending = 0;
+	if (h->sorted)
+		histogram_unsort(h);
+	while (4 * (h->npoints + n) > 3 * h->capacity)
+		histogram_grow(h);
+	for (int i = 0; i < n; i++)
+		slot[i] = point_hash(h->pending[i].x, h->pending[i].u, h->pending[i].v) &
+			(h->capacity - 1);
+	for (int i = 0; i < n; i++)
+	{
+		if (i + PREFETCH_DISTANCE < n)
+			histogram_prefetch(&h->slots[slot[i + PREFETCH_DISTANCE]]);
+		histogram_insert(h, h->pending[i].x, h->pending[i].u, h->pending[i].v, 1, slot[i]);
+	}
+}
+
+/* Adds one customer (a transition function's row); the inputs are valid. */
+static inline void
+histogram_add_row(BtydHistogram *h, int32 x, double u, double v)
+{
+	BtydPoint  *p;
+
+	if (h->pending == NULL)
+		h->pending = MemoryContextAlloc(h->hdr.eoh_context, PENDING_ROWS * sizeof(BtydPoint));
+	p = &h->pending[h->npending];
+	p->x = x;
+	/* -0.0 and 0.0 are one value */
+	p->u = u + 0.0;
+	p->v = v + 0.0;
+	if (++h->npending == PENDING_ROWS)
+		histogram_flush(h);
 }
 
 static inline int
@@ -246,6 +313,7 @@ histogram_get_flat_size(ExpandedObjectHeader *eohptr)
 {
 	BtydHistogram *h = (BtydHistogram *) eohptr;
 
+	histogram_flush(h);
 	if (h->npoints > (int64) MAX_FLAT_POINTS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -323,10 +391,11 @@ histogram_merge(BtydHistogram *h, const BtydPoint *points, int64 n)
 
 /* Copies the occupied slots into out (room for npoints) and sorts them. */
 static void
-histogram_sorted_points(const BtydHistogram *h, BtydPoint *out)
+histogram_sorted_points(BtydHistogram *h, BtydPoint *out)
 {
 	int64		n = 0;
 
+	histogram_flush(h);
 	if (h->sorted)
 	{
 		memcpy(out, h->slots, h->npoints * sizeof(BtydPoint));
@@ -467,8 +536,10 @@ btyd_histogram_data(Datum histogram, BtydData *data)
 {
 	if (datum_is_histogram_object(histogram))
 	{
-		BtydHistogram *h = histogram_checked((BtydHistogram *) DatumGetEOHP(histogram));
+		BtydHistogram *h = (BtydHistogram *) DatumGetEOHP(histogram);
 
+		histogram_flush(h);
+		histogram_checked(h);
 		data->kind = h->kind;
 		data->penalizer = h->penalizer;
 		data->npoints = h->npoints;
@@ -698,7 +769,7 @@ bgnbd_fit_transfn(PG_FUNCTION_ARGS)
 
 	h = histogram_for_update(fcinfo, BTYD_KIND_BGNBD, 0.0);
 	check_same_penalizer(h->penalizer, 0.0);
-	histogram_add(h, x, recency, tenure, 1);
+	histogram_add_row(h, x, recency, tenure);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&h->hdr));
 }
 
@@ -724,7 +795,7 @@ bgnbd_fit_penalized_transfn(PG_FUNCTION_ARGS)
 
 	h = histogram_for_update(fcinfo, BTYD_KIND_BGNBD, penalizer);
 	check_same_penalizer(h->penalizer, penalizer);
-	histogram_add(h, x, recency, tenure, 1);
+	histogram_add_row(h, x, recency, tenure);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&h->hdr));
 }
 
@@ -762,7 +833,7 @@ gammagamma_fit_transfn(PG_FUNCTION_ARGS)
 		return state_unchanged(fcinfo);	/* outside the Gamma-Gamma model */
 
 	h = histogram_for_update(fcinfo, BTYD_KIND_GAMMAGAMMA, 0.0);
-	histogram_add(h, x, m, 0.0, 1);
+	histogram_add_row(h, x, m, 0.0);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&h->hdr));
 }
 
@@ -779,7 +850,7 @@ btyd_histogram_add_datum(FunctionCallInfo fcinfo, int kind, double penalizer,
 	check_penalizer(penalizer);
 	h = histogram_for_update(fcinfo, kind, penalizer);
 	check_same_penalizer(h->penalizer, penalizer);
-	histogram_add(h, x, u, v, 1);
+	histogram_add_row(h, x, u, v);
 	return EOHPGetRWDatum(&h->hdr);
 }
 
@@ -813,6 +884,7 @@ btyd_histogram_combinefn(PG_FUNCTION_ARGS)
 		h = histogram_new_sorted(context, first.kind, first.penalizer, first.points,
 								 first.npoints);
 	}
+	histogram_flush(h);
 	histogram_checked(h);
 
 	/* only reachable by calling the support functions by hand */
