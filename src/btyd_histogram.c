@@ -308,6 +308,27 @@ point_cmp(const BtydPoint *p, const BtydPoint *q)
 #define ST_DEFINE
 #include "lib/sort_template.h"
 
+/* the same for points of one frequency: by (u, v) */
+static inline int
+point_cmp_uv(const BtydPoint *p, const BtydPoint *q)
+{
+	if (p->u != q->u)
+		return p->u < q->u ? -1 : 1;
+	if (p->v != q->v)
+		return p->v < q->v ? -1 : 1;
+	return 0;
+}
+
+#define ST_SORT sort_points_uv
+#define ST_ELEMENT_TYPE BtydPoint
+#define ST_COMPARE(a, b) point_cmp_uv(a, b)
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+/* frequencies below this are sorted by counting first (see below) */
+#define BUCKET_FREQUENCIES 65536
+
 static Size
 histogram_get_flat_size(ExpandedObjectHeader *eohptr)
 {
@@ -394,6 +415,7 @@ static void
 histogram_sorted_points(BtydHistogram *h, BtydPoint *out)
 {
 	int64		n = 0;
+	int32		max_x = 0;
 
 	histogram_flush(h);
 	if (h->sorted)
@@ -404,9 +426,44 @@ histogram_sorted_points(BtydHistogram *h, BtydPoint *out)
 
 	for (int64 i = 0; i < h->capacity; i++)
 		if (h->slots[i].count != 0)
-			out[n++] = h->slots[i];
-	Assert(n == h->npoints);
-	sort_points(out, n);
+			max_x = Max(max_x, h->slots[i].x);
+	if (max_x >= BUCKET_FREQUENCIES)
+	{
+		for (int64 i = 0; i < h->capacity; i++)
+			if (h->slots[i].count != 0)
+				out[n++] = h->slots[i];
+		Assert(n == h->npoints);
+		sort_points(out, n);
+		return;
+	}
+
+	/*
+	 * Frequencies are few and small: place the points by frequency (a
+	 * counting sort), then sort each frequency's points by (u, v), which
+	 * takes half the comparisons of sorting them all.
+	 */
+	{
+		int64	   *start = palloc0((max_x + 2) * sizeof(int64));
+
+		for (int64 i = 0; i < h->capacity; i++)
+			if (h->slots[i].count != 0)
+				start[h->slots[i].x + 1]++;
+		for (int32 x = 0; x <= max_x; x++)
+			start[x + 1] += start[x];
+		Assert(start[max_x + 1] == h->npoints);
+		for (int64 i = 0; i < h->capacity; i++)
+			if (h->slots[i].count != 0)
+				out[start[h->slots[i].x]++] = h->slots[i];
+		/* start[x] is now the end of frequency x's points */
+		for (int32 x = 0; x <= max_x; x++)
+		{
+			int64		begin = x == 0 ? 0 : start[x - 1];
+
+			if (start[x] - begin > 1)
+				sort_points_uv(out + begin, start[x] - begin);
+		}
+		pfree(start);
+	}
 }
 
 static void
