@@ -328,8 +328,9 @@ bfgs_minimize_warm(int n, double *x, double *inverse_hessian, bool warm,
 		/*
 		 * Near a minimum, the decrease a step promises (about -slope / 2)
 		 * can fall below the rounding noise of f itself, a few ulps of |f|;
-		 * no line search can then tell better from worse, and the point is
-		 * as stationary as floating point allows.
+		 * with the gradient within 10 times the tolerance, the point is then
+		 * as stationary as floating point allows.  (Farther out, the
+		 * approximate Wolfe steps still make progress by the gradient.)
 		 */
 		if (gnorm < 10.0 * gtol && -slope < 16.0 * DBL_EPSILON * fmax(fabs(f), 1.0))
 		{
