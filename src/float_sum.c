@@ -71,19 +71,47 @@ float_sum_is_zero(const FloatSum *sum)
 }
 
 /*
+ * Whether the sum lies in the range of sums, -2^FLOAT_SUM_RANGE_EXPONENT <=
+ * sum < 2^FLOAT_SUM_RANGE_EXPONENT: its top two bits agree, so that adding
+ * two sums of that range cannot wrap around.
+ */
+bool
+float_sum_in_range(const FloatSum *sum)
+{
+	uint64		top_bits = sum->word[FLOAT_SUM_WORDS - 1] >> 62;
+
+	return top_bits == 0 || top_bits == 3;
+}
+
+/* sum += other, or false when the 256-bit result wrapped around */
+static bool
+add_without_wrap(FloatSum *sum, const FloatSum *other)
+{
+	bool		sum_negative = is_negative(sum);
+	bool		other_negative = is_negative(other);
+
+	float_sum_add(sum, other);
+	return sum_negative != other_negative || is_negative(sum) == sum_negative;
+}
+
+/*
  * The value on the grid, rounded to the nearest unit (ties to even), or false
- * when it is not finite or too large.  Only values below 2^-44 are rounded.
+ * when it is not finite or its magnitude is 2^max_exponent or more.  Only
+ * values below 2^-44 are rounded.  max_exponent is at most
+ * FLOAT_SUM_RANGE_EXPONENT + 1: a magnitude below 2^159 is below 2^255
+ * units, which 256 bits of two's complement hold.
  */
 static bool
-float_to_grid(double value, FloatSum *grid)
+float_to_grid(double value, int max_exponent, FloatSum *grid)
 {
 	int			exponent;
 	double		fraction;
 	uint64		mantissa;
 	int			shift;
 
+	Assert(max_exponent <= FLOAT_SUM_RANGE_EXPONENT + 1);
 	float_sum_init(grid);
-	if (!isfinite(value) || fabs(value) >= ldexp(1.0, FLOAT_SUM_MAX_EXPONENT))
+	if (!isfinite(value) || fabs(value) >= ldexp(1.0, max_exponent))
 		return false;
 	if (value == 0.0)
 		return true;
@@ -125,7 +153,7 @@ float_sum_add_float8(FloatSum *sum, double value, const char *what_for)
 {
 	FloatSum	grid;
 
-	if (!float_to_grid(value, &grid))
+	if (!float_to_grid(value, FLOAT_SUM_MAX_EXPONENT, &grid))
 		ereport(ERROR,
 				(errcode(isfinite(value) ? ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE :
 						 ERRCODE_INVALID_PARAMETER_VALUE),
@@ -134,6 +162,17 @@ float_sum_add_float8(FloatSum *sum, double value, const char *what_for)
 				 errhint("Amounts must be finite and of magnitude below 2^%d; use numeric amounts for larger ones.",
 						 FLOAT_SUM_MAX_EXPONENT)));
 	float_sum_add(sum, &grid);
+}
+
+bool
+float_sum_set_float8(FloatSum *sum, double value)
+{
+	FloatSum	grid;
+
+	if (!float_to_grid(value, FLOAT_SUM_RANGE_EXPONENT, &grid) || !float_sum_in_range(&grid))
+		return false;
+	*sum = grid;
+	return true;
 }
 
 double
@@ -164,18 +203,19 @@ float_sum_value(const FloatSum *sum)
 		int			lead = 63 - __builtin_clzll(magnitude.word[top]);
 		int			bitlen = top * 64 + lead + 1;
 		bool		sticky = false;
+		int			word,
+					bit;
 
 		shift = bitlen > 64 ? bitlen - 64 : 0;
-		high = 0;
-		for (int b = 0; b < 64 && b + shift < bitlen; b++)
-		{
-			int			pos = b + shift;
-
-			if ((magnitude.word[pos / 64] >> (pos % 64)) & 1)
-				high |= UINT64CONST(1) << b;
-		}
-		for (int pos = 0; pos < shift && !sticky; pos++)
-			if ((magnitude.word[pos / 64] >> (pos % 64)) & 1)
+		word = shift / 64;
+		bit = shift % 64;
+		high = magnitude.word[word] >> bit;
+		if (bit > 0 && word + 1 < FLOAT_SUM_WORDS)
+			high |= magnitude.word[word + 1] << (64 - bit);
+		if (bit > 0 && (magnitude.word[word] & ((UINT64CONST(1) << bit) - 1)) != 0)
+			sticky = true;
+		for (int i = 0; i < word; i++)
+			if (magnitude.word[i] != 0)
 				sticky = true;
 		if (sticky)
 			high |= 1;
@@ -191,13 +231,20 @@ summary_write_float_sum(StringInfo out, const FloatSum *sum)
 	FloatSum	rest = *sum;
 	int			terms = 0;
 
+	Assert(float_sum_in_range(sum));
 	do
 	{
 		double		term = float_sum_value(&rest);
 		FloatSum	grid;
 
-		/* the nearest double to a grid value lies on the grid */
-		(void) float_to_grid(term, &grid);
+		/*
+		 * The double nearest to a grid value lies on the grid, and is at most
+		 * 2^FLOAT_SUM_RANGE_EXPONENT for a sum in range, so it converts
+		 * exactly, and the rest shrinks by 52 bits or more a term.
+		 */
+		if (!float_to_grid(term, FLOAT_SUM_RANGE_EXPONENT + 1, &grid) ||
+			terms == FLOAT_SUM_MAX_TERMS)
+			elog(ERROR, "float8 sum cannot be written");
 		float_sum_subtract(&rest, &grid);
 		if (terms > 0 && term >= 0)
 			appendStringInfoChar(out, '+');
@@ -206,9 +253,15 @@ summary_write_float_sum(StringInfo out, const FloatSum *sum)
 	} while (!float_sum_is_zero(&rest));
 }
 
+/*
+ * Reads the terms; each is rounded onto the grid (a written one always lies
+ * on it), and the sum must be in range.
+ */
 void
 summary_read_float_sum(SummaryReader *reader, FloatSum *sum)
 {
+	const char *out_of_range = psprintf("a sum of magnitude below 2^%d",
+										FLOAT_SUM_RANGE_EXPONENT);
 	int			terms = 0;
 
 	float_sum_init(sum);
@@ -220,11 +273,13 @@ summary_read_float_sum(SummaryReader *reader, FloatSum *sum)
 			reader->cursor++;
 		if (terms == FLOAT_SUM_MAX_TERMS)
 			summary_syntax_error(reader, "no more than 8 terms in a sum");
-		if (!float_to_grid(summary_read_float8(reader), &grid))
-			summary_syntax_error(reader, "terms of magnitude below 2^95");
-		float_sum_add(sum, &grid);
+		if (!float_to_grid(summary_read_float8(reader), FLOAT_SUM_RANGE_EXPONENT + 1, &grid) ||
+			!add_without_wrap(sum, &grid))
+			summary_syntax_error(reader, out_of_range);
 		terms++;
 	} while (*reader->cursor == '+' || *reader->cursor == '-');
+	if (!float_sum_in_range(sum))
+		summary_syntax_error(reader, out_of_range);
 }
 
 void
@@ -235,19 +290,16 @@ summary_send_float_sum(StringInfo buf, const FloatSum *sum)
 }
 
 /*
- * The four words; the top two bits must agree with the sign, as for any sum
- * of 2^63 terms below 2^95, so that adding two such sums cannot overflow.
+ * The four words; the sum must be in range (as any sum of 2^63 terms below
+ * 2^95 is), so that adding two such sums cannot wrap around.
  */
 void
 summary_recv_float_sum(StringInfo buf, const char *type_name, FloatSum *sum)
 {
-	uint64		top_bits;
-
 	if (buf->len - buf->cursor < FLOAT_SUM_WORDS * (int) sizeof(uint64))
 		summary_binary_error(type_name, "The value is truncated.");
 	for (int i = 0; i < FLOAT_SUM_WORDS; i++)
 		sum->word[i] = (uint64) pq_getmsgint64(buf);
-	top_bits = sum->word[FLOAT_SUM_WORDS - 1] >> 62;
-	if (top_bits != 0 && top_bits != 3)
+	if (!float_sum_in_range(sum))
 		summary_binary_error(type_name, "A float8 sum is out of range.");
 }

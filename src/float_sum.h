@@ -11,7 +11,11 @@
  * the nearest 2^-96 below that), integer addition is associative, and the
  * result is rounded to a float8 once, correctly.  Values of magnitude
  * 2^FLOAT_SUM_MAX_EXPONENT (about 4e28) or more are refused (22003), which
- * leaves room for 2^63 additions.
+ * leaves room for 2^63 additions: every sum of so many lies in the range
+ * of sums, magnitudes below 2^FLOAT_SUM_RANGE_EXPONENT (about 3.7e47),
+ * where the top two bits agree, so that adding two sums of the range
+ * cannot wrap around (float_sum_in_range tells whether the result is still
+ * in it).  Input accepts any sum of the range.
  *
  * In a summary's text form a sum is the float8 nearest to it followed by the
  * remainders, each the float8 nearest to what is left: "10.3" when the sum
@@ -31,6 +35,7 @@
 #define FLOAT_SUM_WORDS 4
 #define FLOAT_SUM_FRACTION_BITS 96
 #define FLOAT_SUM_MAX_EXPONENT 95
+#define FLOAT_SUM_RANGE_EXPONENT 158
 
 typedef struct FloatSum
 {
@@ -46,7 +51,13 @@ float_sum_init(FloatSum *sum)
 /* sum += value; value finite, else an error (what_for names the sum) */
 extern void float_sum_add_float8(FloatSum *sum, double value, const char *what_for);
 
-/* sum += other */
+/*
+ * sum = value, a sum kept as one float8 (in an older format): false when
+ * its magnitude is not below 2^FLOAT_SUM_RANGE_EXPONENT
+ */
+extern bool float_sum_set_float8(FloatSum *sum, double value);
+
+/* sum += other (both in range: exact, but check the result's range) */
 extern void float_sum_add(FloatSum *sum, const FloatSum *other);
 
 /* sum -= other */
@@ -56,6 +67,9 @@ extern void float_sum_subtract(FloatSum *sum, const FloatSum *other);
 extern double float_sum_value(const FloatSum *sum);
 
 extern bool float_sum_is_zero(const FloatSum *sum);
+
+/* whether the sum's magnitude is below 2^FLOAT_SUM_RANGE_EXPONENT */
+extern bool float_sum_in_range(const FloatSum *sum);
 
 extern void summary_write_float_sum(StringInfo out, const FloatSum *sum);
 extern void summary_read_float_sum(SummaryReader *reader, FloatSum *sum);
