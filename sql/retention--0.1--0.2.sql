@@ -1007,3 +1007,11 @@ CREATE FUNCTION cohort_revenue(purchases, period text DEFAULT 'month',
     ROWS 1000;
 COMMENT ON FUNCTION cohort_revenue(purchases, text) IS
     'the realised-LTV curve: per cohort (bucket of the first purchase) and offset, the cohort''s revenue in that bucket, per cohort member, and summed over offsets 0 to k';
+
+-- rfm sums float8 amounts exactly and rounds once (src/float_sum.h), so that
+-- serial, parallel and rolled-up results agree bit for bit; rfm_state is
+-- written in format version 2, and states of version 1 are still read.
+COMMENT ON TYPE rfm_state IS
+    'one customer''s orders as rfm needs them (order count, exact revenue, first day''s total, distinct purchase days); text form "v2 amounts=numeric end=2024-12-31 orders=N revenue=R first_day_total=F days=2024-01-05,..."';
+COMMENT ON AGGREGATE rfm(date, float8, date) IS
+    'RFM summary of one customer''s orders with float8 amounts (summed exactly, rounded to float8 once)';

@@ -45,15 +45,17 @@ INSERT INTO fuzz.samples VALUES
     ('retention.mbgnbd_model', '(0.525,6.183,0.891,1.614,-9582,2357,t,)'),
     ('retention.bgbb_model', '(1.204,0.75,0.657,2.783,-33225.6,11104,t,)'),
     ('retention.bgnbd_model', '(0.243,4.414,0.793,2.426,-9582.4,2357,t,"{{1e-4,0,0,0},{0,0.1,0,0},{0,0,0.03,0},{0,0,0,0.5}}")'),
-    ('retention.rfm_state', 'v1 amounts=numeric end=2024-12-31 orders=5 revenue=67.50 first_day_total=25.00 days=2024-01-10,2024-02-15,2024-03-01'),
-    ('retention.rfm_state', 'v1 amounts=numeric end=2024-12-31 orders=0 revenue=0 first_day_total=0 days='),
-    ('retention.rfm_state', 'v1 amounts=float8 end=2024-12-31 orders=2 revenue=0.30000000000000004 first_day_total=0.1 days=2024-01-01,2024-12-31'),
+    ('retention.rfm_state', 'v2 amounts=numeric end=2024-12-31 orders=5 revenue=67.50 first_day_total=25.00 days=2024-01-10,2024-02-15,2024-03-01'),
+    ('retention.rfm_state', 'v2 amounts=numeric end=2024-12-31 orders=0 revenue=0 first_day_total=0 days='),
+    ('retention.rfm_state', 'v2 amounts=float8 end=2024-12-31 orders=2 revenue=0.30000000000000004 first_day_total=0.1 days=2024-01-01,2024-12-31'),
     ('retention.activity', 'v1 ids=bigint customers=0 days=0'),
     ('retention.activity', 'v1 ids=bigint customers=1 days=2 9:2024-05-01,2024-05-31'),
     ('retention.activity', 'v1 ids=bigint customers=2 days=2 -9223372036854775808:0001-01-01 9223372036854775807:9999-12-31'),
     ('retention.activity', 'v1 ids=text customers=2 days=3 "":2024-01-03 "al\"ice":2024-01-01,2024-01-02'),
     ('retention.activity', 'v1 ids=uuid customers=1 days=1 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11:2024-01-01'),
-    ('retention.rfm_state', 'v1 amounts=numeric end=5874897-12-31 orders=3 revenue=100000000000000000000000000000000000000000000000000.5 first_day_total=-0.0000000000000000000000000000000000000001 days=-4712-11-24,2024-12-31,5874897-12-31');
+    ('retention.rfm_state', 'v1 amounts=numeric end=5874897-12-31 orders=3 revenue=100000000000000000000000000000000000000000000000000.5 first_day_total=-0.0000000000000000000000000000000000000001 days=-4712-11-24,2024-12-31,5874897-12-31'),
+    ('retention.rfm_state', 'v2 amounts=float8 end=2024-12-31 orders=12 revenue=3e+47-1e+20+5.551115123125783e-17 first_day_total=-1e-29 days=2024-01-01,2024-12-31'),
+    ('retention.rfm_state', 'v1 amounts=float8 end=2024-12-31 orders=2 revenue=7085.714285714285 first_day_total=5314.285714285714 days=2024-06-01,2024-06-02');
 INSERT INTO fuzz.samples VALUES
     ('retention.purchases', 'v1 ids=bigint amounts=numeric customers=0 days=0'),
     ('retention.purchases', 'v1 ids=bigint amounts=numeric customers=2 days=3 -5:2024-01-01/2/1.50,2024-01-09/1/-2 7:0001-01-01/1/0'),

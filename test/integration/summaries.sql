@@ -235,3 +235,21 @@ BEGIN
                       SELECT 'purchases revenue', c::text, c::text
                       FROM stored_purchases, cohort_revenue(summary, 'month') c$q$);
 END $$;
+
+-- rfm with float8 amounts (issue 18: summed exactly from release 0.2 on, in
+-- rfm_state's format version 2; stored states of version 1 answer as they did)
+CREATE MATERIALIZED VIEW rfm_float_customers AS
+SELECT (day - DATE '2024-01-01') % 37 AS customer_id,
+       rfm_agg(day, duration / 7, DATE '2024-03-15') AS summary
+FROM answers GROUP BY 1;
+DO $$
+BEGIN
+    EXECUTE format('CREATE OR REPLACE VIEW accessor_answers AS %s UNION ALL %s',
+                   rtrim(pg_get_viewdef('accessor_answers'::regclass), E'; \n'),
+                   $q$SELECT 'rfm float8', customer_id::text, concat_ws(' ', summary, rfm(summary))
+                      FROM rfm_float_customers
+                      UNION ALL
+                      SELECT 'rfm float8 rollup', (customer_id % 2)::text,
+                             concat_ws(' ', rollup(summary), rfm(rollup(summary)))
+                      FROM rfm_float_customers GROUP BY 2$q$);
+END $$;
