@@ -35,24 +35,6 @@ negate(FloatSum *sum)
 }
 
 void
-float_sum_add(FloatSum *sum, const FloatSum *other)
-{
-	uint64		carry = 0;
-
-	for (int i = 0; i < FLOAT_SUM_WORDS; i++)
-	{
-		uint64		a = sum->word[i];
-		uint64		w = a + other->word[i];
-		uint64		c = (w < a) ? 1 : 0;
-
-		w += carry;
-		c |= (w < carry) ? 1 : 0;
-		sum->word[i] = w;
-		carry = c;
-	}
-}
-
-void
 float_sum_subtract(FloatSum *sum, const FloatSum *other)
 {
 	FloatSum	minus = *other;
@@ -68,19 +50,6 @@ float_sum_is_zero(const FloatSum *sum)
 		if (sum->word[i] != 0)
 			return false;
 	return true;
-}
-
-/*
- * Whether the sum lies in the range of sums, -2^FLOAT_SUM_RANGE_EXPONENT <=
- * sum < 2^FLOAT_SUM_RANGE_EXPONENT: its top two bits agree, so that adding
- * two sums of that range cannot wrap around.
- */
-bool
-float_sum_in_range(const FloatSum *sum)
-{
-	uint64		top_bits = sum->word[FLOAT_SUM_WORDS - 1] >> 62;
-
-	return top_bits == 0 || top_bits == 3;
 }
 
 /* sum += other, or false when the 256-bit result wrapped around */
@@ -104,22 +73,29 @@ add_without_wrap(FloatSum *sum, const FloatSum *other)
 static bool
 float_to_grid(double value, int max_exponent, FloatSum *grid)
 {
-	int			exponent;
-	double		fraction;
+	uint64		bits;
+	int			biased;
 	uint64		mantissa;
 	int			shift;
 
 	Assert(max_exponent <= FLOAT_SUM_RANGE_EXPONENT + 1);
 	float_sum_init(grid);
-	if (!isfinite(value) || fabs(value) >= ldexp(1.0, max_exponent))
-		return false;
-	if (value == 0.0)
-		return true;
 
-	/* |value| = mantissa * 2^(exponent - 53), mantissa < 2^53 */
-	fraction = frexp(fabs(value), &exponent);
-	mantissa = (uint64) ldexp(fraction, 53);
-	shift = exponent - 53 + FLOAT_SUM_FRACTION_BITS;
+	/*
+	 * The fields of the IEEE 754 double, rather than frexp() and ldexp(): this
+	 * runs once for every row an aggregate adds.
+	 */
+	memcpy(&bits, &value, sizeof(bits));
+	biased = (int) ((bits >> 52) & 0x7FF);
+	mantissa = bits & ((UINT64CONST(1) << 52) - 1);
+	if (biased == 0x7FF || biased - 1023 >= max_exponent)
+		return false;			/* not finite, or too large */
+	if (biased == 0)
+		return true;			/* zero, or subnormal: far below half a unit */
+
+	/* |value| = mantissa * 2^(biased - 1075), 2^52 <= mantissa < 2^53 */
+	mantissa |= UINT64CONST(1) << 52;
+	shift = biased - 1075 + FLOAT_SUM_FRACTION_BITS;
 
 	if (shift >= 0)
 	{
@@ -143,7 +119,7 @@ float_to_grid(double value, int max_exponent, FloatSum *grid)
 	}
 	/* else: below half a unit, zero */
 
-	if (value < 0)
+	if (bits >> 63)
 		negate(grid);
 	return true;
 }

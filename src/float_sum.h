@@ -57,8 +57,27 @@ extern void float_sum_add_float8(FloatSum *sum, double value, const char *what_f
  */
 extern bool float_sum_set_float8(FloatSum *sum, double value);
 
-/* sum += other (both in range: exact, but check the result's range) */
-extern void float_sum_add(FloatSum *sum, const FloatSum *other);
+/*
+ * sum += other (both in range: exact, but check the result's range); inline,
+ * as aggregates add once or twice a row
+ */
+static inline void
+float_sum_add(FloatSum *sum, const FloatSum *other)
+{
+	uint64		carry = 0;
+
+	for (int i = 0; i < FLOAT_SUM_WORDS; i++)
+	{
+		uint64		a = sum->word[i];
+		uint64		w = a + other->word[i];
+		uint64		c = (w < a) ? 1 : 0;
+
+		w += carry;
+		c |= (w < carry) ? 1 : 0;
+		sum->word[i] = w;
+		carry = c;
+	}
+}
 
 /* sum -= other */
 extern void float_sum_subtract(FloatSum *sum, const FloatSum *other);
@@ -68,8 +87,18 @@ extern double float_sum_value(const FloatSum *sum);
 
 extern bool float_sum_is_zero(const FloatSum *sum);
 
-/* whether the sum's magnitude is below 2^FLOAT_SUM_RANGE_EXPONENT */
-extern bool float_sum_in_range(const FloatSum *sum);
+/*
+ * Whether the sum lies in the range of sums, -2^FLOAT_SUM_RANGE_EXPONENT <=
+ * sum < 2^FLOAT_SUM_RANGE_EXPONENT: its top two bits agree, so that adding
+ * two sums of that range cannot wrap around.
+ */
+static inline bool
+float_sum_in_range(const FloatSum *sum)
+{
+	uint64		top_bits = sum->word[FLOAT_SUM_WORDS - 1] >> 62;
+
+	return top_bits == 0 || top_bits == 3;
+}
 
 extern void summary_write_float_sum(StringInfo out, const FloatSum *sum);
 extern void summary_read_float_sum(SummaryReader *reader, FloatSum *sum);

@@ -19,9 +19,10 @@
  * not fit (very large values, or more than DECIMAL_MAX_SCALE decimal places) move
  * that customer's sums to numeric arithmetic, kept after the days; the result
  * is the same, only slower.  float8 amounts are summed exactly too, in the
- * 256-bit fixed point of float_sum.h kept after the days, and rounded to
- * float8 once when read: unlike sum(float8), the result does not depend on
- * the order of the rows or on how a parallel plan or a rollup split them.
+ * 256-bit fixed point of float_sum.h (the revenue in the place of the
+ * 128-bit sums, the first day's total after the days), and rounded to float8
+ * once when read: unlike sum(float8), the result does not depend on the
+ * order of the rows or on how a parallel plan or a rollup split them.
  *
  * monetary_value needs each repeat day's total only through their sum, which
  * is revenue minus the first day's total, so the state keeps just the total
@@ -64,11 +65,11 @@ extern Datum rfm_state_recv(PG_FUNCTION_ARGS);
 
 /*
  * Room for days comes in allocations of a power of two bytes (what palloc
- * hands out anyway): 16 days in the first 128 bytes, then 48, 112, ... (for
- * float8 amounts, whose 64 bytes of sums follow the days, 32 days in the
- * first 256 bytes, then 96, ...).  Most customers never outgrow the first,
- * which the executor allocates right next to the customer's hash table
- * entry, so a row touches few cache lines.
+ * hands out anyway): 16 days in the first 128 bytes, then 48, 112, ... (8,
+ * 40, 104, ... for float8 amounts, whose first day's total follows the
+ * days).  Most customers never outgrow the first, which the executor
+ * allocates right next to the customer's hash table entry, so a row touches
+ * few cache lines.
  */
 #define RFM_INITIAL_BYTES 128
 #define RFM_DAYS_FOR_BYTES(bytes) \
@@ -80,6 +81,14 @@ typedef union RfmSum
 	int128		fixed;			/* units of 10^-scale */
 	float8		real;			/* format version 1 with RFM_FLOAT_AMOUNTS */
 } RfmSum;
+
+/*
+ * With RFM_FLOAT_AMOUNTS (format version 2) the exact revenue takes the
+ * place of the two RfmSums, where a row finds it next to the header, and the
+ * first day's total, which most rows leave alone, follows the days; so a
+ * customer of float8 amounts with up to 8 purchase days fits in 128 bytes,
+ * as one of numeric amounts with up to 16 does.
+ */
 
 typedef struct RfmState
 {
@@ -95,26 +104,18 @@ typedef struct RfmState
 	RfmSum		first_total;	/* total amount of days[0] */
 	DateADT		days[FLEXIBLE_ARRAY_MEMBER];	/* ascending, distinct */
 	/* with RFM_NUMERIC_SUMS, then (MAXALIGNed): revenue, first_total numerics */
-	/* with RFM_FLOAT_AMOUNTS, then (MAXALIGNed): RfmFloatSums */
+	/* with RFM_FLOAT_AMOUNTS, then (MAXALIGNed): first_total FloatSum */
 } RfmState;
+
+StaticAssertDecl(offsetof(RfmState, days) - offsetof(RfmState, revenue) == sizeof(FloatSum),
+				 "the revenue of float8 amounts takes the place of the two RfmSums");
 
 #define RFM_DAYS_END(capacity) \
 	MAXALIGN(offsetof(RfmState, days) + (Size) (capacity) * sizeof(DateADT))
 
-/*
- * The sums of float8 amounts (the revenue and first_total fields are then
- * zero).  They follow the days rather than take the place of the 128-bit
- * sums, so that a state of numeric amounts stays as small as it was.
- */
-typedef struct RfmFloatSums
-{
-	FloatSum	revenue;
-	FloatSum	first_total;
-} RfmFloatSums;
-
 /* the bytes that follow the days, but numeric sums (which vary) */
 #define RFM_TRAILING_BYTES(flags) \
-	(((flags) & RFM_FLOAT_AMOUNTS) ? sizeof(RfmFloatSums) : 0)
+	(((flags) & RFM_FLOAT_AMOUNTS) ? sizeof(FloatSum) : 0)
 
 /* How a row or merged state changes the first day's total. */
 typedef enum FirstDay
@@ -184,10 +185,17 @@ rfm_numeric_first_total(RfmState *state)
 	return (Numeric) ((char *) revenue + MAXALIGN(VARSIZE(revenue)));
 }
 
-static inline RfmFloatSums *
-rfm_float_sums(RfmState *state)
+/* the sums of float8 amounts (format version 2) */
+static inline FloatSum *
+rfm_float_revenue(RfmState *state)
 {
-	return (RfmFloatSums *) ((char *) state + RFM_DAYS_END(state->capacity));
+	return (FloatSum *) &state->revenue;
+}
+
+static inline FloatSum *
+rfm_float_first_total(RfmState *state)
+{
+	return (FloatSum *) ((char *) state + RFM_DAYS_END(state->capacity));
 }
 
 /*
@@ -222,7 +230,7 @@ rfm_state_rebuild(RfmState *state, int32 capacity, Numeric revenue, Numeric firs
 	SET_VARSIZE(copy, size);
 	copy->capacity = capacity;
 	if (state->flags & RFM_FLOAT_AMOUNTS)
-		*rfm_float_sums(copy) = *rfm_float_sums(state);
+		*rfm_float_first_total(copy) = *rfm_float_first_total(state);
 	if (revenue != NULL)
 	{
 		copy->flags |= RFM_NUMERIC_SUMS;
@@ -288,11 +296,9 @@ rfm_state_checked(RfmState *state)
 	}
 	else if (state->flags & RFM_FLOAT_AMOUNTS)
 	{
-		RfmFloatSums *sums = rfm_float_sums(state);
-
-		Assert(VARSIZE(state) == days_end + sizeof(RfmFloatSums));
-		Assert(state->revenue.fixed == 0 && state->first_total.fixed == 0);
-		Assert(float_sum_in_range(&sums->revenue) && float_sum_in_range(&sums->first_total));
+		Assert(VARSIZE(state) == days_end + sizeof(FloatSum));
+		Assert(float_sum_in_range(rfm_float_revenue(state)) &&
+			   float_sum_in_range(rfm_float_first_total(state)));
 	}
 	else
 	{
@@ -324,10 +330,11 @@ rfm_state_current(RfmState *state)
 
 	if (state->flags & RFM_FLOAT_AMOUNTS)
 	{
-		RfmFloatSums sums;
+		FloatSum	revenue,
+					first_total;
 
-		if (!float_sum_set_float8(&sums.revenue, state->revenue.real) ||
-			!float_sum_set_float8(&sums.first_total, state->first_total.real))
+		if (!float_sum_set_float8(&revenue, state->revenue.real) ||
+			!float_sum_set_float8(&first_total, state->first_total.real))
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("rfm_state of format version 1 with float8 revenue %s and first day's total %s is out of range for an exact float8 sum",
@@ -339,7 +346,8 @@ rfm_state_current(RfmState *state)
 		memcpy(copy->days, state->days, state->ndays * sizeof(DateADT));
 		copy->ndays = state->ndays;
 		copy->orders = state->orders;
-		*rfm_float_sums(copy) = sums;
+		*rfm_float_revenue(copy) = revenue;
+		*rfm_float_first_total(copy) = first_total;
 		return copy;
 	}
 
@@ -473,34 +481,30 @@ rfm_add_amounts(RfmState *state, RfmAmount *revenue, RfmAmount *first, FirstDay 
 
 	if (state->flags & RFM_FLOAT_AMOUNTS)
 	{
-		RfmFloatSums *sums = rfm_float_sums(state);
-		FloatSum	r = sums->revenue;
-		FloatSum	f = first->exact;
+		FloatSum   *sum_revenue = rfm_float_revenue(state);
+		FloatSum   *sum_first = rfm_float_first_total(state);
 
-		float_sum_add(&r, &revenue->exact);
-		if (how == FIRST_ADD)
-			float_sum_add(&f, &sums->first_total);
-		else if (how == FIRST_KEEP)
-			f = sums->first_total;
+		/* in place: an error below ends the aggregate, state and all */
+		float_sum_add(sum_revenue, &revenue->exact);
+		if (how == FIRST_RESET)
+			*sum_first = first->exact;
+		else if (how == FIRST_ADD)
+			float_sum_add(sum_first, &first->exact);
 
 		/*
 		 * Sums of rows cannot leave the range (2^63 amounts below 2^95), but
 		 * sums of states read from text or binary can: an error, rather than
-		 * a sum that wraps around.
+		 * a sum that wraps around.  (Adding two sums in range cannot wrap, so
+		 * the sum is still exact here.)
 		 */
-		if (!float_sum_in_range(&r) || !float_sum_in_range(&f))
-		{
-			bool		bad_revenue = !float_sum_in_range(&r);
-
+		if (!float_sum_in_range(sum_revenue) || !float_sum_in_range(sum_first))
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("rfm sum out of range: %s + %s is beyond the range of an exact float8 sum",
-							float8out_internal(float_sum_value(bad_revenue ? &sums->revenue : &sums->first_total)),
-							float8out_internal(float_sum_value(bad_revenue ? &revenue->exact : &first->exact))),
-					 errhint("Cast the amounts to numeric, which rfm sums without a limit.")));
-		}
-		sums->revenue = r;
-		sums->first_total = f;
+					 errmsg("rfm sum out of range: %s is beyond the range of an exact float8 sum",
+							float8out_internal(float_sum_value(float_sum_in_range(sum_revenue) ?
+															   sum_first : sum_revenue))),
+					 errhint("Sums of float8 amounts must stay below 2^%d in magnitude; cast the amounts to numeric, which rfm sums without a limit.",
+							 FLOAT_SUM_RANGE_EXPONENT)));
 		return state;
 	}
 
@@ -727,7 +731,7 @@ rfm_amount_from_sum(RfmAmount *amount, RfmState *state, bool first)
 	amount->numeric = NULL;
 	amount->fits = false;
 	if (state->flags & RFM_FLOAT_AMOUNTS)
-		amount->exact = first ? rfm_float_sums(state)->first_total : rfm_float_sums(state)->revenue;
+		amount->exact = first ? *rfm_float_first_total(state) : *rfm_float_revenue(state);
 	else if (state->flags & RFM_NUMERIC_SUMS)
 		amount->numeric = first ? rfm_numeric_first_total(state) : rfm_numeric_revenue(state);
 	else
@@ -890,17 +894,15 @@ rfm_finalfn(PG_FUNCTION_ARGS)
 
 	if (state->flags & RFM_FLOAT_AMOUNTS)
 	{
-		RfmFloatSums *sums = rfm_float_sums(state);
-
 		/* each rounded to float8 once; the repeat days' total exactly first */
 		values[3] = DirectFunctionCall1(float8_numeric,
-										Float8GetDatum(float_sum_value(&sums->revenue)));
+										Float8GetDatum(float_sum_value(rfm_float_revenue(state))));
 		monetary = 0.0;
 		if (frequency > 0)
 		{
-			FloatSum	repeat = sums->revenue;
+			FloatSum	repeat = *rfm_float_revenue(state);
 
-			float_sum_subtract(&repeat, &sums->first_total);
+			float_sum_subtract(&repeat, rfm_float_first_total(state));
 			monetary = float_sum_value(&repeat) / frequency;
 		}
 	}
@@ -1022,8 +1024,8 @@ rfm_state_from_parts(RfmParts *parts, SummaryReader *text)
 	if (parts->is_float)
 	{
 		/* the readers checked the range */
-		rfm_float_sums(state)->revenue = parts->float_revenue;
-		rfm_float_sums(state)->first_total = parts->float_first_total;
+		*rfm_float_revenue(state) = parts->float_revenue;
+		*rfm_float_first_total(state) = parts->float_first_total;
 		return state;
 	}
 	else
@@ -1141,8 +1143,7 @@ static void
 append_sum(StringInfo out, RfmState *state, bool first)
 {
 	if (state->flags & RFM_FLOAT_AMOUNTS)
-		summary_write_float_sum(out, first ? &rfm_float_sums(state)->first_total :
-								&rfm_float_sums(state)->revenue);
+		summary_write_float_sum(out, first ? rfm_float_first_total(state) : rfm_float_revenue(state));
 	else
 		summary_write_numeric(out, rfm_sum_numeric(state, first));
 }
@@ -1243,8 +1244,8 @@ rfm_state_send(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, state->orders);
 	if (state->flags & RFM_FLOAT_AMOUNTS)
 	{
-		summary_send_float_sum(&buf, &rfm_float_sums(state)->revenue);
-		summary_send_float_sum(&buf, &rfm_float_sums(state)->first_total);
+		summary_send_float_sum(&buf, rfm_float_revenue(state));
+		summary_send_float_sum(&buf, rfm_float_first_total(state));
 	}
 	else
 	{
