@@ -138,13 +138,10 @@ writer_reserve(FlatWriter *writer, Size more)
  * Encodes one customer onto the flat body (layout in activity_internal.h), in id
  * order, and counts it in the flat header's fields.
  */
-void
-writer_add(FlatWriter *writer, int64 id, const char *key, int keylen,
-			const DateADT *days, int count)
+/* Encodes a customer's id (a delta from the previous one for bigint ids). */
+static inline uint8 *
+put_id(FlatWriter *writer, uint8 *p, int64 id, const char *key, int keylen)
 {
-	uint8	   *start = writer_reserve(writer, 10 + 10 + keylen + 10 + 10 + (Size) 5 * count);
-	uint8	   *p = start;
-
 	if (writer->id_kind == ACTIVITY_ID_BIGINT)
 	{
 		p = varint_put(p, (uint64) id - (uint64) writer->previous_id);
@@ -157,18 +154,51 @@ writer_add(FlatWriter *writer, int64 id, const char *key, int keylen,
 		memcpy(p, key, keylen);
 		p += keylen;
 	}
+	return p;
+}
+
+/* Counts a customer's days in the flat header's fields. */
+static inline void
+count_customer(FlatWriter *writer, DateADT first, DateADT last, int count)
+{
+	if (writer->ncustomers == 0)
+		writer->min_day = first, writer->max_day = last;
+	writer->min_day = Min(writer->min_day, first);
+	writer->max_day = Max(writer->max_day, last);
+	writer->ncustomers++;
+	writer->ndays += count;
+}
+
+void
+writer_add(FlatWriter *writer, int64 id, const char *key, int keylen,
+			const DateADT *days, int count)
+{
+	uint8	   *start = writer_reserve(writer, 10 + 10 + keylen + 10 + 10 + (Size) 5 * count);
+	uint8	   *p = put_id(writer, start, id, key, keylen);
+
 	p = varint_put(p, count);
 	p = varint_put(p, zigzag_encode(days[0]));
 	for (int d = 1; d < count; d++)
 		p = varint_put(p, (uint64) (days[d] - days[d - 1] - 1));
 	writer->len += p - start;
+	count_customer(writer, days[0], days[count - 1], count);
+}
 
-	if (writer->ncustomers == 0)
-		writer->min_day = days[0], writer->max_day = days[count - 1];
-	writer->min_day = Min(writer->min_day, days[0]);
-	writer->max_day = Max(writer->max_day, days[count - 1]);
-	writer->ncustomers++;
-	writer->ndays += count;
+/*
+ * Adds a cursor's current customer as it is encoded: the days' encoding
+ * does not depend on the customers around it, so a customer that only one
+ * part has is copied rather than encoded again.
+ */
+void
+writer_add_encoded(FlatWriter *writer, const FlatCursor *cursor)
+{
+	uint8	   *start = writer_reserve(writer, 10 + 10 + cursor->keylen + cursor->encoded_len);
+	uint8	   *p = put_id(writer, start, cursor->id, cursor->key, cursor->keylen);
+
+	memcpy(p, cursor->encoded_days, cursor->encoded_len);
+	p += cursor->encoded_len;
+	writer->len += p - start;
+	count_customer(writer, cursor->days[0], cursor->days[cursor->count - 1], cursor->count);
 }
 
 /* The size of the flat value written so far. */
@@ -247,16 +277,51 @@ compare_cursor_ids(const FlatCursor *a, const FlatCursor *b)
 	return compare_bytes(a->key, a->keylen, b->key, b->keylen);
 }
 
+/* Is cursor a's customer before cursor b's? (bigint ids compared inline: this runs per customer of every part) */
+static inline bool
+cursor_before(const FlatCursor *a, const FlatCursor *b)
+{
+	if (a->id_kind == ACTIVITY_ID_BIGINT)
+		return a->id < b->id;
+	return compare_bytes(a->key, a->keylen, b->key, b->keylen) < 0;
+}
+
+/* Restores the heap order of cursors[heap[...]] below position i (smallest id on top). */
+static void
+sift_down(const FlatCursor *cursors, int *heap, int n, int i)
+{
+	int			moving = heap[i];
+
+	for (;;)
+	{
+		int			child = 2 * i + 1;
+
+		if (child >= n)
+			break;
+		if (child + 1 < n && cursor_before(&cursors[heap[child + 1]], &cursors[heap[child]]))
+			child++;
+		if (!cursor_before(&cursors[heap[child]], &cursors[moving]))
+			break;
+		heap[i] = heap[child];
+		i = child;
+	}
+	heap[i] = moving;
+}
+
 /*
  * Adds the union of flat parts (each sorted by id) to a writer.  This is
- * a k-way merge: no hashing, sequential reads, and the customers
- * come out in id order as the flat form wants them.
+ * a k-way merge through a binary heap of cursors: no hashing, sequential
+ * reads, O(log k) comparisons per customer of a part however many parts a
+ * rollup of shard or partition summaries brings, and the customers come
+ * out in id order as the flat form wants them.
  */
 void
 writer_add_parts(FlatWriter *writer, struct varlena **parts, int k)
 {
 	FlatCursor *cursors = palloc(sizeof(FlatCursor) * k);
-	bool	   *live = palloc(sizeof(bool) * k);
+	int		   *heap = palloc(sizeof(int) * k);
+	int		   *taken = palloc(sizeof(int) * k);
+	int			nheap = 0;
 	DateADT    *merged = NULL;
 	DateADT    *scratch = NULL;
 	int64		merged_size = 0;
@@ -265,66 +330,87 @@ writer_add_parts(FlatWriter *writer, struct varlena **parts, int k)
 	{
 		flat_cursor_begin(&cursors[i], (const uint8 *) VARDATA(parts[i]),
 						  VARSIZE(parts[i]) - VARHDRSZ, ERRCODE_DATA_CORRUPTED);
-		live[i] = flat_cursor_next(&cursors[i]);
+		if (flat_cursor_next(&cursors[i]))
+			heap[nheap++] = i;
 	}
-	for (int64 n = 0;; n++)
+	for (int i = nheap / 2 - 1; i >= 0; i--)
+		sift_down(cursors, heap, nheap, i);
+
+	for (int64 n = 0; nheap > 0; n++)
 	{
-		int			best = -1;
-		const DateADT *days;
-		int			count;
+		int			best = heap[0];
+		int			ntaken = 0;
+		const DateADT *days = cursors[best].days;
+		int			count = cursors[best].count;
 
-		for (int i = 0; i < k; i++)
-			if (live[i] && (best < 0 || compare_cursor_ids(&cursors[i], &cursors[best]) < 0))
-				best = i;
-		if (best < 0)
-			break;
-
-		days = cursors[best].days;
-		count = cursors[best].count;
-		for (int i = best + 1; i < k; i++)
+		/* take every part whose current customer is the smallest id */
+		do
 		{
+			taken[ntaken++] = heap[0];
+			heap[0] = heap[--nheap];
+			sift_down(cursors, heap, nheap, 0);
+		} while (nheap > 0 && compare_cursor_ids(&cursors[heap[0]], &cursors[best]) == 0);
+
+		for (int t = 1; t < ntaken; t++)
+		{
+			const FlatCursor *other = &cursors[taken[t]];
 			DateADT    *swap;
 
-			if (!live[i] || compare_cursor_ids(&cursors[i], &cursors[best]) != 0)
-				continue;
-			if (count + cursors[i].count > merged_size)
+			if (count + other->count > merged_size)
 			{
-				merged_size = Max(merged_size * 2, count + cursors[i].count);
-				if (merged)
+				merged_size = Max(merged_size * 2, count + other->count);
+				/* days may point into merged: keep it valid */
+				if (days == merged)
 				{
-					/* days may point into merged: keep it valid */
-					scratch = repalloc(scratch, sizeof(DateADT) * merged_size);
-					if (days == merged)
-					{
-						merged = repalloc(merged, sizeof(DateADT) * merged_size);
-						days = merged;
-					}
-					else
-						merged = repalloc(merged, sizeof(DateADT) * merged_size);
+					merged = repalloc(merged, sizeof(DateADT) * merged_size);
+					days = merged;
 				}
+				else if (merged)
+					merged = repalloc(merged, sizeof(DateADT) * merged_size);
 				else
-				{
 					merged = palloc(sizeof(DateADT) * merged_size);
-					scratch = palloc(sizeof(DateADT) * merged_size);
-				}
+				scratch = scratch ? repalloc(scratch, sizeof(DateADT) * merged_size) :
+					palloc(sizeof(DateADT) * merged_size);
 			}
-			count = union_days(days, count, cursors[i].days, cursors[i].count, scratch);
+			count = union_days(days, count, other->days, other->count, scratch);
 			swap = merged;
 			merged = scratch;
 			scratch = swap;
 			days = merged;
 		}
-		writer_add(writer, cursors[best].id, cursors[best].key, cursors[best].keylen,
-					days, count);
+		if (ntaken == 1)
+			writer_add_encoded(writer, &cursors[best]);
+		else
+			writer_add(writer, cursors[best].id, cursors[best].key, cursors[best].keylen,
+					   days, count);
 
-		/* advance every part that had this customer (best last: others compare to it) */
-		for (int i = best + 1; i < k; i++)
-			if (live[i] && compare_cursor_ids(&cursors[i], &cursors[best]) == 0)
-				live[i] = flat_cursor_next(&cursors[i]);
-		live[best] = flat_cursor_next(&cursors[best]);
+		/* advance the parts taken and put those with customers left back */
+		for (int t = 0; t < ntaken; t++)
+		{
+			int			i = taken[t];
+			int			pos;
+
+			if (!flat_cursor_next(&cursors[i]))
+				continue;
+			/* append and sift up */
+			pos = nheap++;
+			while (pos > 0 && cursor_before(&cursors[i], &cursors[heap[(pos - 1) / 2]]))
+			{
+				heap[pos] = heap[(pos - 1) / 2];
+				pos = (pos - 1) / 2;
+			}
+			heap[pos] = i;
+		}
 		if ((n & 0xffff) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
+	pfree(cursors);
+	pfree(heap);
+	pfree(taken);
+	if (merged)
+		pfree(merged);
+	if (scratch)
+		pfree(scratch);
 }
 
 /* ---------------------------------------------------------------- */
@@ -437,6 +523,7 @@ flat_cursor_next(FlatCursor *cursor)
 	}
 
 	/* the days, ascending */
+	cursor->encoded_days = cursor->pos;
 	value = cursor_varint(cursor);
 	if (value == 0 || value > (uint64) cursor->remaining_days ||
 		value > (uint64) (ACTIVITY_MAX_DAY - ACTIVITY_MIN_DAY + 1))
@@ -470,6 +557,7 @@ flat_cursor_next(FlatCursor *cursor)
 	cursor->seen_max_day = Max(cursor->seen_max_day, cursor->buffer[count - 1]);
 	cursor->days = cursor->buffer;
 	cursor->count = count;
+	cursor->encoded_len = cursor->pos - cursor->encoded_days;
 	cursor->remaining_customers--;
 	cursor->remaining_days -= count;
 	return true;

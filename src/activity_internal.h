@@ -164,6 +164,8 @@ typedef struct FlatCursor
 	int			keylen;
 	const DateADT *days;		/* points into buffer */
 	int			count;
+	const uint8 *encoded_days;	/* the days as encoded: count, first, gaps */
+	Size		encoded_len;
 	DateADT    *buffer;
 	int			buffer_size;
 } FlatCursor;
@@ -177,6 +179,7 @@ extern void writer_reset(FlatWriter *writer);
 extern uint8 *writer_reserve(FlatWriter *writer, Size more);
 extern void writer_add(FlatWriter *writer, int64 id, const char *key, int keylen,
 					   const DateADT *days, int count);
+extern void writer_add_encoded(FlatWriter *writer, const FlatCursor *cursor);
 extern void writer_add_parts(FlatWriter *writer, struct varlena **parts, int nparts);
 extern Size writer_flat_size(FlatWriter *writer);
 extern void writer_copy_into(FlatWriter *writer, void *result, Size size);

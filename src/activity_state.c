@@ -31,8 +31,8 @@
  */
 #define ACTIVITY_PREFETCH_DISTANCE 16
 /* flat summaries a state keeps unmerged, and how many of a size are merged (see activity_keep_part) */
-#define ACTIVITY_MAX_PARTS 32
-#define ACTIVITY_MERGE_FAN_IN 4
+#define ACTIVITY_MAX_PARTS 128
+#define ACTIVITY_MERGE_FAN_IN 32
 /* digits of the radix sort of a run: 2048 counters fit the L1 cache */
 #define RADIX_BITS 11
 
@@ -533,9 +533,11 @@ activity_merge_parts(ActivityState *state, int max_class)
  * by size, as in a log-structured merge: once ACTIVITY_MERGE_FAN_IN parts
  * are of the new part's size class or smaller, those are merged into one
  * (which may cascade).  Each customer-day is then rewritten about
- * log4(summary size / part size) times however many parts arrive: a rollup
+ * log32(summary size / part size) times however many parts arrive: a rollup
  * of thousands of daily summaries stays linear-logarithmic, and the few
- * parts of a parallel aggregate are merged once, when the value is read.
+ * parts of a parallel aggregate or the 32 shard summaries of a distributed
+ * one are merged once, when the value is read (a wide fan-in costs little,
+ * as writer_add_parts keeps its cursors in a heap).
  */
 static void
 activity_keep_part(ActivityState *state, struct varlena *part)
