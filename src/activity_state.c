@@ -1015,6 +1015,37 @@ activity_reader_begin(ActivityReader *reader, Datum summary)
 }
 
 /*
+ * As activity_reader_begin, but the customers come in id order also from a
+ * state that holds them in its hash table (text and uuid ids aggregated in
+ * this query), which is then flattened first: for accessors that walk two
+ * summaries side by side.
+ */
+void
+activity_reader_begin_sorted(ActivityReader *reader, Datum summary)
+{
+	activity_reader_begin(reader, summary);
+	if (reader->state != NULL)
+	{
+		ActivityState *state = reader->state;
+		Size		size = EOH_get_flat_size(&state->hdr);
+		void	   *flat = palloc_extended(size, MCXT_ALLOC_HUGE);
+
+		EOH_flatten_into(&state->hdr, flat, size);
+		activity_reader_begin_flat(reader, (const uint8 *) VARDATA(flat), size - VARHDRSZ,
+								   ERRCODE_DATA_CORRUPTED);
+	}
+}
+
+/* The order of two readers' current customers (both of one id kind). */
+int
+activity_reader_compare_ids(const ActivityReader *a, const ActivityReader *b)
+{
+	if (a->id_kind == ACTIVITY_ID_BIGINT)
+		return (a->id > b->id) - (a->id < b->id);
+	return compare_bytes(a->key, a->keylen, b->key, b->keylen);
+}
+
+/*
  * Advances to the next customer; false at the end.  The hash table is
  * walked slot by slot; a flat value is decoded (and checked) by its cursor.
  */
