@@ -89,6 +89,12 @@ float_sum_subtract(FloatSum *sum, const FloatSum *other)
 }
 
 bool
+float_sum_is_negative(const FloatSum *sum)
+{
+	return is_negative(sum);
+}
+
+bool
 float_sum_is_zero(const FloatSum *sum)
 {
 	for (int i = 0; i < FLOAT_SUM_WORDS; i++)
@@ -162,6 +168,22 @@ float_sum_add_float8(FloatSum *sum, double value, const char *what_for)
 						what_for, float8out_internal(value)),
 				 errhint("Amounts must be finite and of magnitude below 2^%d; use numeric amounts for larger ones.",
 						 FLOAT_SUM_MAX_EXPONENT)));
+	float_sum_add(sum, &grid);
+}
+
+/* An integer is a whole number of units 2^FLOAT_SUM_FRACTION_BITS. */
+void
+float_sum_add_int64(FloatSum *sum, int64 value)
+{
+	FloatSum	grid;
+	uint64		magnitude = value < 0 ? -(uint64) value : (uint64) value;
+
+	StaticAssertStmt(FLOAT_SUM_FRACTION_BITS == 96, "an integer starts in bit 32 of word 1");
+	float_sum_init(&grid);
+	grid.word[1] = magnitude << 32;
+	grid.word[2] = magnitude >> 32;
+	if (value < 0)
+		negate(&grid);
 	float_sum_add(sum, &grid);
 }
 

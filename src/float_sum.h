@@ -49,6 +49,9 @@ float_sum_init(FloatSum *sum)
 /* sum += value; value finite, else an error (what_for names the sum) */
 extern void float_sum_add_float8(FloatSum *sum, double value, const char *what_for);
 
+/* sum += value, exactly */
+extern void float_sum_add_int64(FloatSum *sum, int64 value);
+
 /* sum += other; 22003 past the range of a sum */
 extern void float_sum_add(FloatSum *sum, const FloatSum *other);
 
@@ -59,6 +62,7 @@ extern void float_sum_subtract(FloatSum *sum, const FloatSum *other);
 extern double float_sum_value(const FloatSum *sum);
 
 extern bool float_sum_is_zero(const FloatSum *sum);
+extern bool float_sum_is_negative(const FloatSum *sum);
 
 extern void summary_write_float_sum(StringInfo out, const FloatSum *sum);
 extern void summary_read_float_sum(SummaryReader *reader, FloatSum *sum);
