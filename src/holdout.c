@@ -89,12 +89,15 @@ typedef struct HoldoutSummary
 	uint8		reserved[2];
 	int32		nrows;
 	int32		capacity;		/* rows allocated; nrows when canonical */
-	int32		reserved2;
 	double		param[4];		/* the model's parameters, positive */
 	FloatSum	abs_error;		/* sum of |actual - predicted| */
 	FloatSum	squared_error;	/* sum of (actual - predicted)^2 */
 	/* capacity HoldoutRows follow, the first nrows sorted by frequency */
 } HoldoutSummary;
+
+/* no padding: every byte of a stored summary is set */
+StaticAssertDecl(offsetof(HoldoutSummary, param) == 16 && sizeof(HoldoutRow) == 56,
+				 "holdout_summary layout without padding");
 
 #define HOLDOUT_HEADER_SIZE MAXALIGN(sizeof(HoldoutSummary))
 #define HOLDOUT_ROWS(s) ((HoldoutRow *) ((char *) (s) + HOLDOUT_HEADER_SIZE))
