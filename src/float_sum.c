@@ -34,8 +34,23 @@ negate(FloatSum *sum)
 	}
 }
 
-void
-float_sum_add(FloatSum *sum, const FloatSum *other)
+/*
+ * Every sum lies in [-2^254, 2^254) units, where its top two bits agree
+ * with its sign: the sum of two such sums then cannot overflow the 256 bits,
+ * so it can be checked after it is formed.  2^63 additions of values below
+ * 2^95 stay in that range.
+ */
+static bool
+in_range(const FloatSum *sum)
+{
+	uint64		top_bits = sum->word[FLOAT_SUM_WORDS - 1] >> 62;
+
+	return top_bits == 0 || top_bits == 3;
+}
+
+/* sum += other, unchecked */
+static void
+add_words(FloatSum *sum, const FloatSum *other)
 {
 	uint64		carry = 0;
 
@@ -53,12 +68,30 @@ float_sum_add(FloatSum *sum, const FloatSum *other)
 }
 
 void
+float_sum_add(FloatSum *sum, const FloatSum *other)
+{
+	add_words(sum, other);
+	if (!in_range(sum))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("float8 sum out of range"),
+				 errdetail("An exact float8 sum must stay below 2^%d in magnitude.",
+						   FLOAT_SUM_RANGE_EXPONENT)));
+}
+
+void
 float_sum_subtract(FloatSum *sum, const FloatSum *other)
 {
 	FloatSum	minus = *other;
 
 	negate(&minus);
 	float_sum_add(sum, &minus);
+}
+
+bool
+float_sum_is_negative(const FloatSum *sum)
+{
+	return is_negative(sum);
 }
 
 bool
@@ -72,7 +105,9 @@ float_sum_is_zero(const FloatSum *sum)
 
 /*
  * The value on the grid, rounded to the nearest unit (ties to even), or false
- * when it is not finite or too large.  Only values below 2^-44 are rounded.
+ * when it is not finite or of magnitude above 2^FLOAT_SUM_RANGE_EXPONENT
+ * (2^254 units, the largest a sum can be).  Only values below 2^-44 are
+ * rounded.
  */
 static bool
 float_to_grid(double value, FloatSum *grid)
@@ -83,7 +118,7 @@ float_to_grid(double value, FloatSum *grid)
 	int			shift;
 
 	float_sum_init(grid);
-	if (!isfinite(value) || fabs(value) >= ldexp(1.0, FLOAT_SUM_MAX_EXPONENT))
+	if (!isfinite(value) || fabs(value) > ldexp(1.0, FLOAT_SUM_RANGE_EXPONENT))
 		return false;
 	if (value == 0.0)
 		return true;
@@ -125,7 +160,7 @@ float_sum_add_float8(FloatSum *sum, double value, const char *what_for)
 {
 	FloatSum	grid;
 
-	if (!float_to_grid(value, &grid))
+	if (!(fabs(value) < ldexp(1.0, FLOAT_SUM_MAX_EXPONENT)) || !float_to_grid(value, &grid))
 		ereport(ERROR,
 				(errcode(isfinite(value) ? ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE :
 						 ERRCODE_INVALID_PARAMETER_VALUE),
@@ -133,6 +168,22 @@ float_sum_add_float8(FloatSum *sum, double value, const char *what_for)
 						what_for, float8out_internal(value)),
 				 errhint("Amounts must be finite and of magnitude below 2^%d; use numeric amounts for larger ones.",
 						 FLOAT_SUM_MAX_EXPONENT)));
+	float_sum_add(sum, &grid);
+}
+
+/* An integer is a whole number of units 2^FLOAT_SUM_FRACTION_BITS. */
+void
+float_sum_add_int64(FloatSum *sum, int64 value)
+{
+	FloatSum	grid;
+	uint64		magnitude = value < 0 ? -(uint64) value : (uint64) value;
+
+	StaticAssertStmt(FLOAT_SUM_FRACTION_BITS == 96, "an integer starts in bit 32 of word 1");
+	float_sum_init(&grid);
+	grid.word[1] = magnitude << 32;
+	grid.word[2] = magnitude >> 32;
+	if (value < 0)
+		negate(&grid);
 	float_sum_add(sum, &grid);
 }
 
@@ -196,8 +247,13 @@ summary_write_float_sum(StringInfo out, const FloatSum *sum)
 		double		term = float_sum_value(&rest);
 		FloatSum	grid;
 
-		/* the nearest double to a grid value lies on the grid */
-		(void) float_to_grid(term, &grid);
+		/*
+		 * The nearest double to a grid value lies on the grid, and to a sum
+		 * in range it is at most 2^FLOAT_SUM_RANGE_EXPONENT: the rest
+		 * shrinks with every term.
+		 */
+		if (!float_to_grid(term, &grid))
+			elog(ERROR, "float sum term %g is not on the grid", term);
 		float_sum_subtract(&rest, &grid);
 		if (terms > 0 && term >= 0)
 			appendStringInfoChar(out, '+');
@@ -221,8 +277,11 @@ summary_read_float_sum(SummaryReader *reader, FloatSum *sum)
 		if (terms == FLOAT_SUM_MAX_TERMS)
 			summary_syntax_error(reader, "no more than 8 terms in a sum");
 		if (!float_to_grid(summary_read_float8(reader), &grid))
-			summary_syntax_error(reader, "terms of magnitude below 2^95");
-		float_sum_add(sum, &grid);
+			summary_syntax_error(reader, "terms of magnitude at most 2^158");
+		/* both within 2^254 units: the raw sum cannot overflow */
+		add_words(sum, &grid);
+		if (!in_range(sum))
+			summary_syntax_error(reader, "a sum of magnitude below 2^158");
 		terms++;
 	} while (*reader->cursor == '+' || *reader->cursor == '-');
 }
@@ -234,20 +293,14 @@ summary_send_float_sum(StringInfo buf, const FloatSum *sum)
 		pq_sendint64(buf, (int64) sum->word[i]);
 }
 
-/*
- * The four words; the top two bits must agree with the sign, as for any sum
- * of 2^63 terms below 2^95, so that adding two such sums cannot overflow.
- */
+/* The four words, of a sum in range (in_range). */
 void
 summary_recv_float_sum(StringInfo buf, const char *type_name, FloatSum *sum)
 {
-	uint64		top_bits;
-
 	if (buf->len - buf->cursor < FLOAT_SUM_WORDS * (int) sizeof(uint64))
 		summary_binary_error(type_name, "The value is truncated.");
 	for (int i = 0; i < FLOAT_SUM_WORDS; i++)
 		sum->word[i] = (uint64) pq_getmsgint64(buf);
-	top_bits = sum->word[FLOAT_SUM_WORDS - 1] >> 62;
-	if (top_bits != 0 && top_bits != 3)
+	if (!in_range(sum))
 		summary_binary_error(type_name, "A float8 sum is out of range.");
 }

@@ -11,7 +11,9 @@
  * the nearest 2^-96 below that), integer addition is associative, and the
  * result is rounded to a float8 once, correctly.  Values of magnitude
  * 2^FLOAT_SUM_MAX_EXPONENT (about 4e28) or more are refused (22003), which
- * leaves room for 2^63 additions.
+ * leaves room for 2^63 additions; a sum stays below
+ * 2^FLOAT_SUM_RANGE_EXPONENT in magnitude, and adding sums (merging
+ * summaries read from text) past that is 22003 too, never a wrap-around.
  *
  * In a summary's text form a sum is the float8 nearest to it followed by the
  * remainders, each the float8 nearest to what is left: "10.3" when the sum
@@ -31,6 +33,7 @@
 #define FLOAT_SUM_WORDS 4
 #define FLOAT_SUM_FRACTION_BITS 96
 #define FLOAT_SUM_MAX_EXPONENT 95
+#define FLOAT_SUM_RANGE_EXPONENT 158	/* 2^254 units */
 
 typedef struct FloatSum
 {
@@ -46,7 +49,10 @@ float_sum_init(FloatSum *sum)
 /* sum += value; value finite, else an error (what_for names the sum) */
 extern void float_sum_add_float8(FloatSum *sum, double value, const char *what_for);
 
-/* sum += other */
+/* sum += value, exactly */
+extern void float_sum_add_int64(FloatSum *sum, int64 value);
+
+/* sum += other; 22003 past the range of a sum */
 extern void float_sum_add(FloatSum *sum, const FloatSum *other);
 
 /* sum -= other */
@@ -56,6 +62,7 @@ extern void float_sum_subtract(FloatSum *sum, const FloatSum *other);
 extern double float_sum_value(const FloatSum *sum);
 
 extern bool float_sum_is_zero(const FloatSum *sum);
+extern bool float_sum_is_negative(const FloatSum *sum);
 
 extern void summary_write_float_sum(StringInfo out, const FloatSum *sum);
 extern void summary_read_float_sum(SummaryReader *reader, FloatSum *sum);

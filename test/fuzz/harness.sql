@@ -387,3 +387,12 @@ SELECT CASE WHEN what LIKE '% input' THEN 'input' WHEN what LIKE '% receive' THE
        coalesce(sum(n) FILTER (WHERE sqlstate = 'ok'), 0) AS accepted,
        coalesce(sum(n) FILTER (WHERE sqlstate <> 'ok'), 0) AS rejected
 FROM fuzz.outcomes GROUP BY what;
+
+-- model checking against a holdout period (SPEC §9): the first sample is of
+-- the bgnbd_model sample above, so that holdout_check's transition function
+-- accepts its ordinary arguments
+INSERT INTO fuzz.samples VALUES
+    ('retention.holdout_summary', 'v1 model=bgnbd r=0.243 alpha=4.414 a=0.793 b=2.426 abs_error=3.6913531709334926+2.220446049250313e-16 squared_error=2.803905834472941+1.6653345369377348e-16 frequencies=0:2:1:0.6945573049306036,1:1:0:0.7489350636574649,2:1:2:1.2260281747671442,10:1:7:6.1359149188649065'),
+    ('retention.holdout_summary', 'v1 model=pnbd r=0.553 alpha=10.578 s=0.606 beta=11.669 abs_error=3.25 squared_error=4.5 frequencies=0:10:2:1.25,4:1:6:5.5'),
+    ('retention.holdout_summary', 'v1 model=mbgnbd r=1 alpha=2 a=3 b=4 abs_error=0 squared_error=0 frequencies='),
+    ('retention.holdout_summary', 'v1 model=bgbb alpha=1.204 beta=0.75 gamma=0.657 delta=2.783 abs_error=6e+28 squared_error=1e+40+1e-20 frequencies=0:9223372036854775806:9223372036854775807:1e+30+3e-29,2147483647:1:0:0');
