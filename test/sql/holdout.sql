@@ -131,10 +131,10 @@ SELECT holdout_check(bg, frequency, recency, tenure, frequency_holdout, duration
        holdout_check(mb, frequency, recency, tenure, frequency_holdout, duration) AS mb
 FROM cdnow, cdnow_fits;
 
--- Mean holdout purchases by calibration frequency, 0 to 6 and 7+.  The
--- actual means and bin sizes are those of the BTYD R package's CDNOW
--- conditional-expectation table (0.2367, 0.6970, 1.3925, 1.5600, 2.5323,
--- 2.9474, 3.8621, 6.3594; 1411, 439, 214, 100, 62, 38, 29, 64 customers).
+-- Mean holdout purchases by calibration frequency, 0 to 6 and 7+ (actual
+-- means 0.2367, 0.6970, 1.3925, 1.5600, 2.5323, 2.9474, 3.8621, 6.3594 over
+-- 1411, 439, 214, 100, 62, 38, 29, 64 customers, counted from the sample
+-- file by the command in test/data/cdnow_holdout.csv's header).
 SELECT b.frequency_cal, b.customers, round(b.actual::numeric, 4) AS actual,
        round(b.predicted::numeric, 4) AS bgnbd, round(p.predicted::numeric, 4) AS pnbd,
        round(m.predicted::numeric, 4) AS mbgnbd
