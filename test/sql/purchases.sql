@@ -67,9 +67,9 @@ FROM (SELECT purchases_agg(customer_id, order_date, amount) AS p FROM p_orders G
 SELECT rollup(p) FROM (SELECT NULL::purchases AS p) x;
 
 -- text round trip, binary round trip
-SELECT 'v1 ids=bigint amounts=numeric customers=2 days=3 -5:2024-01-01/2/1.50,2024-01-09/1/-2 7:0001-01-01/1/0'::purchases;
-SELECT 'v1 ids=text amounts=float8 customers=1 days=1 "a\"b":2024-01-01/1/0.1'::purchases;
-SELECT 'v1 ids=uuid amounts=numeric customers=0 days=0'::purchases;
+SELECT 'v2 ids=bigint amounts=numeric customers=2 days=3 -5:2024-01-01/2/1.50,2024-01-09/1/-2 7:0001-01-01/1/0'::purchases;
+SELECT 'v2 ids=text amounts=float8 customers=1 days=1 "a\"b":2024-01-01/1/0.1'::purchases;
+SELECT 'v2 ids=uuid amounts=numeric customers=0 days=0'::purchases;
 SELECT p::text = purchases_in(purchases_out(p))::text
 FROM (SELECT purchases_agg(customer_id, order_date, amount) AS p FROM p_orders) x;
 
@@ -104,13 +104,13 @@ SELECT * FROM customer_rfm(NULL::text,
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM cohort_revenue((SELECT purchases_agg(customer_id, order_date, amount) FROM p_orders), 'fortnight');
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 ids=bigint amounts=numeric customers=2 days=2 7:2024-01-01/1/1 5:2024-01-01/1/1'::purchases;
+SELECT 'v2 ids=bigint amounts=numeric customers=2 days=2 7:2024-01-01/1/1 5:2024-01-01/1/1'::purchases;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 ids=bigint amounts=numeric customers=1 days=1 7:2024-01-01/0/1'::purchases;
+SELECT 'v2 ids=bigint amounts=numeric customers=1 days=1 7:2024-01-01/0/1'::purchases;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 ids=bigint amounts=float8 customers=1 days=1 7:2024-01-01/1/NaN'::purchases;
+SELECT 'v2 ids=bigint amounts=float8 customers=1 days=1 7:2024-01-01/1/NaN'::purchases;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 ids=bigint amounts=numeric customers=1 days=2 7:2024-01-01/1/1'::purchases;
+SELECT 'v2 ids=bigint amounts=numeric customers=1 days=2 7:2024-01-01/1/1'::purchases;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v2 ids=bigint amounts=numeric customers=0 days=0'::purchases;
+SELECT 'v3 ids=bigint amounts=numeric customers=0 days=0'::purchases;
 \echo :LAST_ERROR_SQLSTATE
