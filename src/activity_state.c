@@ -708,12 +708,54 @@ radix_sort_keys(uint64 *keys, uint64 *scratch, int64 n, int bits)
 	radix_sort_words(keys, scratch, n, bits, 1);
 }
 
-/* Sorts pairs by key; pairs of one key keep their order (purchases_agg's rows). */
+/* the first digit when pairs are sorted most significant digit first */
+#define TOP_BITS 8
+
+/*
+ * Sorts pairs by key (purchases_agg's rows); pairs of one key keep their
+ * order.  Keys of more than two digits are first scattered by their top
+ * TOP_BITS bits into `scratch`, then each of those buckets, a few hundred
+ * kilobytes, is sorted by the remaining bits least significant digit first
+ * while it stays in the cache, back into `items`: one pass through main
+ * memory where sorting whole keys by least significant digits takes three.
+ */
 void
 radix_sort_pairs(SortPair *items, SortPair *scratch, int64 n, int bits)
 {
+	const uint64 mask = (1 << TOP_BITS) - 1;
+	int			shift = bits - TOP_BITS;
+	int64		start[(1 << TOP_BITS) + 1];
+	int64		next[1 << TOP_BITS];
+
 	StaticAssertStmt(sizeof(SortPair) == 2 * sizeof(uint64), "a pair is two words");
-	radix_sort_words((uint64 *) items, (uint64 *) scratch, n, bits, 2);
+	if (bits <= 2 * RADIX_BITS || n < (1 << 16))
+	{
+		radix_sort_words((uint64 *) items, (uint64 *) scratch, n, bits, 2);
+		return;
+	}
+	memset(next, 0, sizeof(next));
+	for (int64 i = 0; i < n; i++)
+		next[(items[i].key >> shift) & mask]++;
+	start[0] = 0;
+	for (int v = 0; v <= (int) mask; v++)
+	{
+		start[v + 1] = start[v] + next[v];
+		next[v] = start[v];
+	}
+	for (int64 i = 0; i < n; i++)
+		scratch[next[(items[i].key >> shift) & mask]++] = items[i];
+	CHECK_FOR_INTERRUPTS();
+	for (int v = 0; v <= (int) mask; v++)
+	{
+		int64		count = start[v + 1] - start[v];
+
+		if (count == 0)
+			continue;
+		/* sorted from scratch into items: the copy first, then the sort in place */
+		memcpy(items + start[v], scratch + start[v], sizeof(SortPair) * count);
+		radix_sort_words((uint64 *) (items + start[v]), (uint64 *) (scratch + start[v]),
+						 count, shift, 2);
+	}
 }
 
 /* A bigint row, for runs whose ids spread too far to pack into 64 bits. */

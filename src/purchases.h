@@ -112,16 +112,34 @@ typedef struct PurchasesDays
 extern void purchases_days_init(PurchasesDays *days, PurchasesAmountKind kind);
 extern void purchases_days_reset(PurchasesDays *days);
 extern void purchases_days_reserve(PurchasesDays *days, int count);
-/* appends a day of `rows` rows and the given total (an exact sum for float8: or NULL) */
-extern void purchases_days_append(PurchasesDays *days, DateADT day, int64 rows,
-								  const PurchasesTotal *total, const FloatSum *exact);
+extern void purchases_total_set_exact(PurchasesDays *days, PurchasesTotal *total,
+									  const FloatSum *sum);
+
+/*
+ * Appends a day of `rows` rows and the given total; for float8, `exact` is
+ * the exact total when the total's double is not (else NULL).
+ */
+static inline void
+purchases_days_append(PurchasesDays *days, DateADT day, int64 rows,
+					  const PurchasesTotal *total, const FloatSum *exact)
+{
+	int			d = days->count;
+
+	if (unlikely(d == days->size))
+		purchases_days_reserve(days, d + 1);
+	days->days[d] = day;
+	days->rows[d] = rows;
+	days->totals[d] = *total;
+	days->totals[d].exact = 0;
+	if (unlikely(exact != NULL))
+		purchases_total_set_exact(days, &days->totals[d], exact);
+	days->count = d + 1;
+}
 /* adds rows and a total to day `index` */
 extern void purchases_days_add(PurchasesDays *days, int index, int64 rows,
 							   const PurchasesTotal *total, const FloatSum *exact);
 /* the exact float8 total of day `index` */
 extern void purchases_days_exact(const PurchasesDays *days, int index, FloatSum *sum);
-extern void purchases_total_set_exact(PurchasesDays *days, PurchasesTotal *total,
-									  const FloatSum *sum);
 extern void purchases_float8_to_sum(double value, FloatSum *sum);
 
 /* the rows of a run before they are sorted */

@@ -189,23 +189,6 @@ purchases_days_exact(const PurchasesDays *days, int index, FloatSum *sum)
 }
 
 void
-purchases_days_append(PurchasesDays *days, DateADT day, int64 rows,
-					  const PurchasesTotal *total, const FloatSum *exact)
-{
-	int			d = days->count;
-
-	if (d == days->size)
-		purchases_days_reserve(days, d + 1);
-	days->days[d] = day;
-	days->rows[d] = rows;
-	days->totals[d] = *total;
-	days->totals[d].exact = 0;
-	if (exact)
-		purchases_total_set_exact(days, &days->totals[d], exact);
-	days->count = d + 1;
-}
-
-void
 purchases_days_add(PurchasesDays *days, int index, int64 rows, const PurchasesTotal *total,
 				   const FloatSum *exact)
 {
@@ -307,9 +290,6 @@ purchases_writer_add(PurchasesWriter *writer, int64 id, const char *key, int key
 	int			previous = -1;
 
 	writer_add(&writer->ids, id, key, keylen, days->days, count);
-	for (int d = 0; d < count; d++)
-		if (days->rows[d] > 1)
-			multi++;
 	if (writer->amount_kind == PURCHASES_NUMERIC)
 	{
 		int			scale = totals[0].scale;
@@ -317,11 +297,17 @@ purchases_writer_add(PurchasesWriter *writer, int64 id, const char *key, int key
 
 		for (int d = 0; d < count; d++)
 		{
+			multi += days->rows[d] > 1;
 			if (totals[d].scale != scale)
 				scale = PURCHASES_MIXED_SCALES;
 			negative |= totals[d].fixed < 0;
 		}
 		header = (negative ? PURCHASES_SIGNED : 0) | ((uint64) scale << PURCHASES_SCALE_SHIFT);
+	}
+	else
+	{
+		for (int d = 0; d < count; d++)
+			multi += days->rows[d] > 1;
 	}
 	header |= (uint64) multi << PURCHASES_MULTI_SHIFT;
 

@@ -210,11 +210,37 @@ rfm_fields(const PurchasesDays *days, int lo, int hi, DateADT end, Datum *values
 	revenue_init(&revenue, days->amount_kind, scale);
 	revenue_init(&first, days->amount_kind, scale);
 	for (int d = lo; d < hi; d++)
-	{
 		orders += days->rows[d];
-		revenue_add(&revenue, days, d);
+	if (days->scale >= 0)
+	{
+		/* the common case: one scale, sums in 128 bits */
+		int128		sum = 0;
+		int			d;
+
+		for (d = lo; d < hi; d++)
+		{
+			sum += days->totals[d].fixed;
+			if (unlikely(!fixed_in_range(sum)))
+				break;
+		}
+		if (d == hi)
+		{
+			revenue.fixed = sum;
+			first.fixed = days->totals[lo].fixed;
+		}
+		else
+		{
+			for (d = lo; d < hi; d++)
+				revenue_add(&revenue, days, d);
+			revenue_add(&first, days, lo);
+		}
 	}
-	revenue_add(&first, days, lo);
+	else
+	{
+		for (int d = lo; d < hi; d++)
+			revenue_add(&revenue, days, d);
+		revenue_add(&first, days, lo);
+	}
 	values[0] = DateADTGetDatum(days->days[lo]);
 	values[1] = DateADTGetDatum(days->days[hi - 1]);
 	values[2] = Int64GetDatum(orders);
