@@ -275,7 +275,6 @@ purchases_sort_rows(PurchasesState *state)
 		}
 		day_bits = bit_width((uint64) (max_day - min_day));
 		id_bits = bit_width((uint64) max_id - (uint64) min_id);
-		run.id = rows[0].key + 1;	/* unlike the first id */
 		if (id_bits + day_bits <= 64)
 		{
 			uint64		day_mask = ((uint64) 1 << day_bits) - 1;
@@ -290,7 +289,6 @@ purchases_sort_rows(PurchasesState *state)
 			scratch = palloc_extended(sizeof(SortPair) * n, MCXT_ALLOC_HUGE);
 			radix_sort_pairs(rows, scratch, n, id_bits + day_bits);
 			pfree(scratch);
-			run.id = (int64) ((uint64) min_id + (rows[0].key >> day_bits)) + 1;
 			for (int64 i = 0; i < n; i++)
 				run_add(&run, (int64) ((uint64) min_id + (rows[i].key >> day_bits)), NULL, 0,
 						min_day + (DateADT) (rows[i].key & day_mask), rows[i].value);
@@ -306,7 +304,6 @@ purchases_sort_rows(PurchasesState *state)
 				sorted[i].value = rows[i].value;
 			}
 			qsort(sorted, n, sizeof(WideRow), compare_wide_rows);
-			run.id = sorted[0].id + 1;
 			for (int64 i = 0; i < n; i++)
 				run_add(&run, sorted[i].id, NULL, 0, sorted[i].day, sorted[i].value);
 		}
