@@ -200,6 +200,7 @@ typedef struct SortPair
 
 extern void radix_sort_keys(uint64 *keys, uint64 *scratch, int64 n, int bits);
 extern void radix_sort_pairs(SortPair *items, SortPair *scratch, int64 n, int bits);
+extern void radix_sort_words_above(uint64 *words, uint64 *scratch, int64 n, int low);
 
 static inline int
 bit_width(uint64 value)

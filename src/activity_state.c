@@ -640,15 +640,15 @@ activity_merge(ActivityState *state, ActivityReader *reader)
 /* ---------------------------------------------------------------- */
 
 /*
- * Radix sort of items of `words` 64-bit words by their first word, least
- * significant digit first: one counting pass for all digits, then per digit
- * of RADIX_BITS bits a stable scatter pass, sequential in the items; digits
- * every key shares are skipped.  The result is in `items`; `scratch` has
- * room for n items.  Inlined with words a constant, so each caller gets a
- * loop that moves its items whole.
+ * Radix sort of items of `words` 64-bit words by bits [low, low + bits) of
+ * their first word, least significant digit first: one counting pass for
+ * all digits, then per digit of RADIX_BITS bits a stable scatter pass,
+ * sequential in the items; digits every key shares are skipped.  The result
+ * is in `items`; `scratch` has room for n items.  Inlined with words a
+ * constant, so each caller gets a loop that moves its items whole.
  */
 static pg_attribute_always_inline void
-radix_sort_words(uint64 *items, uint64 *scratch, int64 n, int bits, const int words)
+radix_sort_words(uint64 *items, uint64 *scratch, int64 n, int low, int bits, const int words)
 {
 	const uint64 mask = (1 << RADIX_BITS) - 1;
 	int			ndigits = (bits + RADIX_BITS - 1) / RADIX_BITS;
@@ -661,7 +661,7 @@ radix_sort_words(uint64 *items, uint64 *scratch, int64 n, int bits, const int wo
 	counts = palloc0(sizeof(int64) * ndigits << RADIX_BITS);
 	for (int64 i = 0; i < n; i++)
 	{
-		uint64		key = from[i * words];
+		uint64		key = from[i * words] >> low;
 
 		for (int d = 0; d < ndigits; d++)
 			counts[(d << RADIX_BITS) + ((key >> (d * RADIX_BITS)) & mask)]++;
@@ -670,7 +670,7 @@ radix_sort_words(uint64 *items, uint64 *scratch, int64 n, int bits, const int wo
 	for (int d = 0; d < ndigits; d++)
 	{
 		int64	   *count = counts + (d << RADIX_BITS);
-		int			shift = d * RADIX_BITS;
+		int			shift = low + d * RADIX_BITS;
 		int64		position = 0;
 		uint64	   *swap;
 
@@ -705,37 +705,37 @@ radix_sort_words(uint64 *items, uint64 *scratch, int64 n, int bits, const int wo
 void
 radix_sort_keys(uint64 *keys, uint64 *scratch, int64 n, int bits)
 {
-	radix_sort_words(keys, scratch, n, bits, 1);
+	radix_sort_words(keys, scratch, n, 0, bits, 1);
 }
 
-/* the first digit when pairs are sorted most significant digit first */
+/* the first digit when items are sorted most significant digit first */
 #define TOP_BITS 8
 
 /*
- * Sorts pairs by key (purchases_agg's rows); pairs of one key keep their
- * order.  Keys of more than two digits are first scattered by their top
- * TOP_BITS bits into `scratch`, then each of those buckets, a few hundred
- * kilobytes, is sorted by the remaining bits least significant digit first
- * while it stays in the cache, back into `items`: one pass through main
- * memory where sorting whole keys by least significant digits takes three.
+ * Sorts items by bits [low, low + bits) of their first word, stably.  Keys
+ * of more than two digits are first scattered by their top TOP_BITS bits
+ * into `scratch`, then each of those buckets, a few hundred kilobytes, is
+ * sorted by the remaining bits least significant digit first while it stays
+ * in the cache, back into `items`: one pass through main memory where
+ * sorting whole keys by least significant digits takes three.
  */
-void
-radix_sort_pairs(SortPair *items, SortPair *scratch, int64 n, int bits)
+static pg_attribute_always_inline void
+radix_sort_top_first(uint64 *items, uint64 *scratch, int64 n, int low, int bits,
+					 const int words)
 {
 	const uint64 mask = (1 << TOP_BITS) - 1;
-	int			shift = bits - TOP_BITS;
+	int			shift = low + bits - TOP_BITS;
 	int64		start[(1 << TOP_BITS) + 1];
 	int64		next[1 << TOP_BITS];
 
-	StaticAssertStmt(sizeof(SortPair) == 2 * sizeof(uint64), "a pair is two words");
 	if (bits <= 2 * RADIX_BITS || n < (1 << 16))
 	{
-		radix_sort_words((uint64 *) items, (uint64 *) scratch, n, bits, 2);
+		radix_sort_words(items, scratch, n, low, bits, words);
 		return;
 	}
 	memset(next, 0, sizeof(next));
 	for (int64 i = 0; i < n; i++)
-		next[(items[i].key >> shift) & mask]++;
+		next[(items[i * words] >> shift) & mask]++;
 	start[0] = 0;
 	for (int v = 0; v <= (int) mask; v++)
 	{
@@ -743,7 +743,12 @@ radix_sort_pairs(SortPair *items, SortPair *scratch, int64 n, int bits)
 		next[v] = start[v];
 	}
 	for (int64 i = 0; i < n; i++)
-		scratch[next[(items[i].key >> shift) & mask]++] = items[i];
+	{
+		uint64	   *target = scratch + next[(items[i * words] >> shift) & mask]++ * words;
+
+		for (int w = 0; w < words; w++)
+			target[w] = items[i * words + w];
+	}
 	CHECK_FOR_INTERRUPTS();
 	for (int v = 0; v <= (int) mask; v++)
 	{
@@ -752,10 +757,29 @@ radix_sort_pairs(SortPair *items, SortPair *scratch, int64 n, int bits)
 		if (count == 0)
 			continue;
 		/* sorted from scratch into items: the copy first, then the sort in place */
-		memcpy(items + start[v], scratch + start[v], sizeof(SortPair) * count);
-		radix_sort_words((uint64 *) (items + start[v]), (uint64 *) (scratch + start[v]),
-						 count, shift, 2);
+		memcpy(items + start[v] * words, scratch + start[v] * words,
+			   sizeof(uint64) * words * count);
+		radix_sort_words(items + start[v] * words, scratch + start[v] * words, count,
+						 low, bits - TOP_BITS, words);
 	}
+}
+
+/* Sorts pairs by key, stably (purchases_agg's rows). */
+void
+radix_sort_pairs(SortPair *items, SortPair *scratch, int64 n, int bits)
+{
+	StaticAssertStmt(sizeof(SortPair) == 2 * sizeof(uint64), "a pair is two words");
+	radix_sort_top_first((uint64 *) items, (uint64 *) scratch, n, 0, bits, 2);
+}
+
+/*
+ * Sorts 64-bit words by their bits from `low` up, stably (purchases_agg's
+ * rows whose key and amount share one word).
+ */
+void
+radix_sort_words_above(uint64 *words, uint64 *scratch, int64 n, int low)
+{
+	radix_sort_top_first(words, scratch, n, low, 64 - low, 1);
 }
 
 /* A bigint row, for runs whose ids spread too far to pack into 64 bits. */
