@@ -7,7 +7,9 @@
  *		                  cursor, the k-way merge of sorted flat parts
  *		activity_state.c  the expanded object: hash table, sorted runs of
  *		                  bigint rows, flat parts, flattening, and the
- *		                  ActivityReader over either form (activity.h)
+ *		                  ActivityReader over either form (activity.h);
+ *		                  the radix sorts and the flat parts merged by size
+ *		                  are shared with purchases (purchases.h)
  *		activity_io.c     text and binary input/output
  *		activity.c        the aggregates' transition and combine functions
  *

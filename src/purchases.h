@@ -142,11 +142,20 @@ extern void purchases_days_add(PurchasesDays *days, int index, int64 rows,
 extern void purchases_days_exact(const PurchasesDays *days, int index, FloatSum *sum);
 extern void purchases_float8_to_sum(double value, FloatSum *sum);
 
-/* the rows of a run before they are sorted */
+/*
+ * The rows of a run before they are sorted: bigint rows take 20 bytes while
+ * collected and 32 while sorted (the pairs and the sort's second array, the
+ * days inside the keys), so a run costs at most 537 MB; text and uuid rows
+ * are sorted by comparison, 24 bytes more each plus their ids, in shorter
+ * runs.  Assertion-enabled builds use tiny runs, so that the regression
+ * tests go through many runs and merges of parts.
+ */
 #ifdef USE_ASSERT_CHECKING
 #define PURCHASES_RUN_ROWS ((int64) 256)
+#define PURCHASES_KEY_RUN_ROWS ((int64) 256)
 #else
 #define PURCHASES_RUN_ROWS ((int64) 1 << 24)
+#define PURCHASES_KEY_RUN_ROWS ((int64) 1 << 22)
 #endif
 
 /*

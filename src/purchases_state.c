@@ -45,9 +45,11 @@ void
 purchases_add_row_space(PurchasesState *state)
 {
 	MemoryContext context = state->hdr.eoh_context;
+	int64		run_rows = state->id_kind == ACTIVITY_ID_BIGINT ?
+		PURCHASES_RUN_ROWS : PURCHASES_KEY_RUN_ROWS;
 	int64		size;
 
-	if (state->npending == state->pending_size && state->pending_size == PURCHASES_RUN_ROWS)
+	if (state->npending == state->pending_size && state->pending_size == run_rows)
 		purchases_sort_rows(state);
 	if (state->days == NULL && state->pending_size > 0)
 		state->days = MemoryContextAllocHuge(context, state->pending_size * sizeof(DateADT));
