@@ -269,7 +269,7 @@ union_days(const DateADT *a, int na, const DateADT *b, int nb, DateADT *out)
 	return k;
 }
 
-static inline int
+int
 compare_cursor_ids(const FlatCursor *a, const FlatCursor *b)
 {
 	if (a->id_kind == ACTIVITY_ID_BIGINT)
@@ -286,26 +286,78 @@ cursor_before(const FlatCursor *a, const FlatCursor *b)
 	return compare_bytes(a->key, a->keylen, b->key, b->keylen) < 0;
 }
 
-/* Restores the heap order of cursors[heap[...]] below position i (smallest id on top). */
-static void
-sift_down(const FlatCursor *cursors, int *heap, int n, int i)
+/*
+ * The cursors of a k-way merge in a binary heap, smallest id on top: a
+ * merge of k parts costs O(log k) comparisons per customer of a part, so
+ * that 32 shard summaries (or the parts a rollup keeps) merge in one pass.
+ */
+void
+cursor_heap_init(CursorHeap *heap, FlatCursor **cursors, int k)
 {
-	int			moving = heap[i];
+	heap->cursors = cursors;
+	heap->order = palloc(sizeof(int) * Max(k, 1));
+	heap->n = 0;
+}
+
+/* Adds cursor i (positioned on a customer). */
+void
+cursor_heap_push(CursorHeap *heap, int i)
+{
+	int			pos = heap->n++;
+
+	while (pos > 0 && cursor_before(heap->cursors[i], heap->cursors[heap->order[(pos - 1) / 2]]))
+	{
+		heap->order[pos] = heap->order[(pos - 1) / 2];
+		pos = (pos - 1) / 2;
+	}
+	heap->order[pos] = i;
+}
+
+/* Removes the top cursor and restores the heap order. */
+static void
+cursor_heap_pop(CursorHeap *heap)
+{
+	int			moving = heap->order[--heap->n];
+	int			pos = 0;
 
 	for (;;)
 	{
-		int			child = 2 * i + 1;
+		int			child = 2 * pos + 1;
 
-		if (child >= n)
+		if (child >= heap->n)
 			break;
-		if (child + 1 < n && cursor_before(&cursors[heap[child + 1]], &cursors[heap[child]]))
+		if (child + 1 < heap->n &&
+			cursor_before(heap->cursors[heap->order[child + 1]], heap->cursors[heap->order[child]]))
 			child++;
-		if (!cursor_before(&cursors[heap[child]], &cursors[moving]))
+		if (!cursor_before(heap->cursors[heap->order[child]], heap->cursors[moving]))
 			break;
-		heap[i] = heap[child];
-		i = child;
+		heap->order[pos] = heap->order[child];
+		pos = child;
 	}
-	heap[i] = moving;
+	if (heap->n > 0)
+		heap->order[pos] = moving;
+}
+
+/*
+ * Takes every cursor on the smallest id out of the heap, into taken[] (the
+ * first one taken is a cursor with that id); returns how many, 0 at the end.
+ * The caller advances them and pushes back those with customers left.
+ */
+int
+cursor_heap_take_smallest(CursorHeap *heap, int *taken)
+{
+	int			ntaken = 0;
+	const FlatCursor *smallest;
+
+	if (heap->n == 0)
+		return 0;
+	smallest = heap->cursors[heap->order[0]];
+	do
+	{
+		taken[ntaken++] = heap->order[0];
+		cursor_heap_pop(heap);
+	} while (heap->n > 0 && compare_cursor_ids(heap->cursors[heap->order[0]], smallest) == 0);
+	return ntaken;
 }
 
 /*
@@ -319,37 +371,29 @@ void
 writer_add_parts(FlatWriter *writer, struct varlena **parts, int k)
 {
 	FlatCursor *cursors = palloc(sizeof(FlatCursor) * k);
-	int		   *heap = palloc(sizeof(int) * k);
+	FlatCursor **pointers = palloc(sizeof(FlatCursor *) * k);
 	int		   *taken = palloc(sizeof(int) * k);
-	int			nheap = 0;
+	CursorHeap	heap;
+	int			ntaken;
 	DateADT    *merged = NULL;
 	DateADT    *scratch = NULL;
 	int64		merged_size = 0;
 
+	cursor_heap_init(&heap, pointers, k);
 	for (int i = 0; i < k; i++)
 	{
+		pointers[i] = &cursors[i];
 		flat_cursor_begin(&cursors[i], (const uint8 *) VARDATA(parts[i]),
 						  VARSIZE(parts[i]) - VARHDRSZ, ERRCODE_DATA_CORRUPTED);
 		if (flat_cursor_next(&cursors[i]))
-			heap[nheap++] = i;
+			cursor_heap_push(&heap, i);
 	}
-	for (int i = nheap / 2 - 1; i >= 0; i--)
-		sift_down(cursors, heap, nheap, i);
 
-	for (int64 n = 0; nheap > 0; n++)
+	for (int64 n = 0; (ntaken = cursor_heap_take_smallest(&heap, taken)) > 0; n++)
 	{
-		int			best = heap[0];
-		int			ntaken = 0;
+		int			best = taken[0];
 		const DateADT *days = cursors[best].days;
 		int			count = cursors[best].count;
-
-		/* take every part whose current customer is the smallest id */
-		do
-		{
-			taken[ntaken++] = heap[0];
-			heap[0] = heap[--nheap];
-			sift_down(cursors, heap, nheap, 0);
-		} while (nheap > 0 && compare_cursor_ids(&cursors[heap[0]], &cursors[best]) == 0);
 
 		for (int t = 1; t < ntaken; t++)
 		{
@@ -386,27 +430,15 @@ writer_add_parts(FlatWriter *writer, struct varlena **parts, int k)
 
 		/* advance the parts taken and put those with customers left back */
 		for (int t = 0; t < ntaken; t++)
-		{
-			int			i = taken[t];
-			int			pos;
-
-			if (!flat_cursor_next(&cursors[i]))
-				continue;
-			/* append and sift up */
-			pos = nheap++;
-			while (pos > 0 && cursor_before(&cursors[i], &cursors[heap[(pos - 1) / 2]]))
-			{
-				heap[pos] = heap[(pos - 1) / 2];
-				pos = (pos - 1) / 2;
-			}
-			heap[pos] = i;
-		}
+			if (flat_cursor_next(&cursors[taken[t]]))
+				cursor_heap_push(&heap, taken[t]);
 		if ((n & 0xffff) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 	pfree(cursors);
-	pfree(heap);
+	pfree(pointers);
 	pfree(taken);
+	pfree(heap.order);
 	if (merged)
 		pfree(merged);
 	if (scratch)

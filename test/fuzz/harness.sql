@@ -55,10 +55,12 @@ INSERT INTO fuzz.samples VALUES
     ('retention.activity', 'v1 ids=uuid customers=1 days=1 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11:2024-01-01'),
     ('retention.rfm_state', 'v1 amounts=numeric end=5874897-12-31 orders=3 revenue=100000000000000000000000000000000000000000000000000.5 first_day_total=-0.0000000000000000000000000000000000000001 days=-4712-11-24,2024-12-31,5874897-12-31');
 INSERT INTO fuzz.samples VALUES
-    ('retention.purchases', 'v1 ids=bigint amounts=numeric customers=0 days=0'),
-    ('retention.purchases', 'v1 ids=bigint amounts=numeric customers=2 days=3 -5:2024-01-01/2/1.50,2024-01-09/1/-2 7:0001-01-01/1/0'),
-    ('retention.purchases', 'v1 ids=text amounts=float8 customers=2 days=2 "":9999-12-31/1/1e-300 "a\"b":2024-01-01/3/0.1'),
-    ('retention.purchases', 'v1 ids=uuid amounts=numeric customers=1 days=1 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11:2024-01-01/1/-99999999999999999999999999.999999');
+    ('retention.purchases', 'v2 ids=bigint amounts=numeric customers=0 days=0'),
+    ('retention.purchases', 'v2 ids=bigint amounts=numeric customers=2 days=3 -5:2024-01-01/2/1.50,2024-01-09/1/-2 7:0001-01-01/1/0'),
+    ('retention.purchases', 'v2 ids=text amounts=float8 customers=2 days=2 "":9999-12-31/1/1e-300 "a\"b":2024-01-01/3/0.1'),
+    ('retention.purchases', 'v2 ids=uuid amounts=numeric customers=1 days=1 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11:2024-01-01/1/-99999999999999999999999999.999999'),
+    ('retention.purchases', 'v2 ids=bigint amounts=float8 customers=2 days=3 1:2024-01-01/3/0.30000000000000004-2.7755575615628914e-17,2024-01-05/1/-2.5 9:2024-02-01/2/1e+28+1.5e-20'),
+    ('retention.purchases', 'v2 ids=bigint amounts=numeric customers=2 days=4 3:2024-01-01/1/12.50,2024-01-02/300/4 4:2024-01-01/1/199,2024-03-01/2/0.5');
 
 -- subscription economics (SPEC §10)
 INSERT INTO fuzz.samples VALUES
