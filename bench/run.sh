@@ -8,6 +8,7 @@
 #
 #   bash bench/run.sh [runs]        (default 5 timed rounds; median reported)
 #   SCALE=0.1 bash bench/run.sh 3   (a tenth of the standard data set)
+#   CASES='25_*' bash bench/run.sh  (only the case files matching the pattern)
 #
 # The output is what bench/results/ keeps (bench/results/README.md).
 #
@@ -47,7 +48,7 @@ psql -q -X -v customers="$(scaled 1000000)" -v orders="$(scaled 10000000)" \
 
 cases=$(mktemp)
 facts=$(mktemp)
-for file in "$TOP"/bench/cases/*.bench; do
+for file in "$TOP"/bench/cases/${CASES:-*}.bench; do
     group= workers=0
     while IFS= read -r line || [ -n "$line" ]; do
         case "$line" in

@@ -43,6 +43,22 @@ float_sum_subtract(FloatSum *sum, const FloatSum *other)
 	float_sum_add(sum, &minus);
 }
 
+void
+float_sum_out_of_range(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("float8 sum out of range"),
+			 errdetail("An exact float8 sum must stay below 2^%d in magnitude.",
+					   FLOAT_SUM_RANGE_EXPONENT)));
+}
+
+bool
+float_sum_is_negative(const FloatSum *sum)
+{
+	return is_negative(sum);
+}
+
 bool
 float_sum_is_zero(const FloatSum *sum)
 {
@@ -59,7 +75,7 @@ add_without_wrap(FloatSum *sum, const FloatSum *other)
 	bool		sum_negative = is_negative(sum);
 	bool		other_negative = is_negative(other);
 
-	float_sum_add(sum, other);
+	float_sum_add_words(sum, other);
 	return sum_negative != other_negative || is_negative(sum) == sum_negative;
 }
 
@@ -137,6 +153,22 @@ float_sum_add_float8(FloatSum *sum, double value, const char *what_for)
 						what_for, float8out_internal(value)),
 				 errhint("Amounts must be finite and of magnitude below 2^%d; use numeric amounts for larger ones.",
 						 FLOAT_SUM_MAX_EXPONENT)));
+	float_sum_add(sum, &grid);
+}
+
+/* An integer is a whole number of units 2^FLOAT_SUM_FRACTION_BITS. */
+void
+float_sum_add_int64(FloatSum *sum, int64 value)
+{
+	FloatSum	grid;
+	uint64		magnitude = value < 0 ? -(uint64) value : (uint64) value;
+
+	StaticAssertStmt(FLOAT_SUM_FRACTION_BITS == 96, "an integer starts in bit 32 of word 1");
+	float_sum_init(&grid);
+	grid.word[1] = magnitude << 32;
+	grid.word[2] = magnitude >> 32;
+	if (value < 0)
+		negate(&grid);
 	float_sum_add(sum, &grid);
 }
 
@@ -231,7 +263,11 @@ summary_write_float_sum(StringInfo out, const FloatSum *sum)
 
 /*
  * Reads the terms; each is rounded onto the grid (a written one always lies
- * on it), and the sum must be in range.
+ * on it) and is at most 2^FLOAT_SUM_RANGE_EXPONENT in magnitude (the first
+ * term of a sum just below that is the power itself), and the sum must be in
+ * range.  Only the whole sum is checked, as the running sum of a written
+ * form may pass the range on its way (2^158 - 1 is "2^158" then "-1"); the
+ * 256 bits hold such a running sum, and one that wraps around is refused.
  */
 void
 summary_read_float_sum(SummaryReader *reader, FloatSum *sum)
@@ -244,13 +280,18 @@ summary_read_float_sum(SummaryReader *reader, FloatSum *sum)
 	do
 	{
 		FloatSum	grid;
+		double		term;
 
 		if (terms > 0 && *reader->cursor == '+')
 			reader->cursor++;
 		if (terms == FLOAT_SUM_MAX_TERMS)
 			summary_syntax_error(reader, "no more than 8 terms in a sum");
-		if (!float_to_grid(summary_read_float8(reader), FLOAT_SUM_RANGE_EXPONENT + 1, &grid) ||
-			!add_without_wrap(sum, &grid))
+		term = summary_read_float8(reader);
+		if (fabs(term) > ldexp(1.0, FLOAT_SUM_RANGE_EXPONENT) ||
+			!float_to_grid(term, FLOAT_SUM_RANGE_EXPONENT + 1, &grid))
+			summary_syntax_error(reader, psprintf("terms of magnitude at most 2^%d",
+												  FLOAT_SUM_RANGE_EXPONENT));
+		if (!add_without_wrap(sum, &grid))
 			summary_syntax_error(reader, out_of_range);
 		terms++;
 	} while (*reader->cursor == '+' || *reader->cursor == '-');

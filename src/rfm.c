@@ -484,27 +484,16 @@ rfm_add_amounts(RfmState *state, RfmAmount *revenue, RfmAmount *first, FirstDay 
 		FloatSum   *sum_revenue = rfm_float_revenue(state);
 		FloatSum   *sum_first = rfm_float_first_total(state);
 
-		/* in place: an error below ends the aggregate, state and all */
+		/*
+		 * Sums of rows cannot leave the range of exact sums (2^63 amounts
+		 * below 2^95), but sums of states read from text or binary can:
+		 * float_sum_add raises 22003 then, rather than let a sum wrap around.
+		 */
 		float_sum_add(sum_revenue, &revenue->exact);
 		if (how == FIRST_RESET)
 			*sum_first = first->exact;
 		else if (how == FIRST_ADD)
 			float_sum_add(sum_first, &first->exact);
-
-		/*
-		 * Sums of rows cannot leave the range (2^63 amounts below 2^95), but
-		 * sums of states read from text or binary can: an error, rather than
-		 * a sum that wraps around.  (Adding two sums in range cannot wrap, so
-		 * the sum is still exact here.)
-		 */
-		if (!float_sum_in_range(sum_revenue) || !float_sum_in_range(sum_first))
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("rfm sum out of range: %s is beyond the range of an exact float8 sum",
-							float8out_internal(float_sum_value(float_sum_in_range(sum_revenue) ?
-															   sum_first : sum_revenue))),
-					 errhint("Sums of float8 amounts must stay below 2^%d in magnitude; cast the amounts to numeric, which rfm sums without a limit.",
-							 FLOAT_SUM_RANGE_EXPONENT)));
 		return state;
 	}
 

@@ -5,7 +5,7 @@
 BEGIN;
 SET LOCAL search_path = public, retention;
 SET LOCAL retention.summary_text = readable;
-SELECT plan(42);
+SELECT plan(43);
 
 -- Exact decimals of doubles: 2^n for -160 <= n <= 160, and a double's exact
 -- value as its 53-bit integer mantissa times a power of two (for values of
@@ -219,6 +219,9 @@ SELECT throws_ok($$SELECT rfm(DATE '2024-01-01', 'NaN'::float8, DATE '2024-12-31
 SELECT is(('v2 amounts=float8 end=2024-12-31 orders=1 revenue=3e+47 first_day_total=3e+47 days=2024-01-01'::rfm_state)::text,
           'v2 amounts=float8 end=2024-12-31 orders=1 revenue=3e+47 first_day_total=3e+47 days=2024-01-01',
           'a sum of 3e47 reads back');
+SELECT is(('v2 amounts=float8 end=2024-12-31 orders=1 revenue=3.6537540933272573e+47-1 first_day_total=0 days=2024-01-01'::rfm_state)::text,
+          'v2 amounts=float8 end=2024-12-31 orders=1 revenue=3.6537540933272573e+47-1 first_day_total=0 days=2024-01-01',
+          '2^158 - 1, the largest sums, are written as 2^158 and a negative rest, and read back');
 SELECT throws_ok($$SELECT 'v2 amounts=float8 end=2024-12-31 orders=1 revenue=4e47 first_day_total=0 days=2024-01-01'::rfm_state$$,
                  '22P02', NULL, 'a sum of 4e47 (beyond 2^158) is 22P02');
 SELECT is(('v2 amounts=float8 end=2024-12-31 orders=1 revenue=3e47+3e47-3e47 first_day_total=0 days=2024-01-01'::rfm_state)::text,
