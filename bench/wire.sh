@@ -9,6 +9,10 @@ source "$(dirname "$0")/../tools/common.sh"
 need_root "$@"
 ORDERS=${1:-1000000}
 ROUNDS=${2:-5}
+echo "bench/wire.sh $ORDERS $ROUNDS"
+echo "code measured: $(git -C "$TOP" log -1 --format='%h %cs' -- src sql 2>/dev/null || echo unknown)" \
+     "$(git -C "$TOP" status --porcelain -- src sql 2>/dev/null | grep -q . && echo '(with local changes)')"
+echo "machine: $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GiB"
 install_packages
 lock_install
 build_and_install

@@ -1007,3 +1007,102 @@ CREATE FUNCTION cohort_revenue(purchases, period text DEFAULT 'month',
     ROWS 1000;
 COMMENT ON FUNCTION cohort_revenue(purchases, text) IS
     'the realised-LTV curve: per cohort (bucket of the first purchase) and offset, the cohort''s revenue in that bucket, per cohort member, and summed over offsets 0 to k';
+
+-- ==== Model checking against a holdout period (SPEC §9) ====
+-- (src/holdout.c; doc/btyd-family.md)
+
+CREATE TYPE holdout_summary;
+
+CREATE FUNCTION holdout_summary_in(cstring) RETURNS holdout_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION holdout_summary_out(holdout_summary) RETURNS cstring
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION holdout_summary_recv(internal) RETURNS holdout_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION holdout_summary_send(holdout_summary) RETURNS bytea
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE holdout_summary (
+    INPUT = holdout_summary_in,
+    OUTPUT = holdout_summary_out,
+    RECEIVE = holdout_summary_recv,
+    SEND = holdout_summary_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = extended
+);
+COMMENT ON TYPE holdout_summary IS
+    'a BTYD model checked against a holdout period: the model, and per calibration frequency the customers, actual and predicted holdout purchases; text form "v1 model=bgnbd r=.. alpha=.. a=.. b=.. abs_error=.. squared_error=.. frequencies=frequency:customers:actual:predicted,..."';
+
+-- one C transition function per model type, under one SQL name
+CREATE FUNCTION holdout_check_transfn(holdout_summary, bgnbd_model, int, float8, float8, bigint, float8)
+    RETURNS holdout_summary
+    AS 'MODULE_PATHNAME', 'holdout_check_bgnbd_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION holdout_check_transfn(holdout_summary, pnbd_model, int, float8, float8, bigint, float8)
+    RETURNS holdout_summary
+    AS 'MODULE_PATHNAME', 'holdout_check_pnbd_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION holdout_check_transfn(holdout_summary, mbgnbd_model, int, float8, float8, bigint, float8)
+    RETURNS holdout_summary
+    AS 'MODULE_PATHNAME', 'holdout_check_mbgnbd_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION holdout_check_transfn(holdout_summary, bgbb_model, int, int, int, bigint, int)
+    RETURNS holdout_summary
+    AS 'MODULE_PATHNAME', 'holdout_check_bgbb_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION holdout_check_combinefn(holdout_summary, holdout_summary) RETURNS holdout_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION holdout_check_finalfn(holdout_summary) RETURNS holdout_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE holdout_check(model bgnbd_model, frequency_cal int, recency_cal float8,
+                               tenure_cal float8, frequency_holdout bigint, duration_holdout float8) (
+    SFUNC = holdout_check_transfn, STYPE = holdout_summary,
+    COMBINEFUNC = holdout_check_combinefn, FINALFUNC = holdout_check_finalfn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE holdout_check(bgnbd_model, int, float8, float8, bigint, float8) IS
+    'checks a BG/NBD model against a holdout period: per customer, expected_purchases(model, duration_holdout, frequency_cal, recency_cal, tenure_cal) against frequency_holdout; one model for all rows; rows with a NULL are skipped';
+CREATE AGGREGATE holdout_check(model pnbd_model, frequency_cal int, recency_cal float8,
+                               tenure_cal float8, frequency_holdout bigint, duration_holdout float8) (
+    SFUNC = holdout_check_transfn, STYPE = holdout_summary,
+    COMBINEFUNC = holdout_check_combinefn, FINALFUNC = holdout_check_finalfn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE holdout_check(pnbd_model, int, float8, float8, bigint, float8) IS
+    'checks a Pareto/NBD model against a holdout period: per customer, expected_purchases(model, duration_holdout, frequency_cal, recency_cal, tenure_cal) against frequency_holdout; one model for all rows; rows with a NULL are skipped';
+CREATE AGGREGATE holdout_check(model mbgnbd_model, frequency_cal int, recency_cal float8,
+                               tenure_cal float8, frequency_holdout bigint, duration_holdout float8) (
+    SFUNC = holdout_check_transfn, STYPE = holdout_summary,
+    COMBINEFUNC = holdout_check_combinefn, FINALFUNC = holdout_check_finalfn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE holdout_check(mbgnbd_model, int, float8, float8, bigint, float8) IS
+    'checks an MBG/NBD model against a holdout period: per customer, expected_purchases(model, duration_holdout, frequency_cal, recency_cal, tenure_cal) against frequency_holdout; one model for all rows; rows with a NULL are skipped';
+CREATE AGGREGATE holdout_check(model bgbb_model, frequency_cal int, recency_cal int,
+                               opportunities_cal int, frequency_holdout bigint, duration_holdout int) (
+    SFUNC = holdout_check_transfn, STYPE = holdout_summary,
+    COMBINEFUNC = holdout_check_combinefn, FINALFUNC = holdout_check_finalfn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE holdout_check(bgbb_model, int, int, int, bigint, int) IS
+    'checks a BG/BB model against duration_holdout further opportunities: per customer, expected_purchases(model, duration_holdout, frequency_cal, recency_cal, opportunities_cal) against frequency_holdout; one model for all rows; rows with a NULL are skipped';
+
+CREATE AGGREGATE rollup(holdout_summary) (
+    SFUNC = holdout_check_combinefn, STYPE = holdout_summary,
+    COMBINEFUNC = holdout_check_combinefn, FINALFUNC = holdout_check_finalfn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE rollup(holdout_summary) IS
+    'merges holdout summaries of one model (of disjoint sets of customers, such as segments or partitions)';
+
+CREATE FUNCTION holdout_by_frequency(summary holdout_summary, max_frequency int DEFAULT 7,
+    OUT frequency_cal int, OUT customers bigint, OUT actual float8, OUT predicted float8)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    ROWS 8;
+COMMENT ON FUNCTION holdout_by_frequency(holdout_summary, int) IS
+    'mean actual and predicted holdout purchases per calibration frequency below max_frequency, and for max_frequency or more in one last row (lifetimes'' plot_calibration_purchases_vs_holdout_purchases as numbers)';
+
+CREATE FUNCTION holdout_error(summary holdout_summary,
+    OUT customers bigint, OUT actual_total float8, OUT predicted_total float8,
+    OUT mae float8, OUT rmse float8, OUT bias float8)
+    RETURNS record
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION holdout_error(holdout_summary) IS
+    'customers, total actual and predicted holdout purchases, and per customer the mean absolute error, root mean squared error and bias (mean of predicted - actual)';
+
+-- rfm sums float8 amounts exactly and rounds once (src/float_sum.h), so that
+-- serial, parallel and rolled-up results agree bit for bit; rfm_state is
+-- written in format version 2, and states of version 1 are still read.
+COMMENT ON TYPE rfm_state IS
+    'one customer''s orders as rfm needs them (order count, exact revenue, first day''s total, distinct purchase days); text form "v2 amounts=numeric end=2024-12-31 orders=N revenue=R first_day_total=F days=2024-01-05,..."';
+COMMENT ON AGGREGATE rfm(date, float8, date) IS
+    'RFM summary of one customer''s orders with float8 amounts (summed exactly, rounded to float8 once)';

@@ -61,6 +61,8 @@ typedef struct ActivityReader
 } ActivityReader;
 
 extern void activity_reader_begin(ActivityReader *reader, Datum summary);
+extern void activity_reader_begin_sorted(ActivityReader *reader, Datum summary);
 extern bool activity_reader_next(ActivityReader *reader);
+extern int	activity_reader_compare_ids(const ActivityReader *a, const ActivityReader *b);
 
 #endif							/* RETENTION_ACTIVITY_H */

@@ -138,13 +138,10 @@ writer_reserve(FlatWriter *writer, Size more)
  * Encodes one customer onto the flat body (layout in activity_internal.h), in id
  * order, and counts it in the flat header's fields.
  */
-void
-writer_add(FlatWriter *writer, int64 id, const char *key, int keylen,
-			const DateADT *days, int count)
+/* Encodes a customer's id (a delta from the previous one for bigint ids). */
+static inline uint8 *
+put_id(FlatWriter *writer, uint8 *p, int64 id, const char *key, int keylen)
 {
-	uint8	   *start = writer_reserve(writer, 10 + 10 + keylen + 10 + 10 + (Size) 5 * count);
-	uint8	   *p = start;
-
 	if (writer->id_kind == ACTIVITY_ID_BIGINT)
 	{
 		p = varint_put(p, (uint64) id - (uint64) writer->previous_id);
@@ -157,18 +154,51 @@ writer_add(FlatWriter *writer, int64 id, const char *key, int keylen,
 		memcpy(p, key, keylen);
 		p += keylen;
 	}
+	return p;
+}
+
+/* Counts a customer's days in the flat header's fields. */
+static inline void
+count_customer(FlatWriter *writer, DateADT first, DateADT last, int count)
+{
+	if (writer->ncustomers == 0)
+		writer->min_day = first, writer->max_day = last;
+	writer->min_day = Min(writer->min_day, first);
+	writer->max_day = Max(writer->max_day, last);
+	writer->ncustomers++;
+	writer->ndays += count;
+}
+
+void
+writer_add(FlatWriter *writer, int64 id, const char *key, int keylen,
+			const DateADT *days, int count)
+{
+	uint8	   *start = writer_reserve(writer, 10 + 10 + keylen + 10 + 10 + (Size) 5 * count);
+	uint8	   *p = put_id(writer, start, id, key, keylen);
+
 	p = varint_put(p, count);
 	p = varint_put(p, zigzag_encode(days[0]));
 	for (int d = 1; d < count; d++)
 		p = varint_put(p, (uint64) (days[d] - days[d - 1] - 1));
 	writer->len += p - start;
+	count_customer(writer, days[0], days[count - 1], count);
+}
 
-	if (writer->ncustomers == 0)
-		writer->min_day = days[0], writer->max_day = days[count - 1];
-	writer->min_day = Min(writer->min_day, days[0]);
-	writer->max_day = Max(writer->max_day, days[count - 1]);
-	writer->ncustomers++;
-	writer->ndays += count;
+/*
+ * Adds a cursor's current customer as it is encoded: the days' encoding
+ * does not depend on the customers around it, so a customer that only one
+ * part has is copied rather than encoded again.
+ */
+void
+writer_add_encoded(FlatWriter *writer, const FlatCursor *cursor)
+{
+	uint8	   *start = writer_reserve(writer, 10 + 10 + cursor->keylen + cursor->encoded_len);
+	uint8	   *p = put_id(writer, start, cursor->id, cursor->key, cursor->keylen);
+
+	memcpy(p, cursor->encoded_days, cursor->encoded_len);
+	p += cursor->encoded_len;
+	writer->len += p - start;
+	count_customer(writer, cursor->days[0], cursor->days[cursor->count - 1], cursor->count);
 }
 
 /* The size of the flat value written so far. */
@@ -239,7 +269,7 @@ union_days(const DateADT *a, int na, const DateADT *b, int nb, DateADT *out)
 	return k;
 }
 
-static inline int
+int
 compare_cursor_ids(const FlatCursor *a, const FlatCursor *b)
 {
 	if (a->id_kind == ACTIVITY_ID_BIGINT)
@@ -247,84 +277,172 @@ compare_cursor_ids(const FlatCursor *a, const FlatCursor *b)
 	return compare_bytes(a->key, a->keylen, b->key, b->keylen);
 }
 
+/* Is cursor a's customer before cursor b's? (bigint ids compared inline: this runs per customer of every part) */
+static inline bool
+cursor_before(const FlatCursor *a, const FlatCursor *b)
+{
+	if (a->id_kind == ACTIVITY_ID_BIGINT)
+		return a->id < b->id;
+	return compare_bytes(a->key, a->keylen, b->key, b->keylen) < 0;
+}
+
+/*
+ * The cursors of a k-way merge in a binary heap, smallest id on top: a
+ * merge of k parts costs O(log k) comparisons per customer of a part, so
+ * that 32 shard summaries (or the parts a rollup keeps) merge in one pass.
+ */
+void
+cursor_heap_init(CursorHeap *heap, FlatCursor **cursors, int k)
+{
+	heap->cursors = cursors;
+	heap->order = palloc(sizeof(int) * Max(k, 1));
+	heap->n = 0;
+}
+
+/* Adds cursor i (positioned on a customer). */
+void
+cursor_heap_push(CursorHeap *heap, int i)
+{
+	int			pos = heap->n++;
+
+	while (pos > 0 && cursor_before(heap->cursors[i], heap->cursors[heap->order[(pos - 1) / 2]]))
+	{
+		heap->order[pos] = heap->order[(pos - 1) / 2];
+		pos = (pos - 1) / 2;
+	}
+	heap->order[pos] = i;
+}
+
+/* Removes the top cursor and restores the heap order. */
+static void
+cursor_heap_pop(CursorHeap *heap)
+{
+	int			moving = heap->order[--heap->n];
+	int			pos = 0;
+
+	for (;;)
+	{
+		int			child = 2 * pos + 1;
+
+		if (child >= heap->n)
+			break;
+		if (child + 1 < heap->n &&
+			cursor_before(heap->cursors[heap->order[child + 1]], heap->cursors[heap->order[child]]))
+			child++;
+		if (!cursor_before(heap->cursors[heap->order[child]], heap->cursors[moving]))
+			break;
+		heap->order[pos] = heap->order[child];
+		pos = child;
+	}
+	if (heap->n > 0)
+		heap->order[pos] = moving;
+}
+
+/*
+ * Takes every cursor on the smallest id out of the heap, into taken[] (the
+ * first one taken is a cursor with that id); returns how many, 0 at the end.
+ * The caller advances them and pushes back those with customers left.
+ */
+int
+cursor_heap_take_smallest(CursorHeap *heap, int *taken)
+{
+	int			ntaken = 0;
+	const FlatCursor *smallest;
+
+	if (heap->n == 0)
+		return 0;
+	smallest = heap->cursors[heap->order[0]];
+	do
+	{
+		taken[ntaken++] = heap->order[0];
+		cursor_heap_pop(heap);
+	} while (heap->n > 0 && compare_cursor_ids(heap->cursors[heap->order[0]], smallest) == 0);
+	return ntaken;
+}
+
 /*
  * Adds the union of flat parts (each sorted by id) to a writer.  This is
- * a k-way merge: no hashing, sequential reads, and the customers
- * come out in id order as the flat form wants them.
+ * a k-way merge through a binary heap of cursors: no hashing, sequential
+ * reads, O(log k) comparisons per customer of a part however many parts a
+ * rollup of shard or partition summaries brings, and the customers come
+ * out in id order as the flat form wants them.
  */
 void
 writer_add_parts(FlatWriter *writer, struct varlena **parts, int k)
 {
 	FlatCursor *cursors = palloc(sizeof(FlatCursor) * k);
-	bool	   *live = palloc(sizeof(bool) * k);
+	FlatCursor **pointers = palloc(sizeof(FlatCursor *) * k);
+	int		   *taken = palloc(sizeof(int) * k);
+	CursorHeap	heap;
+	int			ntaken;
 	DateADT    *merged = NULL;
 	DateADT    *scratch = NULL;
 	int64		merged_size = 0;
 
+	cursor_heap_init(&heap, pointers, k);
 	for (int i = 0; i < k; i++)
 	{
+		pointers[i] = &cursors[i];
 		flat_cursor_begin(&cursors[i], (const uint8 *) VARDATA(parts[i]),
 						  VARSIZE(parts[i]) - VARHDRSZ, ERRCODE_DATA_CORRUPTED);
-		live[i] = flat_cursor_next(&cursors[i]);
+		if (flat_cursor_next(&cursors[i]))
+			cursor_heap_push(&heap, i);
 	}
-	for (int64 n = 0;; n++)
+
+	for (int64 n = 0; (ntaken = cursor_heap_take_smallest(&heap, taken)) > 0; n++)
 	{
-		int			best = -1;
-		const DateADT *days;
-		int			count;
+		int			best = taken[0];
+		const DateADT *days = cursors[best].days;
+		int			count = cursors[best].count;
 
-		for (int i = 0; i < k; i++)
-			if (live[i] && (best < 0 || compare_cursor_ids(&cursors[i], &cursors[best]) < 0))
-				best = i;
-		if (best < 0)
-			break;
-
-		days = cursors[best].days;
-		count = cursors[best].count;
-		for (int i = best + 1; i < k; i++)
+		for (int t = 1; t < ntaken; t++)
 		{
+			const FlatCursor *other = &cursors[taken[t]];
 			DateADT    *swap;
 
-			if (!live[i] || compare_cursor_ids(&cursors[i], &cursors[best]) != 0)
-				continue;
-			if (count + cursors[i].count > merged_size)
+			if (count + other->count > merged_size)
 			{
-				merged_size = Max(merged_size * 2, count + cursors[i].count);
-				if (merged)
+				merged_size = Max(merged_size * 2, count + other->count);
+				/* days may point into merged: keep it valid */
+				if (days == merged)
 				{
-					/* days may point into merged: keep it valid */
-					scratch = repalloc(scratch, sizeof(DateADT) * merged_size);
-					if (days == merged)
-					{
-						merged = repalloc(merged, sizeof(DateADT) * merged_size);
-						days = merged;
-					}
-					else
-						merged = repalloc(merged, sizeof(DateADT) * merged_size);
+					merged = repalloc(merged, sizeof(DateADT) * merged_size);
+					days = merged;
 				}
+				else if (merged)
+					merged = repalloc(merged, sizeof(DateADT) * merged_size);
 				else
-				{
 					merged = palloc(sizeof(DateADT) * merged_size);
-					scratch = palloc(sizeof(DateADT) * merged_size);
-				}
+				scratch = scratch ? repalloc(scratch, sizeof(DateADT) * merged_size) :
+					palloc(sizeof(DateADT) * merged_size);
 			}
-			count = union_days(days, count, cursors[i].days, cursors[i].count, scratch);
+			count = union_days(days, count, other->days, other->count, scratch);
 			swap = merged;
 			merged = scratch;
 			scratch = swap;
 			days = merged;
 		}
-		writer_add(writer, cursors[best].id, cursors[best].key, cursors[best].keylen,
-					days, count);
+		if (ntaken == 1)
+			writer_add_encoded(writer, &cursors[best]);
+		else
+			writer_add(writer, cursors[best].id, cursors[best].key, cursors[best].keylen,
+					   days, count);
 
-		/* advance every part that had this customer (best last: others compare to it) */
-		for (int i = best + 1; i < k; i++)
-			if (live[i] && compare_cursor_ids(&cursors[i], &cursors[best]) == 0)
-				live[i] = flat_cursor_next(&cursors[i]);
-		live[best] = flat_cursor_next(&cursors[best]);
+		/* advance the parts taken and put those with customers left back */
+		for (int t = 0; t < ntaken; t++)
+			if (flat_cursor_next(&cursors[taken[t]]))
+				cursor_heap_push(&heap, taken[t]);
 		if ((n & 0xffff) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
+	pfree(cursors);
+	pfree(pointers);
+	pfree(taken);
+	pfree(heap.order);
+	if (merged)
+		pfree(merged);
+	if (scratch)
+		pfree(scratch);
 }
 
 /* ---------------------------------------------------------------- */
@@ -437,6 +555,7 @@ flat_cursor_next(FlatCursor *cursor)
 	}
 
 	/* the days, ascending */
+	cursor->encoded_days = cursor->pos;
 	value = cursor_varint(cursor);
 	if (value == 0 || value > (uint64) cursor->remaining_days ||
 		value > (uint64) (ACTIVITY_MAX_DAY - ACTIVITY_MIN_DAY + 1))
@@ -470,6 +589,7 @@ flat_cursor_next(FlatCursor *cursor)
 	cursor->seen_max_day = Max(cursor->seen_max_day, cursor->buffer[count - 1]);
 	cursor->days = cursor->buffer;
 	cursor->count = count;
+	cursor->encoded_len = cursor->pos - cursor->encoded_days;
 	cursor->remaining_customers--;
 	cursor->remaining_days -= count;
 	return true;

@@ -7,7 +7,9 @@
  *		                  cursor, the k-way merge of sorted flat parts
  *		activity_state.c  the expanded object: hash table, sorted runs of
  *		                  bigint rows, flat parts, flattening, and the
- *		                  ActivityReader over either form (activity.h)
+ *		                  ActivityReader over either form (activity.h);
+ *		                  the radix sorts and the flat parts merged by size
+ *		                  are shared with purchases (purchases.h)
  *		activity_io.c     text and binary input/output
  *		activity.c        the aggregates' transition and combine functions
  *
@@ -41,6 +43,7 @@
 
 #include "activity.h"
 
+#include "port/pg_bitutils.h"
 #include "utils/expandeddatum.h"
 
 #define ACTIVITY_VERSION 1
@@ -164,6 +167,8 @@ typedef struct FlatCursor
 	int			keylen;
 	const DateADT *days;		/* points into buffer */
 	int			count;
+	const uint8 *encoded_days;	/* the days as encoded: count, first, gaps */
+	Size		encoded_len;
 	DateADT    *buffer;
 	int			buffer_size;
 } FlatCursor;
@@ -177,13 +182,77 @@ extern void writer_reset(FlatWriter *writer);
 extern uint8 *writer_reserve(FlatWriter *writer, Size more);
 extern void writer_add(FlatWriter *writer, int64 id, const char *key, int keylen,
 					   const DateADT *days, int count);
+extern void writer_add_encoded(FlatWriter *writer, const FlatCursor *cursor);
 extern void writer_add_parts(FlatWriter *writer, struct varlena **parts, int nparts);
 extern Size writer_flat_size(FlatWriter *writer);
 extern void writer_copy_into(FlatWriter *writer, void *result, Size size);
 extern struct varlena *writer_to_varlena(FlatWriter *writer, MemoryContext context);
 
 extern void flat_cursor_begin(FlatCursor *cursor, const uint8 *data, Size len, int error_code);
+extern int	compare_cursor_ids(const FlatCursor *a, const FlatCursor *b);
+
+/* the cursors of a k-way merge by id (activity_codec.c) */
+typedef struct CursorHeap
+{
+	FlatCursor **cursors;		/* the caller's cursors, by index */
+	int		   *order;			/* indexes, heap-ordered by id */
+	int			n;
+} CursorHeap;
+
+extern void cursor_heap_init(CursorHeap *heap, FlatCursor **cursors, int k);
+extern void cursor_heap_push(CursorHeap *heap, int i);
+extern int	cursor_heap_take_smallest(CursorHeap *heap, int *taken);
 extern bool flat_cursor_next(FlatCursor *cursor);
+
+/* ---- sorted runs and flat parts, shared with purchases (activity_state.c) ---- */
+
+/*
+ * A row to sort by key carrying a payload (purchases_agg: the amount).
+ * Sorting keys alone (activity_agg) uses half the memory.
+ */
+typedef struct SortPair
+{
+	uint64		key;
+	uint64		value;
+} SortPair;
+
+extern void radix_sort_keys(uint64 *keys, uint64 *scratch, int64 n, int bits);
+extern void radix_sort_pairs(SortPair *items, SortPair *scratch, int64 n, int bits);
+extern void radix_sort_words_above(uint64 *words, uint64 *scratch, int64 n, int low);
+
+static inline int
+bit_width(uint64 value)
+{
+	return value == 0 ? 0 : pg_leftmost_one_pos64(value) + 1;
+}
+
+/* parts kept unmerged at most, and how many of a size class are merged */
+#define SORTED_PARTS_MAX 128
+#define SORTED_PARTS_FAN_IN 32
+
+/* Merges flat parts (each sorted by id) into one new value in `context`. */
+typedef struct varlena *(*PartsMergeFunction) (struct varlena **parts, int nparts,
+											   MemoryContext context, void *arg);
+
+/*
+ * Flat parts, each sorted by id, not merged yet: sorted runs of rows, and
+ * summaries added by a combine function or a rollup.  They are merged by
+ * size (sorted_parts_keep), so however many parts arrive, each
+ * customer-day is rewritten a logarithmic number of times.
+ */
+typedef struct SortedParts
+{
+	struct varlena **parts;		/* in `context` */
+	int			nparts;
+	MemoryContext context;
+	PartsMergeFunction merge;
+	void	   *merge_arg;
+} SortedParts;
+
+extern void sorted_parts_init(SortedParts *set, MemoryContext context,
+							  PartsMergeFunction merge, void *merge_arg);
+extern void sorted_parts_keep(SortedParts *set, struct varlena *part);
+extern void sorted_parts_merge_all(SortedParts *set);
 
 /* ---- the expanded object (activity_state.c) ---- */
 
@@ -245,8 +314,7 @@ typedef struct ActivityState
 	Size		pending_keys_used;
 	Size		pending_keys_size;
 	/* flat summaries, each sorted by id, not merged yet */
-	struct varlena **parts;
-	int			nparts;
+	SortedParts parts;
 	/* the flat form, computed on demand */
 	FlatWriter	flat;
 	Size		flat_size;		/* 0: not computed since the last change */

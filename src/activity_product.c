@@ -18,7 +18,6 @@
 #include "activity.h"
 #include "activity_product.h"
 #include "catalog/pg_type.h"
-#include "common/hashfn.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "period.h"
@@ -288,114 +287,6 @@ activity_cohort_retention_mode(PG_FUNCTION_ARGS)
 }
 
 /*
- * The first start day of each customer of the starts summary, by id: an
- * open-addressing hash table; text and uuid ids are copied into blocks.
- */
-typedef struct StartEntry
-{
-	int64		id;				/* bigint id, or offset of the key bytes */
-	uint32		hash;
-	int32		keylen;			/* -1: empty slot */
-	DateADT		first;
-	int32		cohort;
-} StartEntry;
-
-typedef struct StartTable
-{
-	ActivityIdKind id_kind;
-	uint64		mask;
-	StartEntry *slots;
-	char	   *keys;
-	Size		keys_used;
-	Size		keys_size;
-} StartTable;
-
-static inline uint32
-start_hash(const StartTable *t, int64 id, const char *key, int keylen)
-{
-	if (t->id_kind == ACTIVITY_ID_BIGINT)
-	{
-		uint64		h = (uint64) id;
-
-		h ^= h >> 30;
-		h *= UINT64CONST(0xbf58476d1ce4e5b9);
-		h ^= h >> 27;
-		h *= UINT64CONST(0x94d049bb133111eb);
-		h ^= h >> 31;
-		return (uint32) h;
-	}
-	return hash_bytes((const unsigned char *) key, keylen);
-}
-
-static void
-start_table_init(StartTable *t, ActivityIdKind kind, int64 ncustomers, Size key_bytes)
-{
-	uint64		slots = 16;
-
-	while (slots < (uint64) ncustomers + (uint64) ncustomers / 2)
-		slots *= 2;
-	t->id_kind = kind;
-	t->mask = slots - 1;
-	t->slots = palloc_extended(sizeof(StartEntry) * slots, MCXT_ALLOC_HUGE);
-	for (uint64 i = 0; i < slots; i++)
-		t->slots[i].keylen = -1;
-	t->keys_size = Max(key_bytes, 1024);
-	t->keys = kind == ACTIVITY_ID_BIGINT ? NULL :
-		palloc_extended(t->keys_size, MCXT_ALLOC_HUGE);
-	t->keys_used = 0;
-}
-
-/* The slot of an id: its entry, or the empty slot where it belongs. */
-static StartEntry *
-start_table_find(StartTable *t, int64 id, const char *key, int keylen, uint32 hash)
-{
-	uint64		i = hash & t->mask;
-
-	for (;;)
-	{
-		StartEntry *e = &t->slots[i];
-
-		if (e->keylen < 0)
-			return e;
-		if (e->hash == hash)
-		{
-			if (t->id_kind == ACTIVITY_ID_BIGINT ? e->id == id :
-				(e->keylen == keylen && memcmp(t->keys + e->id, key, keylen) == 0))
-				return e;
-		}
-		i = (i + 1) & t->mask;
-	}
-}
-
-static void
-start_table_add(StartTable *t, const ActivityReader *r, DateADT first, int64 cohort)
-{
-	int			keylen = t->id_kind == ACTIVITY_ID_BIGINT ? 0 : r->keylen;
-	uint32		hash = start_hash(t, r->id, r->key, keylen);
-	StartEntry *e = start_table_find(t, r->id, r->key, keylen, hash);
-
-	if (e->keylen >= 0)
-		elog(ERROR, "activity summary holds a customer twice");
-	e->hash = hash;
-	e->keylen = keylen;
-	e->first = first;
-	e->cohort = (int32) cohort;
-	if (t->id_kind == ACTIVITY_ID_BIGINT)
-		e->id = r->id;
-	else
-	{
-		if (t->keys_used + keylen > t->keys_size)
-		{
-			t->keys_size = Max(t->keys_size * 2, t->keys_used + keylen);
-			t->keys = repalloc_huge(t->keys, t->keys_size);
-		}
-		memcpy(t->keys + t->keys_used, r->key, keylen);
-		e->id = (int64) t->keys_used;
-		t->keys_used += keylen;
-	}
-}
-
-/*
  * cohort_retention(starts, returns, period, mode): the cohort is the bucket
  * of a customer's first day in starts; its return days are those in returns
  * on or after that day.
@@ -408,7 +299,7 @@ activity_cohort_retention_two(PG_FUNCTION_ARGS)
 	ActivityReader starts;
 	ActivityReader returns;
 	CohortCounts counts;
-	StartTable table;
+	bool		more_returns;
 	text	   *period = PG_GETARG_TEXT_PP(2);
 	text	   *mode = PG_GETARG_TEXT_PP(3);
 	DateADT		last_day;
@@ -416,8 +307,8 @@ activity_cohort_retention_two(PG_FUNCTION_ARGS)
 	period_parse_text(period, PERIOD_ALLOW_ROLLING, &counts.period);
 	(void) parse_mode(mode);
 	product_output_begin(fcinfo, &output);
-	activity_reader_begin(&starts, PG_GETARG_DATUM(0));
-	activity_reader_begin(&returns, PG_GETARG_DATUM(1));
+	activity_reader_begin_sorted(&starts, PG_GETARG_DATUM(0));
+	activity_reader_begin_sorted(&returns, PG_GETARG_DATUM(1));
 	if (starts.id_kind != returns.id_kind)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -432,23 +323,23 @@ activity_cohort_retention_two(PG_FUNCTION_ARGS)
 		last_day = returns.max_day;
 	cohort_init(&counts, period, mode, starts.min_day, last_day);
 
-	start_table_init(&table, starts.id_kind, starts.ncustomers,
-					 starts.id_kind == ACTIVITY_ID_UUID ? starts.ncustomers * ACTIVITY_UUID_LEN : 0);
+	/*
+	 * Both summaries list their customers in id order: walk them side by
+	 * side, as a merge join, with no table of the starts.
+	 */
+	more_returns = activity_reader_next(&returns);
 	while (activity_reader_next(&starts))
 	{
 		int64		cohort = cohort_add_member(&counts, starts.days[0]);
+		int			order = -1;
 
-		start_table_add(&table, &starts, starts.days[0], cohort);
-		CHECK_FOR_INTERRUPTS();
-	}
-	while (activity_reader_next(&returns))
-	{
-		int			keylen = table.id_kind == ACTIVITY_ID_BIGINT ? 0 : returns.keylen;
-		uint32		hash = start_hash(&table, returns.id, returns.key, keylen);
-		StartEntry *e = start_table_find(&table, returns.id, returns.key, keylen, hash);
-
-		if (e->keylen >= 0)
-			cohort_add_returns(&counts, e->cohort, e->first, returns.days, returns.count);
+		while (more_returns && (order = activity_reader_compare_ids(&returns, &starts)) < 0)
+			more_returns = activity_reader_next(&returns);
+		if (more_returns && order == 0)
+		{
+			cohort_add_returns(&counts, cohort, starts.days[0], returns.days, returns.count);
+			more_returns = activity_reader_next(&returns);
+		}
 		CHECK_FOR_INTERRUPTS();
 	}
 	cohort_write(&counts, &output);

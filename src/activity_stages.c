@@ -47,9 +47,11 @@ typedef struct StagesScan
 	ActivityReader reader;
 	Period		period;
 	int64		bucket;			/* b, the bucket of `at` */
+	DateADT		previous_start;	/* first day of b - 1 */
 	DateADT		bucket_start;
 	DateADT		bucket_end;		/* last day of b */
 	Oid			id_type;
+	Datum		stage_text[STAGE_COUNT];	/* the stage names as text, made once */
 } StagesScan;
 
 static Oid
@@ -138,6 +140,9 @@ activity_customer_stages(PG_FUNCTION_ARGS)
 		scan->bucket = period_index(&scan->period, at);
 		scan->bucket_start = period_start(&scan->period, scan->bucket);
 		scan->bucket_end = period_start(&scan->period, scan->bucket + 1) - 1;
+		scan->previous_start = period_start(&scan->period, scan->bucket - 1);
+		for (int st = STAGE_NEW; st < STAGE_COUNT; st++)
+			scan->stage_text[st] = CStringGetTextDatum(stage_names[st]);
 
 		/* a copy that lives as long as the scan (flattened if expanded) */
 		summary = PointerGetDatum(PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(1)));
@@ -162,7 +167,6 @@ activity_customer_stages(PG_FUNCTION_ARGS)
 		MemoryContext old;
 		bool		more;
 		int			n;
-		int64		last_bucket;
 		Stage		stage;
 		Datum		values[5];
 		bool		nulls[5] = {false, false, false, false, false};
@@ -177,9 +181,9 @@ activity_customer_stages(PG_FUNCTION_ARGS)
 		if (r->days[0] > scan->bucket_end)
 			continue;
 
+		/* days up to the end of b; buckets told apart by their first days */
 		n = days_after(r->days, r->count, scan->bucket_end);
-		last_bucket = period_index(&scan->period, r->days[n - 1]);
-		if (last_bucket == scan->bucket)
+		if (r->days[n - 1] >= scan->bucket_start)
 		{
 			if (r->days[0] >= scan->bucket_start)
 				stage = STAGE_NEW;
@@ -188,11 +192,11 @@ activity_customer_stages(PG_FUNCTION_ARGS)
 				/* the last day before b is in b - 1, or earlier */
 				int			before = days_after(r->days, n, scan->bucket_start - 1) - 1;
 
-				stage = period_index(&scan->period, r->days[before]) == scan->bucket - 1 ?
+				stage = r->days[before] >= scan->previous_start ?
 					STAGE_RETURNING : STAGE_RESURRECTING;
 			}
 		}
-		else if (last_bucket == scan->bucket - 1)
+		else if (r->days[n - 1] >= scan->previous_start)
 			stage = STAGE_DORMANT;
 		else
 			stage = STAGE_LOST;
@@ -214,7 +218,7 @@ activity_customer_stages(PG_FUNCTION_ARGS)
 				}
 				break;
 		}
-		values[1] = CStringGetTextDatum(stage_names[stage]);
+		values[1] = scan->stage_text[stage];
 		values[2] = DateADTGetDatum(r->days[0]);
 		values[3] = DateADTGetDatum(r->days[n - 1]);
 		values[4] = Int32GetDatum(n);

@@ -30,9 +30,6 @@
  * ACTIVITY_BATCH; lookups prefetched this far ahead
  */
 #define ACTIVITY_PREFETCH_DISTANCE 16
-/* flat summaries a state keeps unmerged, and how many of a size are merged (see activity_keep_part) */
-#define ACTIVITY_MAX_PARTS 32
-#define ACTIVITY_MERGE_FAN_IN 4
 /* digits of the radix sort of a run: 2048 counters fit the L1 cache */
 #define RADIX_BITS 11
 
@@ -77,6 +74,8 @@ activity_id_kind_mismatch(ActivityIdKind a, ActivityIdKind b)
 /* ---------------------------------------------------------------- */
 
 static Size activity_get_flat_size(ExpandedObjectHeader *eohptr);
+static struct varlena *activity_merge_flat(struct varlena **parts, int nparts,
+										   MemoryContext context, void *arg);
 static void activity_compute_flat_size(ActivityState *state);
 static void activity_flatten_into(ExpandedObjectHeader *eohptr,
 								  void *result, Size allocated_size);
@@ -117,6 +116,7 @@ activity_state_create(MemoryContext parent, ActivityIdKind kind)
 	EOH_init_header(&state->hdr, &activity_methods, context);
 	state->id_kind = kind;
 	writer_init(&state->flat, kind, context);
+	sorted_parts_init(&state->parts, context, activity_merge_flat, state);
 	state->mask = ACTIVITY_INITIAL_SLOTS - 1;
 	state->slots = allocate_slots(state, ACTIVITY_INITIAL_SLOTS);
 	return state;
@@ -481,19 +481,34 @@ activity_merge_hash(ActivityState *state, ActivityReader *reader)
 static void
 activity_absorb_parts(ActivityState *state)
 {
-	int			nparts = state->nparts;
+	int			nparts = state->parts.nparts;
 
-	state->nparts = 0;
+	state->parts.nparts = 0;
 	for (int i = 0; i < nparts; i++)
 	{
 		ActivityReader reader;
 
-		activity_reader_begin_flat(&reader, (const uint8 *) VARDATA(state->parts[i]),
-								   VARSIZE(state->parts[i]) - VARHDRSZ, ERRCODE_DATA_CORRUPTED);
+		activity_reader_begin_flat(&reader, (const uint8 *) VARDATA(state->parts.parts[i]),
+								   VARSIZE(state->parts.parts[i]) - VARHDRSZ,
+								   ERRCODE_DATA_CORRUPTED);
 		activity_merge_hash(state, &reader);
-		pfree(state->parts[i]);
+		pfree(state->parts.parts[i]);
 	}
 	state->flat_size = 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* flat parts merged by size (shared with purchases)                */
+/* ---------------------------------------------------------------- */
+
+void
+sorted_parts_init(SortedParts *set, MemoryContext context, PartsMergeFunction merge,
+				  void *merge_arg)
+{
+	memset(set, 0, sizeof(SortedParts));
+	set->context = context;
+	set->merge = merge;
+	set->merge_arg = merge_arg;
 }
 
 /* A part's size class: its size in bytes, rounded down to a power of 4. */
@@ -505,61 +520,87 @@ part_size_class(const struct varlena *part)
 
 /* Merges the parts of size class max_class or below into one. */
 static void
-activity_merge_parts(ActivityState *state, int max_class)
+sorted_parts_merge(SortedParts *set, int max_class)
 {
-	struct varlena **chosen = palloc(sizeof(struct varlena *) * state->nparts);
+	struct varlena **chosen = palloc(sizeof(struct varlena *) * set->nparts);
 	int			nchosen = 0,
 				kept = 0;
-	FlatWriter	writer;
 
-	for (int i = 0; i < state->nparts; i++)
+	for (int i = 0; i < set->nparts; i++)
 	{
-		if (part_size_class(state->parts[i]) <= max_class)
-			chosen[nchosen++] = state->parts[i];
+		if (part_size_class(set->parts[i]) <= max_class)
+			chosen[nchosen++] = set->parts[i];
 		else
-			state->parts[kept++] = state->parts[i];
+			set->parts[kept++] = set->parts[i];
 	}
-	writer_init(&writer, state->id_kind, state->hdr.eoh_context);
-	writer_add_parts(&writer, chosen, nchosen);
-	state->parts[kept++] = writer_to_varlena(&writer, state->hdr.eoh_context);
-	state->nparts = kept;
+	set->parts[kept++] = set->merge(chosen, nchosen, set->context, set->merge_arg);
+	set->nparts = kept;
 	for (int i = 0; i < nchosen; i++)
 		pfree(chosen[i]);
 	pfree(chosen);
 }
 
+/* Merges all parts into one (nothing to do for one or none). */
+void
+sorted_parts_merge_all(SortedParts *set)
+{
+	if (set->nparts > 1)
+		sorted_parts_merge(set, PG_INT32_MAX);
+}
+
 /*
- * Keeps a flat part (allocated in the state's context).  Parts are merged
- * by size, as in a log-structured merge: once ACTIVITY_MERGE_FAN_IN parts
+ * Keeps a flat part (allocated in the set's context).  Parts are merged
+ * by size, as in a log-structured merge: once SORTED_PARTS_FAN_IN parts
  * are of the new part's size class or smaller, those are merged into one
  * (which may cascade).  Each customer-day is then rewritten about
- * log4(summary size / part size) times however many parts arrive: a rollup
+ * log32(summary size / part size) times however many parts arrive: a rollup
  * of thousands of daily summaries stays linear-logarithmic, and the few
- * parts of a parallel aggregate are merged once, when the value is read.
+ * parts of a parallel aggregate or the 32 shard summaries of a distributed
+ * one are merged once, when the value is read (a wide fan-in costs little,
+ * as writer_add_parts keeps its cursors in a heap).
  */
-static void
-activity_keep_part(ActivityState *state, struct varlena *part)
+void
+sorted_parts_keep(SortedParts *set, struct varlena *part)
 {
-	if (state->parts == NULL)
-		state->parts = MemoryContextAlloc(state->hdr.eoh_context,
-										  sizeof(struct varlena *) * ACTIVITY_MAX_PARTS);
-	if (state->nparts == ACTIVITY_MAX_PARTS)
-		activity_merge_parts(state, PG_INT32_MAX);
-	state->parts[state->nparts++] = part;
-	state->flat_size = 0;
+	if (set->parts == NULL)
+		set->parts = MemoryContextAlloc(set->context,
+										sizeof(struct varlena *) * SORTED_PARTS_MAX);
+	if (set->nparts == SORTED_PARTS_MAX)
+		sorted_parts_merge(set, PG_INT32_MAX);
+	set->parts[set->nparts++] = part;
 	for (;;)
 	{
 		int			size_class = part_size_class(part);
 		int			smaller = 0;
 
-		for (int i = 0; i < state->nparts; i++)
-			if (part_size_class(state->parts[i]) <= size_class)
+		for (int i = 0; i < set->nparts; i++)
+			if (part_size_class(set->parts[i]) <= size_class)
 				smaller++;
-		if (smaller < ACTIVITY_MERGE_FAN_IN)
+		if (smaller < SORTED_PARTS_FAN_IN)
 			break;
-		activity_merge_parts(state, size_class);
-		part = state->parts[state->nparts - 1];
+		sorted_parts_merge(set, size_class);
+		part = set->parts[set->nparts - 1];
 	}
+}
+
+/* Merges activity parts: the union of each customer's days. */
+static struct varlena *
+activity_merge_flat(struct varlena **parts, int nparts, MemoryContext context, void *arg)
+{
+	ActivityState *state = (ActivityState *) arg;
+	FlatWriter	writer;
+
+	writer_init(&writer, state->id_kind, context);
+	writer_add_parts(&writer, parts, nparts);
+	return writer_to_varlena(&writer, context);
+}
+
+/* Keeps a flat part; the flat form changes. */
+static void
+activity_keep_part(ActivityState *state, struct varlena *part)
+{
+	sorted_parts_keep(&state->parts, part);
+	state->flat_size = 0;
 }
 
 /*
@@ -578,7 +619,7 @@ activity_merge(ActivityState *state, ActivityReader *reader)
 		return;
 	if (reader->state == NULL &&
 		(state->id_kind == ACTIVITY_ID_BIGINT ||
-		 (state->ncustomers == 0 && state->nparts < ACTIVITY_MAX_PARTS)))
+		 (state->ncustomers == 0 && state->parts.nparts < SORTED_PARTS_MAX)))
 	{
 		struct varlena *part = MemoryContextAllocExtended(state->hdr.eoh_context,
 														  VARHDRSZ + reader->flat->len,
@@ -591,7 +632,7 @@ activity_merge(ActivityState *state, ActivityReader *reader)
 	}
 	/* bigint states are read as flat values, never through the table */
 	Assert(state->id_kind != ACTIVITY_ID_BIGINT);
-	if (state->nparts > 0)
+	if (state->parts.nparts > 0)
 		activity_absorb_parts(state);
 	activity_merge_hash(state, reader);
 }
@@ -601,45 +642,146 @@ activity_merge(ActivityState *state, ActivityReader *reader)
 /* ---------------------------------------------------------------- */
 
 /*
- * Radix sort of 64-bit keys, least significant digit first: per digit of
- * RADIX_BITS bits a counting pass and a stable scatter pass, both
- * sequential in `keys`; digits every key shares are skipped.  The result is
- * in `keys`; `scratch` has room for n keys.
+ * Radix sort of items of `words` 64-bit words by bits [low, low + bits) of
+ * their first word, least significant digit first: one counting pass for
+ * all digits, then per digit of RADIX_BITS bits a stable scatter pass,
+ * sequential in the items; digits every key shares are skipped.  The result
+ * is in `items`; `scratch` has room for n items.  Inlined with words a
+ * constant, so each caller gets a loop that moves its items whole.
  */
-static void
-radix_sort(uint64 *keys, uint64 *scratch, int64 n, int bits)
+static pg_attribute_always_inline void
+radix_sort_words(uint64 *items, uint64 *scratch, int64 n, int low, int bits, const int words)
 {
 	const uint64 mask = (1 << RADIX_BITS) - 1;
-	int64		counts[1 << RADIX_BITS];
-	uint64	   *from = keys;
+	int			ndigits = (bits + RADIX_BITS - 1) / RADIX_BITS;
+	int64	   *counts;
+	uint64	   *from = items;
 	uint64	   *to = scratch;
 
-	for (int shift = 0; shift < bits && n > 0; shift += RADIX_BITS)
+	if (n == 0 || ndigits == 0)
+		return;
+	counts = palloc0(sizeof(int64) * ndigits << RADIX_BITS);
+	for (int64 i = 0; i < n; i++)
 	{
+		uint64		key = from[i * words] >> low;
+
+		for (int d = 0; d < ndigits; d++)
+			counts[(d << RADIX_BITS) + ((key >> (d * RADIX_BITS)) & mask)]++;
+	}
+	CHECK_FOR_INTERRUPTS();
+	for (int d = 0; d < ndigits; d++)
+	{
+		int64	   *count = counts + (d << RADIX_BITS);
+		int			shift = low + d * RADIX_BITS;
 		int64		position = 0;
 		uint64	   *swap;
 
-		memset(counts, 0, sizeof(counts));
-		for (int64 i = 0; i < n; i++)
-			counts[(from[i] >> shift) & mask]++;
-		if (counts[(from[0] >> shift) & mask] == n)
+		if (count[(from[0] >> shift) & mask] == n)
 			continue;
-		for (int d = 0; d <= (int) mask; d++)
+		for (int v = 0; v <= (int) mask; v++)
 		{
-			int64		count = counts[d];
+			int64		c = count[v];
 
-			counts[d] = position;
-			position += count;
+			count[v] = position;
+			position += c;
 		}
 		for (int64 i = 0; i < n; i++)
-			to[counts[(from[i] >> shift) & mask]++] = from[i];
+		{
+			const uint64 *item = from + i * words;
+			uint64	   *target = to + count[(item[0] >> shift) & mask]++ * words;
+
+			for (int w = 0; w < words; w++)
+				target[w] = item[w];
+		}
 		swap = from;
 		from = to;
 		to = swap;
 		CHECK_FOR_INTERRUPTS();
 	}
-	if (from != keys)
-		memcpy(keys, from, sizeof(uint64) * n);
+	if (from != items)
+		memcpy(items, from, sizeof(uint64) * words * n);
+	pfree(counts);
+}
+
+/* Sorts 64-bit keys (activity_agg's packed rows). */
+void
+radix_sort_keys(uint64 *keys, uint64 *scratch, int64 n, int bits)
+{
+	radix_sort_words(keys, scratch, n, 0, bits, 1);
+}
+
+/* the first digit when items are sorted most significant digit first */
+#define TOP_BITS 8
+
+/*
+ * Sorts items by bits [low, low + bits) of their first word, stably.  Keys
+ * of more than two digits are first scattered by their top TOP_BITS bits
+ * into `scratch`, then each of those buckets, a few hundred kilobytes, is
+ * sorted by the remaining bits least significant digit first while it stays
+ * in the cache, back into `items`: one pass through main memory where
+ * sorting whole keys by least significant digits takes three.
+ */
+static pg_attribute_always_inline void
+radix_sort_top_first(uint64 *items, uint64 *scratch, int64 n, int low, int bits,
+					 const int words)
+{
+	const uint64 mask = (1 << TOP_BITS) - 1;
+	int			shift = low + bits - TOP_BITS;
+	int64		start[(1 << TOP_BITS) + 1];
+	int64		next[1 << TOP_BITS];
+
+	if (bits <= 2 * RADIX_BITS || n < (1 << 16))
+	{
+		radix_sort_words(items, scratch, n, low, bits, words);
+		return;
+	}
+	memset(next, 0, sizeof(next));
+	for (int64 i = 0; i < n; i++)
+		next[(items[i * words] >> shift) & mask]++;
+	start[0] = 0;
+	for (int v = 0; v <= (int) mask; v++)
+	{
+		start[v + 1] = start[v] + next[v];
+		next[v] = start[v];
+	}
+	for (int64 i = 0; i < n; i++)
+	{
+		uint64	   *target = scratch + next[(items[i * words] >> shift) & mask]++ * words;
+
+		for (int w = 0; w < words; w++)
+			target[w] = items[i * words + w];
+	}
+	CHECK_FOR_INTERRUPTS();
+	for (int v = 0; v <= (int) mask; v++)
+	{
+		int64		count = start[v + 1] - start[v];
+
+		if (count == 0)
+			continue;
+		/* sorted from scratch into items: the copy first, then the sort in place */
+		memcpy(items + start[v] * words, scratch + start[v] * words,
+			   sizeof(uint64) * words * count);
+		radix_sort_words(items + start[v] * words, scratch + start[v] * words, count,
+						 low, bits - TOP_BITS, words);
+	}
+}
+
+/* Sorts pairs by key, stably (purchases_agg's rows). */
+void
+radix_sort_pairs(SortPair *items, SortPair *scratch, int64 n, int bits)
+{
+	StaticAssertStmt(sizeof(SortPair) == 2 * sizeof(uint64), "a pair is two words");
+	radix_sort_top_first((uint64 *) items, (uint64 *) scratch, n, 0, bits, 2);
+}
+
+/*
+ * Sorts 64-bit words by their bits from `low` up, stably (purchases_agg's
+ * rows whose key and amount share one word).
+ */
+void
+radix_sort_words_above(uint64 *words, uint64 *scratch, int64 n, int low)
+{
+	radix_sort_top_first(words, scratch, n, low, 64 - low, 1);
 }
 
 /* A bigint row, for runs whose ids spread too far to pack into 64 bits. */
@@ -658,12 +800,6 @@ compare_rows(const void *a, const void *b)
 	if (x->id != y->id)
 		return x->id < y->id ? -1 : 1;
 	return (x->day > y->day) - (x->day < y->day);
-}
-
-static inline int
-bit_width(uint64 value)
-{
-	return value == 0 ? 0 : pg_leftmost_one_pos64(value) + 1;
 }
 
 /*
@@ -757,7 +893,7 @@ activity_sort_rows(ActivityState *state)
 		for (int64 i = 0; i < n; i++)
 			keys[i] = (((uint64) ids[i] - (uint64) min_id) << day_bits) |
 				(uint64) (days[i] - min_day);
-		radix_sort(keys, scratch, n, id_bits + day_bits);
+		radix_sort_keys(keys, scratch, n, id_bits + day_bits);
 		pfree(scratch);
 		for (int64 i = 0; i < n; i++)
 			sorted_rows_add(&sorted, (int64) ((uint64) min_id + (keys[i] >> day_bits)),
@@ -795,7 +931,7 @@ activity_add_keys(ActivityState *state)
 
 	if (n == 0)
 		return;
-	if (state->nparts > 0)
+	if (state->parts.nparts > 0)
 		activity_absorb_parts(state);
 	for (int i = 0; i < n; i++)
 	{
@@ -895,21 +1031,21 @@ activity_compute_flat_size(ActivityState *state)
 	activity_finish_rows(state);
 	if (state->flat_size != 0)
 		return;
-	if (state->nparts == 1)
+	if (state->parts.nparts == 1)
 	{
-		state->flat_size = VARSIZE(state->parts[0]);
+		state->flat_size = VARSIZE(state->parts.parts[0]);
 		return;
 	}
 
 	writer_reset(writer);
-	if (state->nparts > 0)
+	if (state->parts.nparts > 0)
 	{
 		Size		parts_size = 0;
 
-		for (int i = 0; i < state->nparts; i++)
-			parts_size += VARSIZE(state->parts[i]);
+		for (int i = 0; i < state->parts.nparts; i++)
+			parts_size += VARSIZE(state->parts.parts[i]);
 		(void) writer_reserve(writer, Min(parts_size, MaxAllocSize / 2));
-		writer_add_parts(writer, state->parts, state->nparts);
+		writer_add_parts(writer, state->parts.parts, state->parts.nparts);
 	}
 	else
 	{
@@ -941,8 +1077,8 @@ activity_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated
 	ActivityState *state = (ActivityState *) eohptr;
 
 	Assert(state->flat_size == allocated_size);
-	if (state->nparts == 1)
-		memcpy(result, state->parts[0], allocated_size);
+	if (state->parts.nparts == 1)
+		memcpy(result, state->parts.parts[0], allocated_size);
 	else
 		writer_copy_into(&state->flat, result, allocated_size);
 }
@@ -977,14 +1113,14 @@ activity_reader_begin(ActivityReader *reader, Datum summary)
 
 		/* rows still collected count as part of the value */
 		activity_finish_rows(state);
-		if (state->nparts == 1)
+		if (state->parts.nparts == 1)
 		{
-			activity_reader_begin_flat(reader, (const uint8 *) VARDATA(state->parts[0]),
-									   VARSIZE(state->parts[0]) - VARHDRSZ,
+			activity_reader_begin_flat(reader, (const uint8 *) VARDATA(state->parts.parts[0]),
+									   VARSIZE(state->parts.parts[0]) - VARHDRSZ,
 									   ERRCODE_DATA_CORRUPTED);
 			return;
 		}
-		if (state->nparts > 1)
+		if (state->parts.nparts > 1)
 		{
 			/* parts are read through their merged flat form */
 			Size		size = EOH_get_flat_size(&state->hdr);
@@ -1010,6 +1146,37 @@ activity_reader_begin(ActivityReader *reader, Datum summary)
 		activity_reader_begin_flat(reader, (const uint8 *) VARDATA_ANY(flat),
 								   VARSIZE_ANY_EXHDR(flat), ERRCODE_DATA_CORRUPTED);
 	}
+}
+
+/*
+ * As activity_reader_begin, but the customers come in id order also from a
+ * state that holds them in its hash table (text and uuid ids aggregated in
+ * this query), which is then flattened first: for accessors that walk two
+ * summaries side by side.
+ */
+void
+activity_reader_begin_sorted(ActivityReader *reader, Datum summary)
+{
+	activity_reader_begin(reader, summary);
+	if (reader->state != NULL)
+	{
+		ActivityState *state = reader->state;
+		Size		size = EOH_get_flat_size(&state->hdr);
+		void	   *flat = palloc_extended(size, MCXT_ALLOC_HUGE);
+
+		EOH_flatten_into(&state->hdr, flat, size);
+		activity_reader_begin_flat(reader, (const uint8 *) VARDATA(flat), size - VARHDRSZ,
+								   ERRCODE_DATA_CORRUPTED);
+	}
+}
+
+/* The order of two readers' current customers (both of one id kind). */
+int
+activity_reader_compare_ids(const ActivityReader *a, const ActivityReader *b)
+{
+	if (a->id_kind == ACTIVITY_ID_BIGINT)
+		return (a->id > b->id) - (a->id < b->id);
+	return compare_bytes(a->key, a->keylen, b->key, b->keylen);
 }
 
 /*

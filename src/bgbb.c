@@ -188,7 +188,7 @@ bgbb_objective(const double *theta, double *grad, void *arg)
 }
 
 /* BG/BB inputs: whole numbers with 0 <= frequency <= recency <= opportunities */
-static void
+void
 bgbb_check_customer(int32 x, int32 tx, int32 n)
 {
 	if (x < 0)
@@ -343,6 +343,28 @@ bgbb_p_alive(PG_FUNCTION_ARGS)
  * recurrence, has no singularity at γ = 1, where the paper's closed form is
  * 0/0; n* is at most BGBB_MAX_OPPORTUNITIES.
  */
+double
+bgbb_expected_purchases(const double *m, int32 future, int32 x, int32 tx, int32 n)
+{
+	double		al = m[0],
+				be = m[1],
+				ga = m[2],
+				de = m[3];
+	double		log_alive,
+				ll,
+				sum = 0.0,
+				term = 1.0,
+				D = de + n;
+
+	ll = bgbb_log_likelihood_one(m, x, tx, n, NULL, &log_alive);
+	for (int32 i = 1; i <= future; i++)
+	{
+		term *= (D + i - 1) / (ga + D + i - 1);
+		sum += term;
+	}
+	return exp(log_alive - ll) * (al + x) / (al + be + n) * sum;
+}
+
 PG_FUNCTION_INFO_V1(bgbb_expected_purchases_customer);
 Datum
 bgbb_expected_purchases_customer(PG_FUNCTION_ARGS)
@@ -352,14 +374,6 @@ bgbb_expected_purchases_customer(PG_FUNCTION_ARGS)
 				x = PG_GETARG_INT32(2),
 				tx = PG_GETARG_INT32(3),
 				n = PG_GETARG_INT32(4);
-	double		al = m[0],
-				be = m[1],
-				ga = m[2],
-				de = m[3];
-	double		log_alive,
-				ll,
-				sum = 0.0,
-				D = de + n;
 
 	if (future < 0 || future > BGBB_MAX_OPPORTUNITIES)
 		ereport(ERROR,
@@ -367,15 +381,5 @@ bgbb_expected_purchases_customer(PG_FUNCTION_ARGS)
 				 errmsg("future opportunities %d is out of range", future),
 				 errhint("Count the opportunities ahead: 0 to %d.", BGBB_MAX_OPPORTUNITIES)));
 	bgbb_check_customer(x, tx, n);
-	ll = bgbb_log_likelihood_one(m, x, tx, n, NULL, &log_alive);
-	{
-		double		term = 1.0;
-
-		for (int32 i = 1; i <= future; i++)
-		{
-			term *= (D + i - 1) / (ga + D + i - 1);
-			sum += term;
-		}
-	}
-	PG_RETURN_FLOAT8(exp(log_alive - ll) * (al + x) / (al + be + n) * sum);
+	PG_RETURN_FLOAT8(bgbb_expected_purchases(m, future, x, tx, n));
 }

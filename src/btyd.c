@@ -1090,7 +1090,7 @@ bgnbd_alive_expectation(double k, double s, double a, double bb)
 	return numerator / denominator;
 }
 
-static double
+double
 bgnbd_expected_purchases(const double *m, double t, int32 x, double tx, double T)
 {
 	double		r = m[0],

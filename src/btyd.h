@@ -72,5 +72,7 @@ extern Datum btyd_histogram_add_datum(FunctionCallInfo fcinfo, int kind, double 
  */
 extern void bgnbd_check_customer(int32 frequency, double recency, double tenure);
 extern void gammagamma_check_customer(int32 frequency, double monetary_value);
+/* BG/BB's, with 0 <= frequency <= recency <= opportunities (bgbb.c) */
+extern void bgbb_check_customer(int32 frequency, int32 recency, int32 opportunities);
 
 #endif							/* BTYD_H */

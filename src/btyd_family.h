@@ -77,6 +77,17 @@ extern void btyd_check_clv_arguments(int32 months, double discount_rate);
 /* Gamma-Gamma's conditional expected spend (btyd.c). */
 extern double gammagamma_expected_spend(const double *m, int32 x, double mv);
 
+/*
+ * A customer's expected purchases in the next t (BG/BB: the next future
+ * opportunities) given x, t_x and T, the models' parameters in m, inputs
+ * checked by the caller: btyd.c, pnbd.c, mbgnbd.c and bgbb.c, also used by
+ * the holdout check (holdout.c).
+ */
+extern double bgnbd_expected_purchases(const double *m, double t, int32 x, double tx, double T);
+extern double pnbd_expected_purchases(const double *m, double t, int32 x, double tx, double T);
+extern double mbgnbd_expected_purchases(const double *m, double t, int32 x, double tx, double T);
+extern double bgbb_expected_purchases(const double *m, int32 future, int32 x, int32 tx, int32 n);
+
 /* log(exp(a) + exp(b)) and the share exp(b) of the sum in *share_b */
 static inline double
 log_add_exp(double a, double b, double *share_b)

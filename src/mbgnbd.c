@@ -243,8 +243,8 @@ mbgnbd_dropout_odds(const double *m, int32 x, double tx, double T)
  * F = 1 + ε H, the bracket over ε is -expm1(ε ln(1-z))/ε - (1-z)^ε H,
  * accurate at and near a = 1.  A new customer is x = 0 at T = 0.
  */
-static double
-mbgnbd_expected(const double *m, double t, int32 x, double tx, double T)
+double
+mbgnbd_expected_purchases(const double *m, double t, int32 x, double tx, double T)
 {
 	double		r = m[0],
 				alpha = m[1],
@@ -298,7 +298,7 @@ mbgnbd_expected_purchases_customer(PG_FUNCTION_ARGS)
 
 	btyd_check_horizon(t);
 	bgnbd_check_customer(x, tx, T);
-	PG_RETURN_FLOAT8(mbgnbd_expected(m, t, x, tx, T));
+	PG_RETURN_FLOAT8(mbgnbd_expected_purchases(m, t, x, tx, T));
 }
 
 PG_FUNCTION_INFO_V1(mbgnbd_expected_purchases_new);
@@ -309,7 +309,7 @@ mbgnbd_expected_purchases_new(PG_FUNCTION_ARGS)
 	double		t = PG_GETARG_FLOAT8(1);
 
 	btyd_check_horizon(t);
-	PG_RETURN_FLOAT8(mbgnbd_expected(m, t, 0, 0.0, 0.0));
+	PG_RETURN_FLOAT8(mbgnbd_expected_purchases(m, t, 0, 0.0, 0.0));
 }
 
 PG_FUNCTION_INFO_V1(mbgnbd_clv);
@@ -334,7 +334,7 @@ mbgnbd_clv(PG_FUNCTION_ARGS)
 	spend = gammagamma_expected_spend(gg, x, mv);
 	for (int i = 1; i <= months; i++)
 	{
-		double		expected = mbgnbd_expected(m, 30.0 * i, x, tx, T);
+		double		expected = mbgnbd_expected_purchases(m, 30.0 * i, x, tx, T);
 
 		total += spend * (expected - previous) / pow(1.0 + d, i);
 		previous = expected;

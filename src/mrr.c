@@ -40,6 +40,7 @@
 #include "utils/numeric.h"
 #include "utils/uuid.h"
 
+#include "decimal.h"
 #include "period.h"
 
 #define MRR_VERSION 1
@@ -259,6 +260,25 @@ mrr_sort_cmp(const void *pa, const void *pb)
 	return (a->day > b->day) - (a->day < b->day);
 }
 
+/*
+ * bigint ids, the common case, sort with the comparison inlined (PostgreSQL's
+ * sort template): sorting is most of the cost of mrr_agg.
+ */
+static inline int
+mrr_bigint_key_cmp(const MrrSortKey *a, const MrrSortKey *b)
+{
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return (a->day > b->day) - (a->day < b->day);
+}
+
+#define ST_SORT mrr_sort_bigint_keys
+#define ST_ELEMENT_TYPE MrrSortKey
+#define ST_COMPARE(a, b) mrr_bigint_key_cmp(a, b)
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
 /* The amount of a record with its sign. */
 static Numeric
 record_signed_amount(const MrrRecord *r)
@@ -299,7 +319,10 @@ mrr_canonical(const MrrSummary *s)
 			keys[i].key = 0;
 		p += r->size;
 	}
-	qsort(keys, s->nrecords, sizeof(MrrSortKey), mrr_sort_cmp);
+	if (s->id_kind == MRR_ID_BIGINT)
+		mrr_sort_bigint_keys(keys, s->nrecords);
+	else
+		qsort(keys, s->nrecords, sizeof(MrrSortKey), mrr_sort_cmp);
 
 	out = mrr_new(s->id_kind, Max(s->used, MRR_INITIAL_BYTES));
 	out->first_day = s->first_day;
@@ -1030,29 +1053,90 @@ mrr_summary_recv(PG_FUNCTION_ARGS)
 /* ---------------------------------------------------------------- */
 
 /* per bucket: the movements into it; NULL amounts are zero */
+/*
+ * An exact amount while walking the records: fixed point in 128 bits
+ * (decimal.h) with the largest display scale seen, as numeric addition would
+ * give it, and numeric arithmetic only for amounts beyond that range.  The
+ * walk adds up millions of changes; numeric_add would allocate for each.
+ */
+typedef struct MrrMoney
+{
+	Numeric		numeric;		/* NULL: the fixed value below */
+	int128		fixed;
+	int			scale;
+} MrrMoney;
+
+static inline MrrMoney
+money_zero(void)
+{
+	MrrMoney	m = {NULL, 0, 0};
+
+	return m;
+}
+
+static Numeric
+money_numeric(const MrrMoney *m)
+{
+	return m->numeric ? m->numeric : fixed_to_numeric(m->fixed, m->scale);
+}
+
+static MrrMoney
+money_of(Numeric n)
+{
+	MrrMoney	m = money_zero();
+	bool		special;
+
+	if (!numeric_to_fixed(NumericGetDatum(n), &m.fixed, &m.scale, &special))
+		m.numeric = n;
+	return m;
+}
+
+/* a + sign * b, exactly */
+static MrrMoney
+money_add(const MrrMoney *a, const MrrMoney *b, int sign)
+{
+	MrrMoney	r = money_zero();
+	int128		x,
+				y;
+
+	if (a->numeric == NULL && b->numeric == NULL)
+	{
+		r.scale = Max(a->scale, b->scale);
+		if (fixed_rescale(a->fixed, r.scale - a->scale, &x) &&
+			fixed_rescale(b->fixed, r.scale - b->scale, &y))
+		{
+			r.fixed = sign > 0 ? x + y : x - y;
+			if (fixed_in_range(r.fixed))
+				return r;
+		}
+	}
+	r.numeric = sign > 0 ? num_add(money_numeric(a), money_numeric(b)) :
+		num_sub(money_numeric(a), money_numeric(b));
+	return r;
+}
+
+static int
+money_sign(const MrrMoney *m)
+{
+	if (m->numeric)
+		return numeric_sign_of(m->numeric);
+	return (m->fixed > 0) - (m->fixed < 0);
+}
+
 typedef struct MrrBucket
 {
-	Numeric		new_mrr;
-	Numeric		expansion;
-	Numeric		contraction;
-	Numeric		churned;
-	Numeric		reactivation;
+	MrrMoney	new_mrr;
+	MrrMoney	expansion;
+	MrrMoney	contraction;
+	MrrMoney	churned;
+	MrrMoney	reactivation;
 	int64		customers_delta;
 } MrrBucket;
 
-static void
-bucket_add(Numeric *sum, Numeric amount)
+static inline void
+bucket_add(MrrMoney *sum, const MrrMoney *amount)
 {
-	if (*sum == NULL)
-		*sum = amount;
-	else
-		*sum = num_add(*sum, amount);
-}
-
-static Datum
-numeric_or_zero(Numeric n)
-{
-	return NumericGetDatum(n != NULL ? n : numeric_zero());
+	*sum = money_add(sum, amount, 1);
 }
 
 /* (mrr_start - minus) / mrr_start as float8, the retention ratios */
@@ -1111,7 +1195,7 @@ mrr_movements(PG_FUNCTION_ARGS)
 	while ((r = mrr_cursor_peek(&c)) != NULL)
 	{
 		const MrrRecord *customer = r;
-		Numeric		level = numeric_zero();
+		MrrMoney	level = money_zero();
 		int			level_sign = 0;
 		bool		was_positive = false;	/* on some day before the bucket */
 		bool		positive_so_far = false;
@@ -1122,17 +1206,17 @@ mrr_movements(PG_FUNCTION_ARGS)
 			int64		b = period_index(&period, r->day);
 			DateADT		bucket_end = period_start(&period, b + 1);
 			MrrBucket  *bucket = &buckets[b - first];
-			Numeric		start = level;
+			MrrMoney	start = level;
 			int			start_sign = level_sign;
 
 			was_positive = positive_so_far;
 			/* the changes of this bucket */
 			while (r != NULL && r->day < bucket_end && mrr_id_cmp(s->id_kind, r, customer) == 0)
 			{
-				/* 0 + x is x, with x's scale: no addition needed */
-				level = level == numeric_zero() ?
-					MRR_RECORD_AMOUNT(r) : num_add(level, MRR_RECORD_AMOUNT(r));
-				level_sign = numeric_sign_of(level);
+				MrrMoney	change = money_of(MRR_RECORD_AMOUNT(r));
+
+				level = money_add(&level, &change, 1);
+				level_sign = money_sign(&level);
 				positive_so_far |= level_sign > 0;
 				mrr_cursor_next(&c);
 				r = mrr_cursor_peek(&c);
@@ -1140,24 +1224,28 @@ mrr_movements(PG_FUNCTION_ARGS)
 			if (start_sign == 0 && level_sign > 0)
 			{
 				if (was_positive)
-					bucket_add(&bucket->reactivation, level);
+					bucket_add(&bucket->reactivation, &level);
 				else
-					bucket_add(&bucket->new_mrr, level);
+					bucket_add(&bucket->new_mrr, &level);
 				bucket->customers_delta++;
 			}
 			else if (start_sign > 0 && level_sign == 0)
 			{
-				bucket_add(&bucket->churned, start);
+				bucket_add(&bucket->churned, &start);
 				bucket->customers_delta--;
 			}
 			else if (start_sign > 0)
 			{
-				int			cmp = num_cmp(level, start);
+				MrrMoney	difference = money_add(&level, &start, -1);
+				int			cmp = money_sign(&difference);
 
 				if (cmp > 0)
-					bucket_add(&bucket->expansion, num_sub(level, start));
+					bucket_add(&bucket->expansion, &difference);
 				else if (cmp < 0)
-					bucket_add(&bucket->contraction, num_sub(start, level));
+				{
+					difference = money_add(&start, &level, -1);
+					bucket_add(&bucket->contraction, &difference);
+				}
 			}
 		}
 	}
@@ -1169,34 +1257,24 @@ mrr_movements(PG_FUNCTION_ARGS)
 		MrrBucket  *bucket = &buckets[i];
 		Datum		values[13];
 		bool		nulls[13] = {0};
-		Numeric		mrr_end = mrr_start;
-		Numeric		lost = numeric_zero();
+		Numeric		new_mrr = money_numeric(&bucket->new_mrr),
+					expansion = money_numeric(&bucket->expansion),
+					contraction = money_numeric(&bucket->contraction),
+					churned = money_numeric(&bucket->churned),
+					reactivation = money_numeric(&bucket->reactivation);
+		Numeric		mrr_end = num_sub(num_add(num_add(num_add(mrr_start, new_mrr), reactivation),
+											  expansion),
+									  num_add(contraction, churned));
+		Numeric		lost = num_add(contraction, churned);
 		int64		customers_end = customers_start + bucket->customers_delta;
-
-		if (bucket->new_mrr)
-			mrr_end = num_add(mrr_end, bucket->new_mrr);
-		if (bucket->reactivation)
-			mrr_end = num_add(mrr_end, bucket->reactivation);
-		if (bucket->expansion)
-			mrr_end = num_add(mrr_end, bucket->expansion);
-		if (bucket->contraction)
-		{
-			mrr_end = num_sub(mrr_end, bucket->contraction);
-			lost = num_add(lost, bucket->contraction);
-		}
-		if (bucket->churned)
-		{
-			mrr_end = num_sub(mrr_end, bucket->churned);
-			lost = num_add(lost, bucket->churned);
-		}
 
 		values[0] = DateADTGetDatum(period_start(&period, first + i));
 		values[1] = NumericGetDatum(mrr_start);
-		values[2] = numeric_or_zero(bucket->new_mrr);
-		values[3] = numeric_or_zero(bucket->expansion);
-		values[4] = numeric_or_zero(bucket->contraction);
-		values[5] = numeric_or_zero(bucket->churned);
-		values[6] = numeric_or_zero(bucket->reactivation);
+		values[2] = NumericGetDatum(new_mrr);
+		values[3] = NumericGetDatum(expansion);
+		values[4] = NumericGetDatum(contraction);
+		values[5] = NumericGetDatum(churned);
+		values[6] = NumericGetDatum(reactivation);
 		values[7] = NumericGetDatum(mrr_end);
 		values[8] = Int64GetDatum(customers_start);
 		values[9] = Int64GetDatum(customers_end);
@@ -1207,8 +1285,7 @@ mrr_movements(PG_FUNCTION_ARGS)
 			Numeric		kept = num_sub(mrr_start, lost);
 
 			values[10] = ratio_datum(mrr_start, kept);
-			values[11] = ratio_datum(mrr_start,
-									 bucket->expansion ? num_add(kept, bucket->expansion) : kept);
+			values[11] = ratio_datum(mrr_start, num_add(kept, expansion));
 		}
 		values[12] = BoolGetDatum(period_start(&period, first + i + 1) - 1 <= s->last_day);
 		tuplestore_putvalues(store, desc, values, nulls);

@@ -691,8 +691,8 @@ pnbd_survival_integral(double s, double beta_T, double t)
  *   P(alive) (r+x)(β+T) / (α+T) × [1 - ((β+T)/(β+T+t))^(s-1)] / (s-1)
  * (Schmittlein et al. 1987; FHL's note, eq. 41).
  */
-static double
-pnbd_expected(const double *m, double t, int32 x, double tx, double T)
+double
+pnbd_expected_purchases(const double *m, double t, int32 x, double tx, double T)
 {
 	double		r = m[0],
 				alpha = m[1],
@@ -730,7 +730,7 @@ pnbd_expected_purchases_customer(PG_FUNCTION_ARGS)
 
 	btyd_check_horizon(t);
 	bgnbd_check_customer(x, tx, T);
-	PG_RETURN_FLOAT8(pnbd_expected(m, t, x, tx, T));
+	PG_RETURN_FLOAT8(pnbd_expected_purchases(m, t, x, tx, T));
 }
 
 /* a new customer: r β / α × [1 - (β/(β+t))^(s-1)] / (s-1) */
@@ -742,7 +742,7 @@ pnbd_expected_purchases_new(PG_FUNCTION_ARGS)
 	double		t = PG_GETARG_FLOAT8(1);
 
 	btyd_check_horizon(t);
-	PG_RETURN_FLOAT8(pnbd_expected(m, t, 0, 0.0, 0.0));
+	PG_RETURN_FLOAT8(pnbd_expected_purchases(m, t, 0, 0.0, 0.0));
 }
 
 /* clv(pnbd_model, gammagamma_model, ...): §5's definition with Pareto/NBD purchases */

@@ -135,10 +135,11 @@ purchases_agg_transfn(PG_FUNCTION_ARGS)
 	if (args->amount_kind == PURCHASES_NUMERIC)
 	{
 		Datum		amount = PG_GETARG_DATUM(3);
+		int128		fixed;
 		int			scale;
 		bool		special;
 
-		if (!numeric_to_fixed(amount, &state->fixed[n], &scale, &special))
+		if (!numeric_to_fixed(amount, &fixed, &scale, &special))
 		{
 			char	   *text = DatumGetCString(DirectFunctionCall1(numeric_out, amount));
 
@@ -152,7 +153,12 @@ purchases_agg_transfn(PG_FUNCTION_ARGS)
 					 errmsg("amount %s is too large or too precise for purchases", text),
 					 errhint("purchases_agg sums numeric amounts exactly in 37 significant digits with at most 30 decimal places; round the amounts, or use the float8 amounts.")));
 		}
-		state->scales[n] = (uint8) scale;
+		/* the units above the scale in one word, when they fit in 58 bits */
+		if (fixed >= -((int128) 1 << 57) && fixed < ((int128) 1 << 57))
+			state->rows[n].value = ((uint64) (int64) fixed << PURCHASES_PAYLOAD_SHIFT) |
+				((uint64) scale << 1);
+		else
+			purchases_add_wide(state, n, fixed, scale);
 	}
 	else
 	{
@@ -163,12 +169,25 @@ purchases_agg_transfn(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("amount %s is not a finite number", float8out_internal(amount)),
 					 errhint("An order amount must be a finite number.")));
-		state->real[n] = amount;
+		/*
+		 * As float_sum.h sums it: -0 is 0, amounts below 2^-44 are rounded
+		 * to a multiple of 2^-96, and amounts of 2^95 or more are an error.
+		 */
+		amount += 0.0;
+		if (fabs(amount) >= PURCHASES_FLOAT8_LIMIT ||
+			(amount != 0 && fabs(amount) < PURCHASES_FLOAT8_GRID_EXACT))
+		{
+			FloatSum	sum;
+
+			purchases_float8_to_sum(amount, &sum);
+			amount = float_sum_value(&sum);
+		}
+		memcpy(&state->rows[n].value, &amount, sizeof(double));
 	}
 	state->days[n] = day;
 
 	if (args->id_kind == ACTIVITY_ID_BIGINT)
-		state->ids[n] = PG_GETARG_INT64(1);
+		state->rows[n].key = (uint64) PG_GETARG_INT64(1);
 	else
 	{
 		const char *bytes;
@@ -195,7 +214,7 @@ purchases_agg_transfn(PG_FUNCTION_ARGS)
 			state->keys_size = size;
 		}
 		memcpy(state->keys + state->keys_used, bytes, len);
-		state->ids[n] = (int64) state->keys_used;
+		state->rows[n].key = (uint64) state->keys_used;
 		state->keys_used += len;
 	}
 	state->npending = n + 1;
@@ -220,7 +239,7 @@ purchases_combinefn(PG_FUNCTION_ARGS)
 		return state_unchanged(fcinfo);
 	other = purchases_flat(PG_GETARG_DATUM(1));
 	purchases_cursor_begin(&cursor, other, ERRCODE_DATA_CORRUPTED);
-	state = purchases_state_for_update(fcinfo, cursor.days.id_kind, cursor.amount_kind);
+	state = purchases_state_for_update(fcinfo, cursor.ids.id_kind, cursor.amount_kind);
 	purchases_keep_flat(state, other);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
 }
@@ -250,7 +269,7 @@ purchases_customers(PG_FUNCTION_ARGS)
 	PurchasesCursor cursor;
 
 	purchases_cursor_begin(&cursor, purchases_flat(PG_GETARG_DATUM(0)), ERRCODE_DATA_CORRUPTED);
-	PG_RETURN_INT64(cursor.days.ncustomers);
+	PG_RETURN_INT64(cursor.ids.ncustomers);
 }
 
 /* ---------------------------------------------------------------- */
@@ -258,11 +277,13 @@ purchases_customers(PG_FUNCTION_ARGS)
 /* ---------------------------------------------------------------- */
 
 /*
- * "v1 ids=bigint amounts=numeric customers=2 days=3
+ * "v2 ids=bigint amounts=numeric customers=2 days=3
  * 17:2024-01-05/2/10.00,2024-02-01/1/-3.5 42:2023-12-31/1/7" -- customers in
  * id order, each day as date/rows/total; text ids double-quoted with \" and
  * \\ escaped, uuids in their standard form, totals as numeric_out (numeric
- * amounts, at the day's scale) or the shortest exact float8.
+ * amounts, at the day's scale) or the exact float8 sum in float_sum.h's
+ * form ("0.30000000000000004" when one double is the total,
+ * "0.30000000000000004-2.7755575615628914e-17" when it is not).
  */
 
 /* the compact text form reads and writes through the binary functions */
@@ -282,23 +303,28 @@ purchases_out(PG_FUNCTION_ARGS)
 	initStringInfo(&out);
 	summary_write_begin(&out, PURCHASES_VERSION);
 	appendStringInfo(&out, " ids=%s amounts=%s customers=" INT64_FORMAT " days=" INT64_FORMAT,
-					 activity_id_kind_names[cursor.days.id_kind],
+					 activity_id_kind_names[cursor.ids.id_kind],
 					 purchases_amount_kind_names[cursor.amount_kind],
-					 cursor.days.ncustomers, cursor.days.ndays);
+					 cursor.ids.ncustomers, cursor.ids.ndays);
 	while (purchases_cursor_next(&cursor))
 	{
+		const PurchasesDays *days = &cursor.current;
+
 		appendStringInfoChar(&out, ' ');
-		summary_write_id(&out, cursor.days.id_kind, cursor.days.id, cursor.days.key, cursor.days.keylen);
-		for (int d = 0; d < cursor.days.count; d++)
+		summary_write_id(&out, cursor.ids.id_kind, cursor.ids.id, cursor.ids.key, cursor.ids.keylen);
+		for (int d = 0; d < days->count; d++)
 		{
+			const PurchasesTotal *total = &days->totals[d];
+
 			appendStringInfoChar(&out, d == 0 ? ':' : ',');
-			summary_write_date(&out, cursor.days.days[d]);
-			appendStringInfo(&out, "/" INT64_FORMAT "/", cursor.rows[d]);
+			summary_write_date(&out, days->days[d]);
+			appendStringInfo(&out, "/" INT64_FORMAT "/", days->rows[d]);
 			if (cursor.amount_kind == PURCHASES_NUMERIC)
-				appendStringInfoString(&out, fixed_to_cstring(cursor.totals[d].fixed,
-															  cursor.totals[d].scale));
+				appendStringInfoString(&out, fixed_to_cstring(total->fixed, total->scale));
+			else if (total->exact)
+				summary_write_float_sum(&out, &days->sums[total->exact - 1]);
 			else
-				summary_write_float8(&out, cursor.totals[d].real);
+				summary_write_float8(&out, total->real);
 		}
 		CHECK_FOR_INTERRUPTS();
 	}
@@ -319,14 +345,11 @@ purchases_in(PG_FUNCTION_ARGS)
 				ndays,
 				seen_days = 0;
 	PurchasesWriter writer;
+	PurchasesDays days;
 	StringInfoData key,
 				previous;
 	int64		id = 0,
 				previous_id = 0;
-	DateADT    *days = palloc(sizeof(DateADT) * 16);
-	int64	   *rows = palloc(sizeof(int64) * 16);
-	PurchasesTotal *totals = palloc(sizeof(PurchasesTotal) * 16);
-	int			size = 16;
 
 	SUMMARY_IN_COMPACT(purchases_recv, "purchases", PURCHASES_VERSION);
 
@@ -340,13 +363,12 @@ purchases_in(PG_FUNCTION_ARGS)
 	summary_read_key(&reader, "days");
 	ndays = summary_read_count(&reader);
 	purchases_writer_init(&writer, id_kind, amount_kind, CurrentMemoryContext);
+	purchases_days_init(&days, amount_kind);
 	initStringInfo(&key);
 	initStringInfo(&previous);
 
 	for (int64 c = 0; c < ncustomers; c++)
 	{
-		int			count = 0;
-
 		if (!summary_skip_spaces(&reader))
 			summary_syntax_error(&reader, "a space before the next customer");
 		summary_read_id(&reader, id_kind, &id, &key);
@@ -357,58 +379,69 @@ purchases_in(PG_FUNCTION_ARGS)
 		resetStringInfo(&previous);
 		appendBinaryStringInfo(&previous, key.data, key.len);
 		summary_read_char(&reader, ':');
+		purchases_days_reset(&days);
 		for (;;)
 		{
 			const char *start;
-			Numeric		value;
+			DateADT		day;
+			int64		rows;
+			PurchasesTotal total;
 
-			if (count == size)
-			{
-				size *= 2;
-				days = repalloc(days, sizeof(DateADT) * size);
-				rows = repalloc(rows, sizeof(int64) * size);
-				totals = repalloc(totals, sizeof(PurchasesTotal) * size);
-			}
 			start = reader.cursor;
-			days[count] = summary_read_date(&reader);
-			if (days[count] < ACTIVITY_MIN_DAY || days[count] > ACTIVITY_MAX_DAY)
+			day = summary_read_date(&reader);
+			if (day < ACTIVITY_MIN_DAY || day > ACTIVITY_MAX_DAY)
 			{
 				reader.cursor = start;
 				summary_syntax_error(&reader, "a valid date between 0001-01-01 and 9999-12-31");
 			}
-			if (count > 0 && days[count] <= days[count - 1])
+			if (days.count > 0 && day <= days.days[days.count - 1])
 				summary_text_error(&reader, "A customer's days are not in strictly ascending order.");
 			summary_read_char(&reader, '/');
-			rows[count] = summary_read_count(&reader);
-			if (rows[count] < 1)
+			rows = summary_read_count(&reader);
+			if (rows < 1)
 				summary_text_error(&reader, "A day has no rows.");
 			summary_read_char(&reader, '/');
-			memset(&totals[count], 0, sizeof(PurchasesTotal));
+			memset(&total, 0, sizeof(total));
+			start = reader.cursor;
 			if (amount_kind == PURCHASES_FLOAT8)
-				totals[count].real = summary_read_float8(&reader);
+			{
+				FloatSum	sum;
+
+				summary_read_float_sum(&reader, &sum);
+				if (!(fabs(float_sum_value(&sum)) < PURCHASES_FLOAT8_LIMIT))
+				{
+					reader.cursor = start;
+					summary_syntax_error(&reader, "a total of magnitude below 2^95");
+				}
+				purchases_days_append(&days, day, rows, &total, &sum);
+				if (rows == 1 && days.totals[days.count - 1].exact)
+				{
+					reader.cursor = start;
+					summary_syntax_error(&reader, "one float8 as the total of a day of one row");
+				}
+			}
 			else
 			{
 				bool		special;
+				Numeric		value = summary_read_numeric(&reader);
 
-				start = reader.cursor;
-				value = summary_read_numeric(&reader);
-				if (!numeric_to_fixed(NumericGetDatum(value), &totals[count].fixed,
-									  &totals[count].scale, &special) ||
-					!fixed_in_range(totals[count].fixed))
+				if (!numeric_to_fixed(NumericGetDatum(value), &total.fixed,
+									  &total.scale, &special) ||
+					!fixed_in_range(total.fixed))
 				{
 					reader.cursor = start;
 					summary_syntax_error(&reader, "a total of fewer than 37 significant digits and at most 30 decimal places");
 				}
+				purchases_days_append(&days, day, rows, &total, NULL);
 			}
-			count++;
 			if (*reader.cursor != ',')
 				break;
 			reader.cursor++;
 		}
-		seen_days += count;
+		seen_days += days.count;
 		if (seen_days > ndays)
 			summary_text_error(&reader, "There are more days than days= says.");
-		purchases_writer_add(&writer, id, key.data, key.len, days, rows, totals, count);
+		purchases_writer_add(&writer, id, key.data, key.len, &days);
 	}
 	if (seen_days != ndays)
 		summary_text_error(&reader, "There are fewer days than days= says.");

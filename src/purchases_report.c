@@ -72,8 +72,10 @@ id_datum(const FlatCursor *c)
 }
 
 /*
- * An exact sum of day totals (numeric amounts): fixed point while it fits,
- * then numeric, as rfm sums; or a float8 sum.
+ * An exact sum of day totals: numeric amounts in fixed point while it fits,
+ * then numeric, as rfm sums; float8 amounts as an exact float_sum.h sum,
+ * rounded once when it is shown, so that the result does not depend on how
+ * the rows were split.
  */
 typedef struct Revenue
 {
@@ -81,36 +83,61 @@ typedef struct Revenue
 	int128		fixed;
 	int			scale;
 	Numeric		numeric;		/* non-NULL once out of the fixed range */
-	double		real;
+	FloatSum	real;
 } Revenue;
 
-static void
-revenue_init(Revenue *r, PurchasesAmountKind kind)
+/* 10^k as rfm computes it (pow), for every scale a numeric total has */
+static double pow10_double[DECIMAL_MAX_SCALE + 1];
+
+static inline double
+power_of_ten(int k)
 {
-	memset(r, 0, sizeof(Revenue));
-	r->kind = kind;
+	if (pow10_double[0] == 0)
+		for (int i = 0; i <= DECIMAL_MAX_SCALE; i++)
+			pow10_double[i] = pow(10.0, i);
+	return pow10_double[k];
 }
 
-/* the largest scale first, as rfm's revenue keeps the largest display scale */
 static void
-revenue_add(Revenue *r, const PurchasesTotal *t, int scale)
+revenue_init(Revenue *r, PurchasesAmountKind kind, int scale)
 {
-	int128		a,
-				b;
+	r->kind = kind;
+	r->fixed = 0;
+	r->scale = scale;
+	r->numeric = NULL;
+	if (kind == PURCHASES_FLOAT8)
+		float_sum_init(&r->real);
+}
+
+/* adds day d of the customer; scale: the largest of the sum, as rfm's revenue keeps it */
+static inline void
+revenue_add(Revenue *r, const PurchasesDays *days, int d)
+{
+	const PurchasesTotal *t = &days->totals[d];
+	int128		b;
 
 	if (r->kind == PURCHASES_FLOAT8)
 	{
-		r->real += t->real;
+		FloatSum	sum;
+
+		purchases_days_exact(days, d, &sum);
+		float_sum_add(&r->real, &sum);
 		return;
 	}
 	if (r->numeric == NULL)
 	{
-		if (fixed_rescale(r->fixed, scale - r->scale, &a) &&
-			fixed_rescale(t->fixed, scale - t->scale, &b) &&
-			fixed_in_range(a + b))
+		if (t->scale == r->scale)
 		{
-			r->fixed = a + b;
-			r->scale = scale;
+			if (fixed_in_range(r->fixed + t->fixed))
+			{
+				r->fixed += t->fixed;
+				return;
+			}
+		}
+		else if (fixed_rescale(t->fixed, r->scale - t->scale, &b) &&
+				 fixed_in_range(r->fixed + b))
+		{
+			r->fixed += b;
 			return;
 		}
 		r->numeric = fixed_to_numeric(r->fixed, r->scale);
@@ -123,7 +150,7 @@ static Datum
 revenue_numeric(const Revenue *r)
 {
 	if (r->kind == PURCHASES_FLOAT8)
-		return DirectFunctionCall1(float8_numeric, Float8GetDatum(r->real));
+		return DirectFunctionCall1(float8_numeric, Float8GetDatum(float_sum_value(&r->real)));
 	if (r->numeric)
 		return NumericGetDatum(r->numeric);
 	return NumericGetDatum(fixed_to_numeric(r->fixed, r->scale));
@@ -136,17 +163,35 @@ revenue_mean_minus(const Revenue *r, const Revenue *first, int n)
 	if (n == 0)
 		return 0.0;
 	if (r->kind == PURCHASES_FLOAT8)
-		return (r->real - first->real) / n;
+	{
+		FloatSum	repeat = r->real;
+
+		float_sum_subtract(&repeat, &first->real);
+		return float_sum_value(&repeat) / n;
+	}
 	if (r->numeric == NULL && first->numeric == NULL)
 	{
 		int128		f;
 
 		if (fixed_rescale(first->fixed, r->scale - first->scale, &f))
-			return ((double) (r->fixed - f) / pow(10.0, r->scale)) / n;
+			return ((double) (r->fixed - f) / power_of_ten(r->scale)) / n;
 	}
 	return DatumGetFloat8(DirectFunctionCall1(numeric_float8,
 											  DirectFunctionCall2(numeric_sub, revenue_numeric(r),
 																  revenue_numeric(first)))) / n;
+}
+
+/* the largest scale of days[lo, hi) */
+static int
+days_scale(const PurchasesDays *days, int lo, int hi)
+{
+	int			scale = 0;
+
+	if (days->scale >= 0)
+		return days->scale;
+	for (int d = lo; d < hi; d++)
+		scale = Max(scale, days->totals[d].scale);
+	return scale;
 }
 
 /*
@@ -154,35 +199,56 @@ revenue_mean_minus(const Revenue *r, const Revenue *first, int n)
  * to `end`: values[0..7] as rfm_summary orders them.
  */
 static void
-rfm_fields(const PurchasesCursor *c, int lo, int hi, DateADT end, Datum *values,
-		   Revenue *revenue_out)
+rfm_fields(const PurchasesDays *days, int lo, int hi, DateADT end, Datum *values)
 {
 	Revenue		revenue,
 				first;
 	int64		orders = 0;
-	int			scale = 0;
+	int			scale = days->amount_kind == PURCHASES_NUMERIC ? days_scale(days, lo, hi) : 0;
 	int			frequency = hi - lo - 1;
 
-	revenue_init(&revenue, c->amount_kind);
-	revenue_init(&first, c->amount_kind);
+	revenue_init(&revenue, days->amount_kind, scale);
+	revenue_init(&first, days->amount_kind, scale);
 	for (int d = lo; d < hi; d++)
+		orders += days->rows[d];
+	if (days->scale >= 0)
 	{
-		orders += c->rows[d];
-		scale = Max(scale, c->totals[d].scale);
+		/* the common case: one scale, sums in 128 bits */
+		int128		sum = 0;
+		int			d;
+
+		for (d = lo; d < hi; d++)
+		{
+			sum += days->totals[d].fixed;
+			if (unlikely(!fixed_in_range(sum)))
+				break;
+		}
+		if (d == hi)
+		{
+			revenue.fixed = sum;
+			first.fixed = days->totals[lo].fixed;
+		}
+		else
+		{
+			for (d = lo; d < hi; d++)
+				revenue_add(&revenue, days, d);
+			revenue_add(&first, days, lo);
+		}
 	}
-	for (int d = lo; d < hi; d++)
-		revenue_add(&revenue, &c->totals[d], scale);
-	revenue_add(&first, &c->totals[lo], scale);
-	values[0] = DateADTGetDatum(c->days.days[lo]);
-	values[1] = DateADTGetDatum(c->days.days[hi - 1]);
+	else
+	{
+		for (int d = lo; d < hi; d++)
+			revenue_add(&revenue, days, d);
+		revenue_add(&first, days, lo);
+	}
+	values[0] = DateADTGetDatum(days->days[lo]);
+	values[1] = DateADTGetDatum(days->days[hi - 1]);
 	values[2] = Int64GetDatum(orders);
 	values[3] = revenue_numeric(&revenue);
 	values[4] = Int32GetDatum(frequency);
-	values[5] = Int32GetDatum(c->days.days[hi - 1] - c->days.days[lo]);
-	values[6] = Int32GetDatum(end - c->days.days[lo]);
+	values[5] = Int32GetDatum(days->days[hi - 1] - days->days[lo]);
+	values[6] = Int32GetDatum(end - days->days[lo]);
 	values[7] = Float8GetDatum(revenue_mean_minus(&revenue, &first, frequency));
-	if (revenue_out)
-		*revenue_out = revenue;
 }
 
 /* the number of days on or before end (days ascending) */
@@ -192,6 +258,8 @@ days_through(const DateADT *days, int n, DateADT end)
 	int			lo = 0,
 				hi = n;
 
+	if (n > 0 && days[n - 1] <= end)
+		return n;
 	while (lo < hi)
 	{
 		int			mid = lo + (hi - lo) / 2;
@@ -223,19 +291,19 @@ purchases_customer_rfm(PG_FUNCTION_ARGS)
 	end = PG_GETARG_DATEADT(2);
 	check_finite("observation_end", end);
 	purchases_cursor_begin(&cursor, purchases_flat(PG_GETARG_DATUM(1)), ERRCODE_DATA_CORRUPTED);
-	check_id_type(fcinfo, cursor.days.id_kind, "customer_rfm");
+	check_id_type(fcinfo, cursor.ids.id_kind, "customer_rfm");
 	while (purchases_cursor_next(&cursor))
 	{
 		Datum		values[9];
 		bool		nulls[9] = {0};
-		int			n = days_through(cursor.days.days, cursor.days.count, end);
+		int			n = days_through(cursor.current.days, cursor.current.count, end);
 
 		if (n == 0)
 			continue;
-		values[0] = id_datum(&cursor.days);
-		rfm_fields(&cursor, 0, n, end, values + 1, NULL);
+		values[0] = id_datum(&cursor.ids);
+		rfm_fields(&cursor.current, 0, n, end, values + 1);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		if ((cursor.days.remaining_customers & 0x3fff) == 0)
+		if ((cursor.ids.remaining_customers & 0x3fff) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 	return (Datum) 0;
@@ -268,48 +336,64 @@ purchases_calibration_holdout(PG_FUNCTION_ARGS)
 						date_text(cal_end), date_text(end)),
 				 errhint("The holdout period runs from the day after calibration_end to observation_end; pass calibration_end < observation_end.")));
 	purchases_cursor_begin(&cursor, purchases_flat(PG_GETARG_DATUM(1)), ERRCODE_DATA_CORRUPTED);
-	check_id_type(fcinfo, cursor.days.id_kind, "calibration_holdout");
+	check_id_type(fcinfo, cursor.ids.id_kind, "calibration_holdout");
 	while (purchases_cursor_next(&cursor))
 	{
+		const PurchasesDays *days = &cursor.current;
 		Datum		values[8];
 		Datum		rfm[8];
 		bool		nulls[8] = {0};
-		int			ncal = days_through(cursor.days.days, cursor.days.count, cal_end);
-		int			nall = days_through(cursor.days.days, cursor.days.count, end);
+		int			ncal = days_through(days->days, days->count, cal_end);
+		int			nall = days_through(days->days, days->count, end);
 		Revenue		holdout,
 					none;
 		int			scale = 0;
 
 		if (ncal == 0)
 			continue;
-		values[0] = id_datum(&cursor.days);
-		rfm_fields(&cursor, 0, ncal, cal_end, rfm, NULL);
+		values[0] = id_datum(&cursor.ids);
+		rfm_fields(days, 0, ncal, cal_end, rfm);
 		values[1] = rfm[4];
 		values[2] = rfm[5];
 		values[3] = rfm[6];
 		values[4] = rfm[7];
-		revenue_init(&holdout, cursor.amount_kind);
-		revenue_init(&none, cursor.amount_kind);
+		if (cursor.amount_kind == PURCHASES_NUMERIC && ncal < nall)
+			scale = days_scale(days, ncal, nall);
+		revenue_init(&holdout, cursor.amount_kind, scale);
+		revenue_init(&none, cursor.amount_kind, scale);
 		for (int d = ncal; d < nall; d++)
-			scale = Max(scale, cursor.totals[d].scale);
-		for (int d = ncal; d < nall; d++)
-			revenue_add(&holdout, &cursor.totals[d], scale);
+			revenue_add(&holdout, days, d);
 		values[5] = Int32GetDatum(nall - ncal);
 		values[6] = Float8GetDatum(revenue_mean_minus(&holdout, &none, nall - ncal));
 		values[7] = Int32GetDatum(end - cal_end);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		if ((cursor.days.remaining_customers & 0x3fff) == 0)
+		if ((cursor.ids.remaining_customers & 0x3fff) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 	return (Datum) 0;
 }
 
-/* one cell of the cohort triangle */
+/* one cell of the cohort triangle: numeric revenue in fixed, float8 in real */
 typedef struct CohortCell
 {
-	PurchasesTotal revenue;
+	PurchasesTotal fixed;
+	FloatSum	real;
 	int64		active;
 } CohortCell;
+
+static void
+cell_add(CohortCell *cell, const PurchasesDays *days, int d)
+{
+	if (days->amount_kind == PURCHASES_NUMERIC)
+		purchases_fixed_add(&cell->fixed, &days->totals[d]);
+	else
+	{
+		FloatSum	sum;
+
+		purchases_days_exact(days, d, &sum);
+		float_sum_add(&cell->real, &sum);
+	}
+}
 
 /*
  * cohort_revenue(purchases, period text) -> SETOF (cohort, period_offset,
@@ -336,10 +420,10 @@ purchases_cohort_revenue(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	period_parse_text(PG_GETARG_TEXT_PP(1), 0, &period);
 	purchases_cursor_begin(&cursor, flat, ERRCODE_DATA_CORRUPTED);
-	if (cursor.days.ncustomers == 0)
+	if (cursor.ids.ncustomers == 0)
 		return (Datum) 0;
-	first = period_index(&period, cursor.days.min_day);
-	last = period_index(&period, cursor.days.max_day);
+	first = period_index(&period, cursor.ids.min_day);
+	last = period_index(&period, cursor.ids.max_day);
 	ncohorts = last - first + 1;
 	if (ncohorts > 100000)
 		ereport(ERROR,
@@ -351,7 +435,8 @@ purchases_cohort_revenue(PG_FUNCTION_ARGS)
 	period_cursor_init(&pc, &period);
 	while (purchases_cursor_next(&cursor))
 	{
-		int64		cohort = period_cursor_index(&pc, cursor.days.days[0]) - first;
+		const PurchasesDays *days = &cursor.current;
+		int64		cohort = period_cursor_index(&pc, days->days[0]) - first;
 		int64		previous = -1;
 		CohortCell *row;
 
@@ -359,25 +444,27 @@ purchases_cohort_revenue(PG_FUNCTION_ARGS)
 			cells[cohort] = palloc0(sizeof(CohortCell) * (ncohorts - cohort));
 		row = cells[cohort];
 		sizes[cohort]++;
-		for (int d = 0; d < cursor.days.count; d++)
+		for (int d = 0; d < days->count; d++)
 		{
-			int64		offset = period_cursor_index(&pc, cursor.days.days[d]) - first - cohort;
+			int64		offset = period_cursor_index(&pc, days->days[d]) - first - cohort;
 
 			if (offset != previous)
 				row[offset].active++;
 			previous = offset;
-			purchases_total_add(cursor.amount_kind, &row[offset].revenue, &cursor.totals[d]);
+			cell_add(&row[offset], days, d);
 		}
-		if ((cursor.days.remaining_customers & 0x3fff) == 0)
+		if ((cursor.ids.remaining_customers & 0x3fff) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 	for (int64 c = 0; c < ncohorts; c++)
 	{
 		PurchasesTotal cumulative;
+		FloatSum	cumulative_real;
 
 		if (sizes[c] == 0)
 			continue;
 		memset(&cumulative, 0, sizeof(cumulative));
+		float_sum_init(&cumulative_real);
 		for (int64 k = 0; k < ncohorts - c; k++)
 		{
 			Datum		values[8];
@@ -386,17 +473,18 @@ purchases_cohort_revenue(PG_FUNCTION_ARGS)
 			double		revenue,
 						total;
 
-			purchases_total_add(cursor.amount_kind, &cumulative, &cell->revenue);
 			if (cursor.amount_kind == PURCHASES_FLOAT8)
 			{
-				values[4] = DirectFunctionCall1(float8_numeric, Float8GetDatum(cell->revenue.real));
-				revenue = cell->revenue.real;
-				total = cumulative.real;
+				float_sum_add(&cumulative_real, &cell->real);
+				revenue = float_sum_value(&cell->real);
+				total = float_sum_value(&cumulative_real);
+				values[4] = DirectFunctionCall1(float8_numeric, Float8GetDatum(revenue));
 			}
 			else
 			{
-				values[4] = NumericGetDatum(fixed_to_numeric(cell->revenue.fixed, cell->revenue.scale));
-				revenue = (double) cell->revenue.fixed / pow(10.0, cell->revenue.scale);
+				purchases_fixed_add(&cumulative, &cell->fixed);
+				values[4] = NumericGetDatum(fixed_to_numeric(cell->fixed.fixed, cell->fixed.scale));
+				revenue = (double) cell->fixed.fixed / pow(10.0, cell->fixed.scale);
 				total = (double) cumulative.fixed / pow(10.0, cumulative.scale);
 			}
 			values[0] = DateADTGetDatum(period_start(&period, first + c));
@@ -405,7 +493,7 @@ purchases_cohort_revenue(PG_FUNCTION_ARGS)
 			values[3] = Int64GetDatum(cell->active);
 			values[5] = Float8GetDatum(revenue / sizes[c]);
 			values[6] = Float8GetDatum(total / sizes[c]);
-			values[7] = BoolGetDatum(period_start(&period, first + c + k + 1) - 1 <= cursor.days.max_day);
+			values[7] = BoolGetDatum(period_start(&period, first + c + k + 1) - 1 <= cursor.ids.max_day);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 		CHECK_FOR_INTERRUPTS();

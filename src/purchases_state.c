@@ -2,19 +2,20 @@
  * purchases_state.c
  *		The expanded object of purchases_agg (PurchasesState, purchases.h):
  *		rows collected a run at a time, each run sorted by (id, day) into a
- *		flat part (a radix sort of packed keys for bigint ids, a comparison
- *		sort otherwise), parts merged by size, and flattening.
+ *		flat part, parts merged by size (activity's SortedParts), and
+ *		flattening.
+ *
+ * A bigint row is sorted as activity sorts it (the id above the day in one
+ * 64-bit key, radix-sorted) with its amount carried along as a 64-bit
+ * payload, so the rows of a customer-day come out together, in sequential
+ * passes over memory, and their totals are added up as the run is encoded.
  */
 #include "retention.h"
 
 #include "miscadmin.h"
-#include "port/pg_bitutils.h"
 #include "purchases.h"
 
-#define PURCHASES_MAX_PARTS 32
-#define PURCHASES_MERGE_FAN_IN 4
 #define PURCHASES_FIRST_ROWS 64
-#define RADIX_BITS 11
 
 static Size purchases_get_flat_size(ExpandedObjectHeader *eohptr);
 static void purchases_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size size);
@@ -35,6 +36,7 @@ purchases_state_create(MemoryContext parent, ActivityIdKind id_kind,
 	EOH_init_header(&state->hdr, &purchases_methods, context);
 	state->id_kind = id_kind;
 	state->amount_kind = amount_kind;
+	sorted_parts_init(&state->parts, context, purchases_merge_flat, NULL);
 	return state;
 }
 
@@ -43,85 +45,39 @@ void
 purchases_add_row_space(PurchasesState *state)
 {
 	MemoryContext context = state->hdr.eoh_context;
+	int64		run_rows = state->id_kind == ACTIVITY_ID_BIGINT ?
+		PURCHASES_RUN_ROWS : PURCHASES_KEY_RUN_ROWS;
 	int64		size;
 
+	if (state->npending == state->pending_size && state->pending_size == run_rows)
+		purchases_sort_rows(state);
+	if (state->days == NULL && state->pending_size > 0)
+		state->days = MemoryContextAllocHuge(context, state->pending_size * sizeof(DateADT));
 	if (state->npending < state->pending_size)
 		return;
-	if (state->pending_size == PURCHASES_RUN_ROWS)
-	{
-		purchases_sort_rows(state);
-		return;
-	}
 	size = state->pending_size == 0 ? PURCHASES_FIRST_ROWS : state->pending_size * 2;
-#define GROW(field, type) \
-	state->field = state->field ? repalloc_huge(state->field, size * sizeof(type)) : \
-		MemoryContextAllocHuge(context, size * sizeof(type))
-	GROW(ids, int64);
-	GROW(days, DateADT);
-	if (state->amount_kind == PURCHASES_NUMERIC)
-	{
-		GROW(fixed, int128);
-		GROW(scales, uint8);
-	}
-	else
-		GROW(real, double);
-#undef GROW
+	state->rows = state->rows ? repalloc_huge(state->rows, size * sizeof(SortPair)) :
+		MemoryContextAllocHuge(context, size * sizeof(SortPair));
+	state->days = state->days ? repalloc_huge(state->days, size * sizeof(DateADT)) :
+		MemoryContextAllocHuge(context, size * sizeof(DateADT));
 	state->pending_size = size;
 }
 
-/* ---- parts ---- */
-
-static inline int
-part_size_class(const struct varlena *part)
+/* Keeps a numeric amount too wide for a payload; the row's payload refers to it. */
+void
+purchases_add_wide(PurchasesState *state, int64 row, int128 fixed, int scale)
 {
-	return pg_leftmost_one_pos32(VARSIZE(part)) / 2;
-}
-
-static void
-purchases_merge_parts(PurchasesState *state, int max_class)
-{
-	struct varlena **chosen = palloc(sizeof(struct varlena *) * state->nparts);
-	int			nchosen = 0,
-				kept = 0;
-
-	for (int i = 0; i < state->nparts; i++)
+	if (state->nwide == state->wide_size)
 	{
-		if (part_size_class(state->parts[i]) <= max_class)
-			chosen[nchosen++] = state->parts[i];
-		else
-			state->parts[kept++] = state->parts[i];
+		state->wide_size = Max(16, state->wide_size * 2);
+		state->wide = state->wide ?
+			repalloc_huge(state->wide, state->wide_size * sizeof(PurchasesWide)) :
+			MemoryContextAllocHuge(state->hdr.eoh_context, state->wide_size * sizeof(PurchasesWide));
 	}
-	state->parts[kept++] = purchases_merge_flat(chosen, nchosen, state->hdr.eoh_context);
-	state->nparts = kept;
-	for (int i = 0; i < nchosen; i++)
-		pfree(chosen[i]);
-	pfree(chosen);
-}
-
-/* Keeps a part (in the state's context), merging parts by size as activity does. */
-static void
-purchases_keep_part(PurchasesState *state, struct varlena *part)
-{
-	if (state->parts == NULL)
-		state->parts = MemoryContextAlloc(state->hdr.eoh_context,
-										  sizeof(struct varlena *) * PURCHASES_MAX_PARTS);
-	if (state->nparts == PURCHASES_MAX_PARTS)
-		purchases_merge_parts(state, PG_INT32_MAX);
-	state->parts[state->nparts++] = part;
-	state->flat_ready = false;
-	for (;;)
-	{
-		int			size_class = part_size_class(part);
-		int			smaller = 0;
-
-		for (int i = 0; i < state->nparts; i++)
-			if (part_size_class(state->parts[i]) <= size_class)
-				smaller++;
-		if (smaller < PURCHASES_MERGE_FAN_IN)
-			break;
-		purchases_merge_parts(state, size_class);
-		part = state->parts[state->nparts - 1];
-	}
+	state->wide[state->nwide].fixed = fixed;
+	state->wide[state->nwide].scale = scale;
+	state->rows[row].value = ((uint64) state->nwide << 1) | PURCHASES_PAYLOAD_WIDE;
+	state->nwide++;
 }
 
 /* Adds a copy of a flat purchases value (of this state's kinds) as a part. */
@@ -133,122 +89,183 @@ purchases_keep_flat(PurchasesState *state, const struct varlena *flat)
 	Size		size = VARSIZE_ANY_EXHDR(flat) + VARHDRSZ;
 
 	purchases_cursor_begin(&cursor, flat, ERRCODE_DATA_CORRUPTED);
-	if (cursor.days.id_kind != state->id_kind)
-		activity_id_kind_mismatch(state->id_kind, cursor.days.id_kind);
+	if (cursor.ids.id_kind != state->id_kind)
+		activity_id_kind_mismatch(state->id_kind, cursor.ids.id_kind);
 	if (cursor.amount_kind != state->amount_kind)
 		purchases_kind_mismatch(state->amount_kind, cursor.amount_kind);
-	if (cursor.days.ncustomers == 0)
+	if (cursor.ids.ncustomers == 0)
 		return;
 	part = MemoryContextAllocExtended(state->hdr.eoh_context, size, MCXT_ALLOC_HUGE);
 	SET_VARSIZE(part, size);
 	memcpy(VARDATA(part), VARDATA_ANY(flat), size - VARHDRSZ);
-	purchases_keep_part(state, part);
+	sorted_parts_keep(&state->parts, part);
+	state->flat_ready = false;
 }
 
 /* ---- sorting a run ---- */
 
-typedef struct SortItem
+/* A text or uuid row, sorted by comparison. */
+typedef struct KeyRow
 {
-	uint64		key;
-	int64		row;
-} SortItem;
+	Size		offset;			/* of the id in the state's keys */
+	int			len;
+	DateADT		day;
+	uint64		value;
+} KeyRow;
 
-/* LSD radix sort of items by key (stable, so rows of a key keep their order). */
-static void
-radix_sort_items(SortItem *items, SortItem *scratch, int64 n, int bits)
-{
-	const uint64 mask = (1 << RADIX_BITS) - 1;
-	int64		counts[1 << RADIX_BITS];
-	SortItem   *from = items;
-	SortItem   *to = scratch;
-
-	for (int shift = 0; shift < bits && n > 0; shift += RADIX_BITS)
-	{
-		int64		position = 0;
-		SortItem   *swap;
-
-		memset(counts, 0, sizeof(counts));
-		for (int64 i = 0; i < n; i++)
-			counts[(from[i].key >> shift) & mask]++;
-		if (counts[(from[0].key >> shift) & mask] == n)
-			continue;
-		for (int d = 0; d <= (int) mask; d++)
-		{
-			int64		count = counts[d];
-
-			counts[d] = position;
-			position += count;
-		}
-		for (int64 i = 0; i < n; i++)
-			to[counts[(from[i].key >> shift) & mask]++] = from[i];
-		swap = from;
-		from = to;
-		to = swap;
-		CHECK_FOR_INTERRUPTS();
-	}
-	if (from != items)
-		memcpy(items, from, sizeof(SortItem) * n);
-}
-
-/* for the comparison sort */
-static PurchasesState *sorting_state;
-
-static inline int
-compare_row_ids(const PurchasesState *state, int64 a, int64 b)
-{
-	if (state->id_kind == ACTIVITY_ID_BIGINT)
-		return (state->ids[a] > state->ids[b]) - (state->ids[a] < state->ids[b]);
-	else
-	{
-		Size		aend = a + 1 < state->npending ? (Size) state->ids[a + 1] : state->keys_used;
-		Size		bend = b + 1 < state->npending ? (Size) state->ids[b + 1] : state->keys_used;
-
-		return compare_bytes(state->keys + state->ids[a], (int) (aend - state->ids[a]),
-							 state->keys + state->ids[b], (int) (bend - state->ids[b]));
-	}
-}
+static const char *sorting_keys;
 
 static int
-compare_items(const void *x, const void *y)
+compare_key_rows(const void *x, const void *y)
 {
-	const SortItem *a = (const SortItem *) x;
-	const SortItem *b = (const SortItem *) y;
-	int			cmp = compare_row_ids(sorting_state, a->row, b->row);
+	const KeyRow *a = (const KeyRow *) x;
+	const KeyRow *b = (const KeyRow *) y;
+	int			cmp = compare_bytes(sorting_keys + a->offset, a->len,
+									sorting_keys + b->offset, b->len);
 
 	if (cmp != 0)
 		return cmp;
-	cmp = (sorting_state->days[a->row] > sorting_state->days[b->row]) -
-		(sorting_state->days[a->row] < sorting_state->days[b->row]);
-	if (cmp != 0)
-		return cmp;
-	/* arrival order, so float8 totals do not depend on qsort */
-	return (a->row > b->row) - (a->row < b->row);
+	return (a->day > b->day) - (a->day < b->day);
 }
 
-static inline int
-bit_width(uint64 value)
+/* A bigint row whose id and day do not pack into 64 bits. */
+typedef struct WideRow
 {
-	return value == 0 ? 0 : pg_leftmost_one_pos64(value) + 1;
+	int64		id;
+	DateADT		day;
+	uint64		value;
+} WideRow;
+
+static int
+compare_wide_rows(const void *x, const void *y)
+{
+	const WideRow *a = (const WideRow *) x;
+	const WideRow *b = (const WideRow *) y;
+
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	return (a->day > b->day) - (a->day < b->day);
+}
+
+/*
+ * A narrow numeric payload in fewer bits: the units zigzag-coded above the
+ * scale, so small amounts of either sign take few bits.
+ */
+static inline uint64
+compact_amount(uint64 value)
+{
+	int64		fixed = (int64) value >> PURCHASES_PAYLOAD_SHIFT;
+
+	return (zigzag_encode(fixed) << 5) | ((value >> 1) & 31);
+}
+
+static inline uint64
+expand_amount(uint64 compact)
+{
+	int64		fixed = zigzag_decode(compact >> 5);
+
+	return ((uint64) fixed << PURCHASES_PAYLOAD_SHIFT) | ((compact & 31) << 1);
+}
+
+/*
+ * Turns rows sorted by (id, day) into encoded customers: the rows of a
+ * customer-day are added up, a customer's days gathered and written when
+ * the id changes.
+ */
+typedef struct RunEncoder
+{
+	PurchasesState *state;
+	PurchasesWriter writer;
+	PurchasesDays days;
+	bool		started;
+	int64		id;
+	const char *key;
+	int			keylen;
+} RunEncoder;
+
+static void
+run_flush(RunEncoder *run)
+{
+	if (run->days.count == 0)
+		return;
+	purchases_writer_add(&run->writer, run->id, run->key, run->keylen, &run->days);
+	purchases_days_reset(&run->days);
+	if ((run->writer.ids.ncustomers & 0xffff) == 0)
+		CHECK_FOR_INTERRUPTS();
+}
+
+static inline void
+run_add(RunEncoder *run, int64 id, const char *key, int keylen, DateADT day, uint64 value)
+{
+	PurchasesDays *days = &run->days;
+	PurchasesTotal amount;
+	int			last = days->count - 1;
+
+	if (run->state->id_kind == ACTIVITY_ID_BIGINT ? id != run->id :
+		(keylen != run->keylen || memcmp(key, run->key, keylen) != 0))
+	{
+		run_flush(run);
+		run->id = id;
+		run->key = key;
+		run->keylen = keylen;
+		last = -1;
+	}
+	if (run->state->amount_kind == PURCHASES_FLOAT8)
+	{
+		memcpy(&amount.real, &value, sizeof(double));
+		amount.fixed = 0;
+		amount.scale = 0;
+	}
+	else if (value & PURCHASES_PAYLOAD_WIDE)
+	{
+		const PurchasesWide *wide = &run->state->wide[value >> 1];
+
+		amount.fixed = wide->fixed;
+		amount.scale = wide->scale;
+		amount.real = 0;
+	}
+	else
+	{
+		amount.fixed = (int64) value >> PURCHASES_PAYLOAD_SHIFT;
+		amount.scale = (int) (value >> 1) & 31;
+		amount.real = 0;
+	}
+	amount.exact = 0;
+	if (last >= 0 && days->days[last] == day)
+	{
+		PurchasesTotal *total = &days->totals[last];
+
+		/* the common repeat: same scale, sums far from the limit of 10^37 */
+		if (run->state->amount_kind == PURCHASES_NUMERIC && total->scale == amount.scale &&
+			fixed_in_range(total->fixed + amount.fixed))
+		{
+			days->rows[last]++;
+			total->fixed += amount.fixed;
+		}
+		else
+			purchases_days_add(days, last, 1, &amount, NULL);
+		return;
+	}
+	purchases_days_append(days, day, 1, &amount, NULL);
 }
 
 /*
  * Sorts the collected rows by (id, day) and keeps them as a flat part, the
- * rows of each customer-day added up in the order they came.
+ * rows of each customer-day added up.  Bigint rows pack the id above the
+ * day into one 64-bit key, both relative to the run's smallest, and a radix
+ * sort orders the (key, amount) pairs in a few sequential passes; runs
+ * whose ids spread too far for that, and text and uuid ids, are sorted by
+ * comparison.  Float8 totals are exact sums, so the order of a day's rows
+ * does not matter.
  */
 void
 purchases_sort_rows(PurchasesState *state)
 {
 	int64		n = state->npending;
-	SortItem   *items;
-	PurchasesWriter writer;
+	SortPair   *rows = state->rows;
+	RunEncoder	run;
 	MemoryContext context,
 				old;
-	DateADT    *days;
-	int64	   *rows;
-	PurchasesTotal *totals;
-	int			size = 64,
-				count = 0;
-	int64		current = -1;
 	struct varlena *part;
 
 	if (n == 0)
@@ -256,7 +273,11 @@ purchases_sort_rows(PurchasesState *state)
 	context = AllocSetContextCreate(state->hdr.eoh_context, "purchases run",
 									ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(context);
-	items = palloc_extended(sizeof(SortItem) * n, MCXT_ALLOC_HUGE);
+	memset(&run, 0, sizeof(run));
+	run.state = state;
+	purchases_writer_init(&run.writer, state->id_kind, state->amount_kind, context);
+	purchases_writer_reserve(&run.writer, (Size) n * 2, (Size) n * 3);
+	purchases_days_init(&run.days, state->amount_kind);
 
 	if (state->id_kind == ACTIVITY_ID_BIGINT)
 	{
@@ -266,106 +287,121 @@ purchases_sort_rows(PurchasesState *state)
 					max_day = PG_INT32_MIN;
 		int			day_bits,
 					id_bits;
+		uint64		amount_bits = 0;	/* of the numeric amounts as compact_amount()s */
+		bool		packable = state->amount_kind == PURCHASES_NUMERIC;
 
 		for (int64 i = 0; i < n; i++)
 		{
-			min_id = Min(min_id, state->ids[i]);
-			max_id = Max(max_id, state->ids[i]);
+			min_id = Min(min_id, (int64) rows[i].key);
+			max_id = Max(max_id, (int64) rows[i].key);
 			min_day = Min(min_day, state->days[i]);
 			max_day = Max(max_day, state->days[i]);
+			if (packable)
+			{
+				packable = (rows[i].value & PURCHASES_PAYLOAD_WIDE) == 0;
+				amount_bits |= compact_amount(rows[i].value);
+			}
 		}
 		day_bits = bit_width((uint64) (max_day - min_day));
 		id_bits = bit_width((uint64) max_id - (uint64) min_id);
-		if (id_bits + day_bits <= 64)
+		if (packable && id_bits + day_bits + bit_width(amount_bits) <= 64)
 		{
-			SortItem   *scratch = palloc_extended(sizeof(SortItem) * n, MCXT_ALLOC_HUGE);
+			/*
+			 * The common case of shop data: key and amount fit one word, the
+			 * key on top, so the sort moves half the bytes and needs half the
+			 * second array.  The words take the place of the pairs.
+			 */
+			uint64	   *words = (uint64 *) rows;
+			uint64		day_mask = ((uint64) 1 << day_bits) - 1;
+			int			low = 64 - Max(id_bits + day_bits, 1);
+			uint64		amount_mask = ((uint64) 1 << low) - 1;
+			uint64	   *scratch;
 
 			for (int64 i = 0; i < n; i++)
 			{
-				items[i].key = (((uint64) state->ids[i] - (uint64) min_id) << day_bits) |
+				uint64		key = ((rows[i].key - (uint64) min_id) << day_bits) |
 					(uint64) (state->days[i] - min_day);
-				items[i].row = i;
+				uint64		amount = compact_amount(rows[i].value);
+
+				words[i] = (key << low) | amount;
 			}
-			radix_sort_items(items, scratch, n, id_bits + day_bits);
+			pfree(state->days);
+			state->days = NULL;
+			scratch = palloc_extended(sizeof(uint64) * n, MCXT_ALLOC_HUGE);
+			radix_sort_words_above(words, scratch, n, low);
 			pfree(scratch);
+			for (int64 i = 0; i < n; i++)
+			{
+				uint64		key = words[i] >> low;
+
+				run_add(&run, (int64) ((uint64) min_id + (key >> day_bits)), NULL, 0,
+						min_day + (DateADT) (key & day_mask),
+						expand_amount(words[i] & amount_mask));
+			}
+		}
+		else if (id_bits + day_bits <= 64)
+		{
+			uint64		day_mask = ((uint64) 1 << day_bits) - 1;
+			SortPair   *scratch;
+
+			for (int64 i = 0; i < n; i++)
+				rows[i].key = ((rows[i].key - (uint64) min_id) << day_bits) |
+					(uint64) (state->days[i] - min_day);
+			/* the days are in the keys now: their room goes to the sort */
+			pfree(state->days);
+			state->days = NULL;
+			scratch = palloc_extended(sizeof(SortPair) * n, MCXT_ALLOC_HUGE);
+			radix_sort_pairs(rows, scratch, n, id_bits + day_bits);
+			pfree(scratch);
+			for (int64 i = 0; i < n; i++)
+				run_add(&run, (int64) ((uint64) min_id + (rows[i].key >> day_bits)), NULL, 0,
+						min_day + (DateADT) (rows[i].key & day_mask), rows[i].value);
 		}
 		else
 		{
+			WideRow    *sorted = palloc_extended(sizeof(WideRow) * n, MCXT_ALLOC_HUGE);
+
 			for (int64 i = 0; i < n; i++)
-				items[i].row = i;
-			sorting_state = state;
-			qsort(items, n, sizeof(SortItem), compare_items);
+			{
+				sorted[i].id = (int64) rows[i].key;
+				sorted[i].day = state->days[i];
+				sorted[i].value = rows[i].value;
+			}
+			qsort(sorted, n, sizeof(WideRow), compare_wide_rows);
+			for (int64 i = 0; i < n; i++)
+				run_add(&run, sorted[i].id, NULL, 0, sorted[i].day, sorted[i].value);
 		}
 	}
 	else
 	{
+		KeyRow	   *sorted = palloc_extended(sizeof(KeyRow) * n, MCXT_ALLOC_HUGE);
+
 		for (int64 i = 0; i < n; i++)
-			items[i].row = i;
-		sorting_state = state;
-		qsort(items, n, sizeof(SortItem), compare_items);
+		{
+			Size		end = i + 1 < n ? (Size) rows[i + 1].key : state->keys_used;
+
+			sorted[i].offset = (Size) rows[i].key;
+			sorted[i].len = (int) (end - sorted[i].offset);
+			sorted[i].day = state->days[i];
+			sorted[i].value = rows[i].value;
+		}
+		sorting_keys = state->keys;
+		qsort(sorted, n, sizeof(KeyRow), compare_key_rows);
+		run.keylen = -1;		/* unlike the first id */
+		for (int64 i = 0; i < n; i++)
+			run_add(&run, 0, state->keys + sorted[i].offset, sorted[i].len, sorted[i].day,
+					sorted[i].value);
 	}
+	run_flush(&run);
 
-	purchases_writer_init(&writer, state->id_kind, state->amount_kind, context);
-	days = palloc(sizeof(DateADT) * size);
-	rows = palloc(sizeof(int64) * size);
-	totals = palloc(sizeof(PurchasesTotal) * size);
-	for (int64 i = 0; i <= n; i++)
-	{
-		int64		r = i < n ? items[i].row : -1;
-		PurchasesTotal amount;
-
-		if (current >= 0 && (r < 0 || compare_row_ids(state, current, r) != 0))
-		{
-			if (state->id_kind == ACTIVITY_ID_BIGINT)
-				purchases_writer_add(&writer, state->ids[current], NULL, 0,
-									 days, rows, totals, count);
-			else
-			{
-				Size		end = current + 1 < n ? (Size) state->ids[current + 1] : state->keys_used;
-
-				purchases_writer_add(&writer, 0, state->keys + state->ids[current],
-									 (int) (end - state->ids[current]),
-									 days, rows, totals, count);
-			}
-			count = 0;
-			if ((writer.days.ncustomers & 0xffff) == 0)
-				CHECK_FOR_INTERRUPTS();
-		}
-		if (r < 0)
-			break;
-		current = r;
-		memset(&amount, 0, sizeof(amount));
-		if (state->amount_kind == PURCHASES_NUMERIC)
-		{
-			amount.fixed = state->fixed[r];
-			amount.scale = state->scales[r];
-		}
-		else
-			amount.real = state->real[r];
-		if (count > 0 && days[count - 1] == state->days[r])
-		{
-			rows[count - 1]++;
-			purchases_total_add(state->amount_kind, &totals[count - 1], &amount);
-			continue;
-		}
-		if (count == size)
-		{
-			size *= 2;
-			days = repalloc_huge(days, sizeof(DateADT) * size);
-			rows = repalloc_huge(rows, sizeof(int64) * size);
-			totals = repalloc_huge(totals, sizeof(PurchasesTotal) * size);
-		}
-		days[count] = state->days[r];
-		rows[count] = 1;
-		totals[count] = amount;
-		count++;
-	}
-	part = purchases_writer_finish(&writer, state->hdr.eoh_context);
+	part = purchases_writer_finish(&run.writer, state->hdr.eoh_context);
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(context);
 	state->npending = 0;
 	state->keys_used = 0;
-	purchases_keep_part(state, part);
+	state->nwide = 0;
+	sorted_parts_keep(&state->parts, part);
+	state->flat_ready = false;
 }
 
 /* ---- flattening ---- */
@@ -375,14 +411,13 @@ static void
 purchases_compute_flat(PurchasesState *state)
 {
 	purchases_sort_rows(state);
-	if (state->nparts > 1)
-		purchases_merge_parts(state, PG_INT32_MAX);
-	if (state->nparts == 0)
+	sorted_parts_merge_all(&state->parts);
+	if (state->parts.nparts == 0)
 	{
 		PurchasesWriter writer;
 
 		purchases_writer_init(&writer, state->id_kind, state->amount_kind, CurrentMemoryContext);
-		purchases_keep_part(state, purchases_writer_finish(&writer, state->hdr.eoh_context));
+		sorted_parts_keep(&state->parts, purchases_writer_finish(&writer, state->hdr.eoh_context));
 	}
 	state->flat_ready = true;
 }
@@ -394,7 +429,7 @@ purchases_get_flat_size(ExpandedObjectHeader *eohptr)
 	MemoryContext caller;
 
 	if (state->flat_ready && state->npending == 0)
-		return VARSIZE(state->parts[0]);
+		return VARSIZE(state->parts.parts[0]);
 
 	/*
 	 * The caller's context may be a bump context (PostgreSQL 17 and later,
@@ -406,7 +441,7 @@ purchases_get_flat_size(ExpandedObjectHeader *eohptr)
 														 ALLOCSET_DEFAULT_SIZES));
 	purchases_compute_flat(state);
 	MemoryContextDelete(MemoryContextSwitchTo(caller));
-	return VARSIZE(state->parts[0]);
+	return VARSIZE(state->parts.parts[0]);
 }
 
 static void
@@ -414,8 +449,8 @@ purchases_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size size)
 {
 	PurchasesState *state = (PurchasesState *) eohptr;
 
-	Assert(state->flat_ready && VARSIZE(state->parts[0]) == size);
-	memcpy(result, state->parts[0], size);
+	Assert(state->flat_ready && VARSIZE(state->parts.parts[0]) == size);
+	memcpy(result, state->parts.parts[0], size);
 }
 
 /* The flat form of any purchases datum (an expanded one is flattened). */

@@ -18,8 +18,11 @@
  * display scale seen (so revenue prints as sum(amount) does).  Amounts that do
  * not fit (very large values, or more than DECIMAL_MAX_SCALE decimal places) move
  * that customer's sums to numeric arithmetic, kept after the days; the result
- * is the same, only slower.  float8 amounts are summed as float8, like
- * sum(float8).
+ * is the same, only slower.  float8 amounts are summed exactly too, in the
+ * 256-bit fixed point of float_sum.h (the revenue in the place of the
+ * 128-bit sums, the first day's total after the days), and rounded to float8
+ * once when read: unlike sum(float8), the result does not depend on the
+ * order of the rows or on how a parallel plan or a rollup split them.
  *
  * monetary_value needs each repeat day's total only through their sum, which
  * is revenue minus the first day's total, so the state keeps just the total
@@ -39,6 +42,7 @@
 #include "utils/datetime.h"
 #include "utils/float.h"
 #include "utils/fmgrprotos.h"
+#include "float_sum.h"
 #include "summary_io.h"
 #include "utils/numeric.h"
 
@@ -46,7 +50,14 @@
 extern Datum rfm_state_send(PG_FUNCTION_ARGS);
 extern Datum rfm_state_recv(PG_FUNCTION_ARGS);
 
-#define RFM_STATE_VERSION 1
+/*
+ * Format version 2 (release 0.2) sums float8 amounts exactly.  Version 1
+ * kept their sums as float8 in the place of the fixed-point sums; states
+ * of version 1 stored in tables, dumps and copies are still read, and
+ * converted (rfm_state_current).
+ */
+#define RFM_STATE_VERSION 2
+#define RFM_STATE_VERSION_FLOAT8_SUMS 1
 
 /* flags */
 #define RFM_FLOAT_AMOUNTS	0x01	/* sums are float8 (the float8 overloads) */
@@ -54,21 +65,30 @@ extern Datum rfm_state_recv(PG_FUNCTION_ARGS);
 
 /*
  * Room for days comes in allocations of a power of two bytes (what palloc
- * hands out anyway): 16 days in the first 128 bytes, then 48, 112, ...  Most
- * customers never outgrow the first, which the executor allocates right next
- * to the customer's hash table entry, so a row touches few cache lines.
+ * hands out anyway): 16 days in the first 128 bytes, then 48, 112, ... (8,
+ * 40, 104, ... for float8 amounts, whose first day's total follows the
+ * days).  Most customers never outgrow the first, which the executor
+ * allocates right next to the customer's hash table entry, so a row touches
+ * few cache lines.
  */
 #define RFM_INITIAL_BYTES 128
 #define RFM_DAYS_FOR_BYTES(bytes) \
 	((int32) (((bytes) - offsetof(RfmState, days)) / sizeof(DateADT)))
-#define RFM_INITIAL_DAYS RFM_DAYS_FOR_BYTES(RFM_INITIAL_BYTES)
 #define RFM_MAX_DAYS ((int32) ((MaxAllocSize - 1024) / sizeof(DateADT)))
 
 typedef union RfmSum
 {
 	int128		fixed;			/* units of 10^-scale */
-	float8		real;			/* RFM_FLOAT_AMOUNTS */
+	float8		real;			/* format version 1 with RFM_FLOAT_AMOUNTS */
 } RfmSum;
+
+/*
+ * With RFM_FLOAT_AMOUNTS (format version 2) the exact revenue takes the
+ * place of the two RfmSums, where a row finds it next to the header, and the
+ * first day's total, which most rows leave alone, follows the days; so a
+ * customer of float8 amounts with up to 8 purchase days fits in 128 bytes,
+ * as one of numeric amounts with up to 16 does.
+ */
 
 typedef struct RfmState
 {
@@ -84,10 +104,18 @@ typedef struct RfmState
 	RfmSum		first_total;	/* total amount of days[0] */
 	DateADT		days[FLEXIBLE_ARRAY_MEMBER];	/* ascending, distinct */
 	/* with RFM_NUMERIC_SUMS, then (MAXALIGNed): revenue, first_total numerics */
+	/* with RFM_FLOAT_AMOUNTS, then (MAXALIGNed): first_total FloatSum */
 } RfmState;
+
+StaticAssertDecl(offsetof(RfmState, days) - offsetof(RfmState, revenue) == sizeof(FloatSum),
+				 "the revenue of float8 amounts takes the place of the two RfmSums");
 
 #define RFM_DAYS_END(capacity) \
 	MAXALIGN(offsetof(RfmState, days) + (Size) (capacity) * sizeof(DateADT))
+
+/* the bytes that follow the days, but numeric sums (which vary) */
+#define RFM_TRAILING_BYTES(flags) \
+	(((flags) & RFM_FLOAT_AMOUNTS) ? sizeof(FloatSum) : 0)
 
 /* How a row or merged state changes the first day's total. */
 typedef enum FirstDay
@@ -99,7 +127,7 @@ typedef enum FirstDay
 
 /*
  * An amount to add: its fixed-point form when it has one, else (or also) a
- * numeric, or a float8.
+ * numeric, or an exact float8 sum.
  */
 typedef struct RfmAmount
 {
@@ -107,7 +135,7 @@ typedef struct RfmAmount
 	int128		value;
 	int			scale;
 	Numeric		numeric;		/* NULL until needed, when it fits */
-	float8		real;
+	FloatSum	exact;			/* float8 amounts */
 } RfmAmount;
 
 static inline Numeric
@@ -157,6 +185,19 @@ rfm_numeric_first_total(RfmState *state)
 	return (Numeric) ((char *) revenue + MAXALIGN(VARSIZE(revenue)));
 }
 
+/* the sums of float8 amounts (format version 2) */
+static inline FloatSum *
+rfm_float_revenue(RfmState *state)
+{
+	return (FloatSum *) &state->revenue;
+}
+
+static inline FloatSum *
+rfm_float_first_total(RfmState *state)
+{
+	return (FloatSum *) ((char *) state + RFM_DAYS_END(state->capacity));
+}
+
 /*
  * A copy of state with room for capacity days and, when revenue is given, the
  * numeric sums revenue and first_total (switching to numeric sums).  Made in
@@ -176,6 +217,7 @@ rfm_state_rebuild(RfmState *state, int32 capacity, Numeric revenue, Numeric firs
 	}
 	if (revenue != NULL)
 		size += MAXALIGN(VARSIZE(revenue)) + VARSIZE(first_total);
+	size += RFM_TRAILING_BYTES(state->flags);
 	if (capacity > RFM_MAX_DAYS || size > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -187,6 +229,8 @@ rfm_state_rebuild(RfmState *state, int32 capacity, Numeric revenue, Numeric firs
 	memcpy(copy, state, offsetof(RfmState, days) + state->ndays * sizeof(DateADT));
 	SET_VARSIZE(copy, size);
 	copy->capacity = capacity;
+	if (state->flags & RFM_FLOAT_AMOUNTS)
+		*rfm_float_first_total(copy) = *rfm_float_first_total(state);
 	if (revenue != NULL)
 	{
 		copy->flags |= RFM_NUMERIC_SUMS;
@@ -199,7 +243,7 @@ rfm_state_rebuild(RfmState *state, int32 capacity, Numeric revenue, Numeric firs
 static RfmState *
 rfm_state_new(DateADT observation_end, uint8 flags, int32 capacity)
 {
-	Size		size = RFM_DAYS_END(capacity);
+	Size		size = RFM_DAYS_END(capacity) + RFM_TRAILING_BYTES(flags);
 	RfmState   *state = palloc0(size);
 
 	SET_VARSIZE(state, size);
@@ -250,30 +294,82 @@ rfm_state_checked(RfmState *state)
 		Assert(!numeric_is_nan(revenue) && !numeric_is_nan(first_total));
 		Assert(!numeric_is_inf(revenue) && !numeric_is_inf(first_total));
 	}
+	else if (state->flags & RFM_FLOAT_AMOUNTS)
+	{
+		Assert(VARSIZE(state) == days_end + sizeof(FloatSum));
+		Assert(float_sum_in_range(rfm_float_revenue(state)) &&
+			   float_sum_in_range(rfm_float_first_total(state)));
+	}
 	else
 	{
 		Assert(VARSIZE(state) == days_end);
-		if (state->flags & RFM_FLOAT_AMOUNTS)
-			Assert(isfinite(state->revenue.real) && isfinite(state->first_total.real));
-		else
-			Assert(state->scale >= 0 && state->scale <= DECIMAL_MAX_SCALE &&
-				   fixed_in_range(state->revenue.fixed) &&
-				   fixed_in_range(state->first_total.fixed));
+		Assert(state->scale >= 0 && state->scale <= DECIMAL_MAX_SCALE &&
+			   fixed_in_range(state->revenue.fixed) &&
+			   fixed_in_range(state->first_total.fixed));
 	}
 #endif
 	return state;
 }
 
+/*
+ * The state in the current format: a state of format version 1 (stored in a
+ * table by release 0.1) as a new one.  Its layout is the current one, but
+ * that a state of float8 amounts kept its sums as float8 in the place of the
+ * 128-bit sums; each is taken exactly (a sum below 2^-44 to the nearest
+ * 2^-96), so the state answers as it did.
+ */
+static RfmState *
+rfm_state_current(RfmState *state)
+{
+	RfmState   *copy;
+
+	if (state->version == RFM_STATE_VERSION)
+		return state;
+	if (state->version != RFM_STATE_VERSION_FLOAT8_SUMS)
+		elog(ERROR, "rfm_state of unknown format version %d", state->version);
+
+	if (state->flags & RFM_FLOAT_AMOUNTS)
+	{
+		FloatSum	revenue,
+					first_total;
+
+		if (!float_sum_set_float8(&revenue, state->revenue.real) ||
+			!float_sum_set_float8(&first_total, state->first_total.real))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("rfm_state of format version 1 with float8 revenue %s and first day's total %s is out of range for an exact float8 sum",
+							float8out_internal(state->revenue.real),
+							float8out_internal(state->first_total.real)),
+					 errhint("Release 0.2 sums float8 amounts exactly, below 2^%d; aggregate such amounts as numeric.",
+							 FLOAT_SUM_RANGE_EXPONENT)));
+		copy = rfm_state_new(state->observation_end, state->flags, state->capacity);
+		memcpy(copy->days, state->days, state->ndays * sizeof(DateADT));
+		copy->ndays = state->ndays;
+		copy->orders = state->orders;
+		*rfm_float_revenue(copy) = revenue;
+		*rfm_float_first_total(copy) = first_total;
+		return copy;
+	}
+
+	copy = palloc(VARSIZE(state));
+	memcpy(copy, state, VARSIZE(state));
+	copy->version = RFM_STATE_VERSION;
+	return copy;
+}
+
 #define PG_GETARG_RFM_STATE(n) \
-	rfm_state_checked((RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+	rfm_state_checked(rfm_state_current((RfmState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n))))
 
 /* A state argument: updated in place inside an aggregate, else copied. */
 static RfmState *
 rfm_state_arg(FunctionCallInfo fcinfo, int argno)
 {
+	RfmState   *state;
+
 	if (AggCheckCallContext(fcinfo, NULL))
-		return (RfmState *) PG_GETARG_POINTER(argno);
-	return rfm_state_checked((RfmState *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(argno)));
+		return rfm_state_current((RfmState *) PG_GETARG_POINTER(argno));
+	state = (RfmState *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(argno));
+	return rfm_state_checked(rfm_state_current(state));
 }
 
 static void
@@ -299,11 +395,13 @@ check_same_kind(RfmState *state, uint8 flags)
 
 /*
  * The room for more than `days` days, filling the next power-of-two
- * allocation (the last step stops at the 1 GB limit of a value).
+ * allocation with the bytes that follow the days of a state of these flags
+ * (the last step stops at the 1 GB limit of a value).
  */
 static int32
-rfm_grown_capacity(int32 days)
+rfm_grown_capacity(int32 days, uint8 flags)
 {
+	Size		trailing = RFM_TRAILING_BYTES(flags);
 	Size		bytes = RFM_INITIAL_BYTES;
 
 	if (days >= RFM_MAX_DAYS)
@@ -312,9 +410,10 @@ rfm_grown_capacity(int32 days)
 				 errmsg("rfm state of %d distinct purchase days exceeds the limit of %d",
 						days + 1, RFM_MAX_DAYS),
 				 errhint("An rfm state holds the purchase days of one customer; group the rows by customer.")));
-	while (RFM_DAYS_FOR_BYTES(bytes) <= days && bytes < MaxAllocSize)
+	while ((bytes < trailing + offsetof(RfmState, days) ||
+			RFM_DAYS_FOR_BYTES(bytes - trailing) <= days) && bytes < MaxAllocSize)
 		bytes *= 2;
-	return Min(RFM_DAYS_FOR_BYTES(bytes), RFM_MAX_DAYS);
+	return Min(RFM_DAYS_FOR_BYTES(bytes - trailing), RFM_MAX_DAYS);
 }
 
 /*
@@ -352,7 +451,7 @@ rfm_add_day(RfmState *state, DateADT day)
 		pos = n;
 
 	if (n == state->capacity)
-		state = rfm_state_rebuild(state, rfm_grown_capacity(n), NULL, NULL);
+		state = rfm_state_rebuild(state, rfm_grown_capacity(n, state->flags), NULL, NULL);
 	if (pos < n)
 		memmove(&state->days[pos + 1], &state->days[pos], (n - pos) * sizeof(DateADT));
 	state->days[pos] = day;
@@ -382,27 +481,19 @@ rfm_add_amounts(RfmState *state, RfmAmount *revenue, RfmAmount *first, FirstDay 
 
 	if (state->flags & RFM_FLOAT_AMOUNTS)
 	{
-		float8		r = state->revenue.real + revenue->real;
-		float8		f = first->real;
+		FloatSum   *sum_revenue = rfm_float_revenue(state);
+		FloatSum   *sum_first = rfm_float_first_total(state);
 
-		if (how == FIRST_ADD)
-			f += state->first_total.real;
-		else if (how == FIRST_KEEP)
-			f = state->first_total.real;
 		/*
-		 * Every amount is finite, so an infinite sum is an overflow: an error,
-		 * as in sum(float8), rather than a state whose text form does not
-		 * read back.
+		 * Sums of rows cannot leave the range of exact sums (2^63 amounts
+		 * below 2^95), but sums of states read from text or binary can:
+		 * float_sum_add raises 22003 then, rather than let a sum wrap around.
 		 */
-		if (isinf(r) || isinf(f))
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("rfm sum out of range: %s + %s overflows float8",
-							float8out_internal(isinf(r) ? state->revenue.real : state->first_total.real),
-							float8out_internal(isinf(r) ? revenue->real : first->real)),
-					 errhint("Cast the amounts to numeric, which rfm sums exactly.")));
-		state->revenue.real = r;
-		state->first_total.real = f;
+		float_sum_add(sum_revenue, &revenue->exact);
+		if (how == FIRST_RESET)
+			*sum_first = first->exact;
+		else if (how == FIRST_ADD)
+			float_sum_add(sum_first, &first->exact);
 		return state;
 	}
 
@@ -482,7 +573,8 @@ rfm_amount_from_float8(RfmAmount *amount, float8 value)
 				 errhint("An order amount must be a finite number.")));
 	amount->fits = false;
 	amount->numeric = NULL;
-	amount->real = value;
+	float_sum_init(&amount->exact);
+	float_sum_add_float8(&amount->exact, value, "amount");
 }
 
 /*
@@ -500,7 +592,7 @@ rfm_accumulate_until(FunctionCallInfo fcinfo, DateADT at, RfmAmount *amount, uin
 	check_finite_date("purchase date", at);
 
 	if (PG_ARGISNULL(0))
-		state = rfm_state_new(observation_end, flags, RFM_INITIAL_DAYS);
+		state = rfm_state_new(observation_end, flags, rfm_grown_capacity(0, flags));
 	else
 	{
 		state = rfm_state_arg(fcinfo, 0);
@@ -628,7 +720,7 @@ rfm_amount_from_sum(RfmAmount *amount, RfmState *state, bool first)
 	amount->numeric = NULL;
 	amount->fits = false;
 	if (state->flags & RFM_FLOAT_AMOUNTS)
-		amount->real = first ? state->first_total.real : state->revenue.real;
+		amount->exact = first ? *rfm_float_first_total(state) : *rfm_float_revenue(state);
 	else if (state->flags & RFM_NUMERIC_SUMS)
 		amount->numeric = first ? rfm_numeric_first_total(state) : rfm_numeric_revenue(state);
 	else
@@ -658,7 +750,7 @@ rfm_merge_days(RfmState *state, const RfmState *other)
 	{
 		/* both are at most RFM_MAX_DAYS, so the sum fits in an int32 */
 		if (na + nb > state->capacity)
-			state = rfm_state_rebuild(state, rfm_grown_capacity(na + nb - 1), NULL, NULL);
+			state = rfm_state_rebuild(state, rfm_grown_capacity(na + nb - 1, state->flags), NULL, NULL);
 		memcpy(&state->days[na], other->days, nb * sizeof(DateADT));
 		state->ndays = na + nb;
 		return state;
@@ -682,7 +774,7 @@ rfm_merge_days(RfmState *state, const RfmState *other)
 		merged[n++] = day;
 	}
 	if (n > state->capacity)
-		state = rfm_state_rebuild(state, rfm_grown_capacity(n - 1), NULL, NULL);
+		state = rfm_state_rebuild(state, rfm_grown_capacity(n - 1, state->flags), NULL, NULL);
 	memcpy(state->days, merged, n * sizeof(DateADT));
 	state->ndays = n;
 	pfree(merged);
@@ -791,9 +883,17 @@ rfm_finalfn(PG_FUNCTION_ARGS)
 
 	if (state->flags & RFM_FLOAT_AMOUNTS)
 	{
-		values[3] = DirectFunctionCall1(float8_numeric, Float8GetDatum(state->revenue.real));
-		monetary = frequency == 0 ? 0.0 :
-			(state->revenue.real - state->first_total.real) / frequency;
+		/* each rounded to float8 once; the repeat days' total exactly first */
+		values[3] = DirectFunctionCall1(float8_numeric,
+										Float8GetDatum(float_sum_value(rfm_float_revenue(state))));
+		monetary = 0.0;
+		if (frequency > 0)
+		{
+			FloatSum	repeat = *rfm_float_revenue(state);
+
+			float_sum_subtract(&repeat, rfm_float_first_total(state));
+			monetary = float_sum_value(&repeat) / frequency;
+		}
 	}
 	else if (state->flags & RFM_NUMERIC_SUMS)
 	{
@@ -847,9 +947,12 @@ rfm_agg_finalfn(PG_FUNCTION_ARGS)
 /* ---------------------------------------------------------------- */
 
 /*
- * Text: "v1 amounts=numeric end=2024-12-31 orders=3 revenue=35.00
- * first_day_total=10.00 days=2024-01-05,2024-02-01" (amounts=float8 for the
- * float8 overloads; dates in ISO form whatever the DateStyle).
+ * Text: "v2 amounts=numeric end=2024-12-31 orders=3 revenue=35.00
+ * first_day_total=10.00 days=2024-01-05,2024-02-01" (dates in ISO form
+ * whatever the DateStyle).  For the float8 overloads, amounts=float8 and the
+ * sums in the form of float_sum.h: "revenue=0.30000000000000004" when the
+ * sum is that float8, "revenue=1+5.551115123125783e-17" when it is not.
+ * Version 1 had the same fields, float8 sums as one float8.
  */
 
 /* Everything a state is made of, before it is checked and built. */
@@ -858,8 +961,10 @@ typedef struct RfmParts
 	bool		is_float;
 	DateADT		observation_end;
 	int64		orders;
-	Datum		revenue;		/* numeric, or float8 when is_float */
+	Datum		revenue;		/* numeric, unless is_float */
 	Datum		first_total;
+	FloatSum	float_revenue;	/* is_float */
+	FloatSum	float_first_total;
 	int32		ndays;
 	DateADT    *days;
 } RfmParts;
@@ -907,13 +1012,9 @@ rfm_state_from_parts(RfmParts *parts, SummaryReader *text)
 
 	if (parts->is_float)
 	{
-		float8		r = DatumGetFloat8(parts->revenue),
-					f = DatumGetFloat8(parts->first_total);
-
-		if (isnan(r) || isinf(r) || isnan(f) || isinf(f))
-			parts_error(text, "The revenue and the first day's total must be finite.");
-		state->revenue.real = r;
-		state->first_total.real = f;
+		/* the readers checked the range */
+		*rfm_float_revenue(state) = parts->float_revenue;
+		*rfm_float_first_total(state) = parts->float_first_total;
 		return state;
 	}
 	else
@@ -934,13 +1035,38 @@ rfm_state_from_parts(RfmParts *parts, SummaryReader *text)
 /* the amounts= field */
 static const char *const amount_kinds[] = {"numeric", "float8"};
 
-/* A revenue field: a numeric, or a float8 with amounts=float8. */
-static Datum
-read_amount(SummaryReader *reader, bool is_float)
+/*
+ * A sum of float8 amounts in format version 1, one float8: as an exact sum,
+ * or (reader NULL: binary input) 22P03 when it is beyond the range.
+ */
+static void
+float_sum_of_version_1(SummaryReader *reader, double value, FloatSum *sum)
 {
-	if (is_float)
-		return Float8GetDatum(summary_read_float8(reader));
-	return NumericGetDatum(summary_read_numeric(reader));
+	const char *detail;
+
+	if (float_sum_set_float8(sum, value))
+		return;
+	detail = psprintf("The sum %s of format version 1 is beyond the range of an exact float8 sum (magnitudes below 2^%d).",
+					  float8_shortest(value), FLOAT_SUM_RANGE_EXPONENT);
+	if (reader != NULL)
+		summary_text_error(reader, detail);
+	summary_binary_error("rfm_state", detail);
+}
+
+/*
+ * A revenue field: a numeric, or a float8 sum with amounts=float8 (one
+ * float8 in version 1).
+ */
+static Datum
+read_amount(SummaryReader *reader, bool is_float, int version, FloatSum *sum)
+{
+	if (!is_float)
+		return NumericGetDatum(summary_read_numeric(reader));
+	if (version == RFM_STATE_VERSION_FLOAT8_SUMS)
+		float_sum_of_version_1(reader, summary_read_float8(reader), sum);
+	else
+		summary_read_float_sum(reader, sum);
+	return (Datum) 0;
 }
 
 PG_FUNCTION_INFO_V1(rfm_state_in);
@@ -951,9 +1077,12 @@ rfm_state_in(PG_FUNCTION_ARGS)
 	SummaryReader reader;
 	RfmParts	parts;
 	int32		room = 16;
+	int			version;
 
-	SUMMARY_IN_COMPACT(rfm_state_recv, "rfm_state", RFM_STATE_VERSION);
-	summary_read_begin(&reader, "rfm_state", input, RFM_STATE_VERSION);
+	SUMMARY_IN_COMPACT_VERSIONS(rfm_state_recv, "rfm_state", RFM_STATE_VERSION_FLOAT8_SUMS,
+								RFM_STATE_VERSION);
+	version = summary_read_begin_versions(&reader, "rfm_state", input,
+										  RFM_STATE_VERSION_FLOAT8_SUMS, RFM_STATE_VERSION);
 	summary_read_key(&reader, "amounts");
 	parts.is_float = summary_read_word(&reader, amount_kinds, 2) == 1;
 	summary_read_key(&reader, "end");
@@ -961,9 +1090,9 @@ rfm_state_in(PG_FUNCTION_ARGS)
 	summary_read_key(&reader, "orders");
 	parts.orders = summary_read_count(&reader);
 	summary_read_key(&reader, "revenue");
-	parts.revenue = read_amount(&reader, parts.is_float);
+	parts.revenue = read_amount(&reader, parts.is_float, version, &parts.float_revenue);
 	summary_read_key(&reader, "first_day_total");
-	parts.first_total = read_amount(&reader, parts.is_float);
+	parts.first_total = read_amount(&reader, parts.is_float, version, &parts.float_first_total);
 	summary_read_key(&reader, "days");
 	parts.ndays = 0;
 	parts.days = palloc(room * sizeof(DateADT));
@@ -1003,7 +1132,7 @@ static void
 append_sum(StringInfo out, RfmState *state, bool first)
 {
 	if (state->flags & RFM_FLOAT_AMOUNTS)
-		summary_write_float8(out, first ? state->first_total.real : state->revenue.real);
+		summary_write_float_sum(out, first ? rfm_float_first_total(state) : rfm_float_revenue(state));
 	else
 		summary_write_numeric(out, rfm_sum_numeric(state, first));
 }
@@ -1037,8 +1166,9 @@ rfm_state_out(PG_FUNCTION_ARGS)
 
 /*
  * Binary: version byte, kind byte (0 numeric, 1 float8), observation end
- * (date), order count (count), revenue and first day's total (numeric or
- * float8), day count (int32), days (dates): summary_io.h's binary values.
+ * (date), order count (count), revenue and first day's total (numeric, or
+ * for float8 amounts float_sum.h's four words; in version 1 one float8), day
+ * count (int32), days (dates): summary_io.h's binary values.
  */
 PG_FUNCTION_INFO_V1(rfm_state_recv);
 Datum
@@ -1047,18 +1177,27 @@ rfm_state_recv(PG_FUNCTION_ARGS)
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	RfmParts	parts;
 	int			kind;
+	int			version;
 
-	summary_recv_version(buf, "rfm_state", RFM_STATE_VERSION);
+	version = summary_recv_versions(buf, "rfm_state", RFM_STATE_VERSION_FLOAT8_SUMS,
+									RFM_STATE_VERSION);
 	kind = summary_recv_byte(buf, "rfm_state");
 	if (kind != 0 && kind != 1)
 		summary_binary_error("rfm_state", "The amount kind is neither 0 (numeric) nor 1 (float8).");
 	parts.is_float = kind == 1;
 	parts.observation_end = summary_recv_date(buf, "rfm_state");
 	parts.orders = summary_recv_count(buf, "rfm_state");
-	if (parts.is_float)
+	if (parts.is_float && version == RFM_STATE_VERSION_FLOAT8_SUMS)
 	{
-		parts.revenue = Float8GetDatum(summary_recv_float8(buf, "rfm_state"));
-		parts.first_total = Float8GetDatum(summary_recv_float8(buf, "rfm_state"));
+		float_sum_of_version_1(NULL, summary_recv_float8(buf, "rfm_state"),
+							   &parts.float_revenue);
+		float_sum_of_version_1(NULL, summary_recv_float8(buf, "rfm_state"),
+							   &parts.float_first_total);
+	}
+	else if (parts.is_float)
+	{
+		summary_recv_float_sum(buf, "rfm_state", &parts.float_revenue);
+		summary_recv_float_sum(buf, "rfm_state", &parts.float_first_total);
 	}
 	else
 	{
@@ -1094,8 +1233,8 @@ rfm_state_send(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, state->orders);
 	if (state->flags & RFM_FLOAT_AMOUNTS)
 	{
-		pq_sendfloat8(&buf, state->revenue.real);
-		pq_sendfloat8(&buf, state->first_total.real);
+		summary_send_float_sum(&buf, rfm_float_revenue(state));
+		summary_send_float_sum(&buf, rfm_float_first_total(state));
 	}
 	else
 	{

@@ -73,10 +73,33 @@ read_digits(SummaryReader *reader, const char *expected)
 	return value;
 }
 
+/* "Format version 3 is not supported; ..." for a version outside oldest..newest */
+static char *
+unsupported_version(int64 found, int oldest, int newest)
+{
+	if (oldest == newest)
+		return psprintf("Format version %lld is not supported; this version of retention reads version %d.",
+						(long long) found, newest);
+	return psprintf("Format version %lld is not supported; this version of retention reads versions %d to %d.",
+					(long long) found, oldest, newest);
+}
+
 /* Starts reading: the text must open with "v<version>". */
 void
 summary_read_begin(SummaryReader *reader, const char *type_name,
 				   const char *input, int version)
+{
+	(void) summary_read_begin_versions(reader, type_name, input, version, version);
+}
+
+/*
+ * Starts reading a type whose input still reads older format versions: the
+ * text must open with "v<version>", oldest <= version <= newest, which is
+ * returned.
+ */
+int
+summary_read_begin_versions(SummaryReader *reader, const char *type_name,
+							const char *input, int oldest, int newest)
 {
 	int64		found;
 
@@ -89,10 +112,9 @@ summary_read_begin(SummaryReader *reader, const char *type_name,
 		summary_syntax_error(reader, "a format version such as \"v1\"");
 	reader->cursor++;
 	found = read_digits(reader, "a format version number");
-	if (found != version)
-		summary_text_error(reader,
-						   psprintf("Format version %lld is not supported; this version of retention reads version %d.",
-									(long long) found, version));
+	if (found < oldest || found > newest)
+		summary_text_error(reader, unsupported_version(found, oldest, newest));
+	return (int) found;
 }
 
 /* Consumes " key=" (at least one space before the key). */
@@ -581,15 +603,21 @@ require_bytes(StringInfo buf, const char *type_name, int needed)
 void
 summary_recv_version(StringInfo buf, const char *type_name, int version)
 {
+	(void) summary_recv_versions(buf, type_name, version, version);
+}
+
+/* The version byte, which must lie in oldest..newest. */
+int
+summary_recv_versions(StringInfo buf, const char *type_name, int oldest, int newest)
+{
 	int			found;
 
 	require_bytes(buf, type_name, 1);
 	found = pq_getmsgbyte(buf);
 
-	if (found != version)
-		summary_binary_error(type_name,
-							 psprintf("Format version %d is not supported; this version of retention reads version %d.",
-									  found, version));
+	if (found < oldest || found > newest)
+		summary_binary_error(type_name, unsupported_version(found, oldest, newest));
+	return found;
 }
 
 int
@@ -799,6 +827,18 @@ Datum
 summary_compact_in(const char *input, PGFunction recv, const char *type_name,
 				   int version)
 {
+	return summary_compact_in_versions(input, recv, type_name, version, version);
+}
+
+/*
+ * The same for a type whose receive function still reads older versions
+ * (it checks the version byte again, and reads what follows as that version
+ * defines it).
+ */
+Datum
+summary_compact_in_versions(const char *input, PGFunction recv, const char *type_name,
+							int oldest, int newest)
+{
 	SummaryReader reader;
 	int64		found;
 	const char *start,
@@ -820,10 +860,8 @@ summary_compact_in(const char *input, PGFunction recv, const char *type_name,
 	summary_skip_spaces(&reader);
 	summary_read_char(&reader, 'v');
 	found = summary_read_count(&reader);
-	if (found != version)
-		summary_text_error(&reader,
-						   psprintf("Format version %lld is not supported; this version of retention reads version %d.",
-									(long long) found, version));
+	if (found < oldest || found > newest)
+		summary_text_error(&reader, unsupported_version(found, oldest, newest));
 	summary_read_char(&reader, 'b');
 	summary_read_char(&reader, ':');
 

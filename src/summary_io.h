@@ -10,7 +10,12 @@
  * version byte.  Input of either form is fully validated, so a summary that
  * reaches an accessor is always well formed: anything unexpected in text is
  * ERROR 22P02 (invalid_text_representation) saying what was expected where,
- * in binary ERROR 22P03 (invalid_binary_representation).
+ * in binary ERROR 22P03 (invalid_binary_representation).  A type whose
+ * format changed keeps reading its older versions, in both forms
+ * (summary_read_begin_versions, summary_recv_versions and
+ * SUMMARY_IN_COMPACT_VERSIONS), so that dumps and copies made with an
+ * earlier release still load (the values a table stores are the type's own
+ * business); output always writes the newest version.
  *
  * Values in the text form, whatever the session's settings (DateStyle,
  * extra_float_digits, lc_numeric):
@@ -85,6 +90,9 @@ pg_noreturn extern void summary_text_error(SummaryReader *reader, const char *de
 
 extern void summary_read_begin(SummaryReader *reader, const char *type_name,
 							   const char *input, int version);
+/* for a type that still reads older versions: returns the one found */
+extern int	summary_read_begin_versions(SummaryReader *reader, const char *type_name,
+										const char *input, int oldest, int newest);
 extern void summary_read_key(SummaryReader *reader, const char *key);
 extern int	summary_read_word(SummaryReader *reader, const char *const *words, int nwords);
 extern int64 summary_read_count(SummaryReader *reader);
@@ -113,6 +121,7 @@ extern char *float8_shortest(double value);
 pg_noreturn extern void summary_binary_error(const char *type_name, const char *detail);
 
 extern void summary_recv_version(StringInfo buf, const char *type_name, int version);
+extern int	summary_recv_versions(StringInfo buf, const char *type_name, int oldest, int newest);
 extern int	summary_recv_byte(StringInfo buf, const char *type_name);
 extern int64 summary_recv_count(StringInfo buf, const char *type_name);
 extern double summary_recv_float8(StringInfo buf, const char *type_name);
@@ -150,6 +159,8 @@ extern bool summary_is_compact(const char *input);
 /* The summary of a compact text, through the type's receive function. */
 extern Datum summary_compact_in(const char *input, PGFunction recv,
 								const char *type_name, int version);
+extern Datum summary_compact_in_versions(const char *input, PGFunction recv,
+										 const char *type_name, int oldest, int newest);
 
 /* first line of an opted-in output function */
 #define SUMMARY_OUT_COMPACT(send, large) \
@@ -164,6 +175,14 @@ extern Datum summary_compact_in(const char *input, PGFunction recv,
 	do { \
 		if (summary_is_compact(PG_GETARG_CSTRING(0))) \
 			return summary_compact_in(PG_GETARG_CSTRING(0), (recv), (type_name), (version)); \
+	} while (0)
+
+/* the same for a type that still reads versions oldest..newest */
+#define SUMMARY_IN_COMPACT_VERSIONS(recv, type_name, oldest, newest) \
+	do { \
+		if (summary_is_compact(PG_GETARG_CSTRING(0))) \
+			return summary_compact_in_versions(PG_GETARG_CSTRING(0), (recv), (type_name), \
+											   (oldest), (newest)); \
 	} while (0)
 
 #endif							/* RETENTION_SUMMARY_IO_H */

@@ -45,20 +45,24 @@ INSERT INTO fuzz.samples VALUES
     ('retention.mbgnbd_model', '(0.525,6.183,0.891,1.614,-9582,2357,t,)'),
     ('retention.bgbb_model', '(1.204,0.75,0.657,2.783,-33225.6,11104,t,)'),
     ('retention.bgnbd_model', '(0.243,4.414,0.793,2.426,-9582.4,2357,t,"{{1e-4,0,0,0},{0,0.1,0,0},{0,0,0.03,0},{0,0,0,0.5}}")'),
-    ('retention.rfm_state', 'v1 amounts=numeric end=2024-12-31 orders=5 revenue=67.50 first_day_total=25.00 days=2024-01-10,2024-02-15,2024-03-01'),
-    ('retention.rfm_state', 'v1 amounts=numeric end=2024-12-31 orders=0 revenue=0 first_day_total=0 days='),
-    ('retention.rfm_state', 'v1 amounts=float8 end=2024-12-31 orders=2 revenue=0.30000000000000004 first_day_total=0.1 days=2024-01-01,2024-12-31'),
+    ('retention.rfm_state', 'v2 amounts=numeric end=2024-12-31 orders=5 revenue=67.50 first_day_total=25.00 days=2024-01-10,2024-02-15,2024-03-01'),
+    ('retention.rfm_state', 'v2 amounts=numeric end=2024-12-31 orders=0 revenue=0 first_day_total=0 days='),
+    ('retention.rfm_state', 'v2 amounts=float8 end=2024-12-31 orders=2 revenue=0.30000000000000004 first_day_total=0.1 days=2024-01-01,2024-12-31'),
     ('retention.activity', 'v1 ids=bigint customers=0 days=0'),
     ('retention.activity', 'v1 ids=bigint customers=1 days=2 9:2024-05-01,2024-05-31'),
     ('retention.activity', 'v1 ids=bigint customers=2 days=2 -9223372036854775808:0001-01-01 9223372036854775807:9999-12-31'),
     ('retention.activity', 'v1 ids=text customers=2 days=3 "":2024-01-03 "al\"ice":2024-01-01,2024-01-02'),
     ('retention.activity', 'v1 ids=uuid customers=1 days=1 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11:2024-01-01'),
-    ('retention.rfm_state', 'v1 amounts=numeric end=5874897-12-31 orders=3 revenue=100000000000000000000000000000000000000000000000000.5 first_day_total=-0.0000000000000000000000000000000000000001 days=-4712-11-24,2024-12-31,5874897-12-31');
+    ('retention.rfm_state', 'v1 amounts=numeric end=5874897-12-31 orders=3 revenue=100000000000000000000000000000000000000000000000000.5 first_day_total=-0.0000000000000000000000000000000000000001 days=-4712-11-24,2024-12-31,5874897-12-31'),
+    ('retention.rfm_state', 'v2 amounts=float8 end=2024-12-31 orders=12 revenue=3e+47-1e+20+5.551115123125783e-17 first_day_total=-1e-29 days=2024-01-01,2024-12-31'),
+    ('retention.rfm_state', 'v1 amounts=float8 end=2024-12-31 orders=2 revenue=7085.714285714285 first_day_total=5314.285714285714 days=2024-06-01,2024-06-02');
 INSERT INTO fuzz.samples VALUES
-    ('retention.purchases', 'v1 ids=bigint amounts=numeric customers=0 days=0'),
-    ('retention.purchases', 'v1 ids=bigint amounts=numeric customers=2 days=3 -5:2024-01-01/2/1.50,2024-01-09/1/-2 7:0001-01-01/1/0'),
-    ('retention.purchases', 'v1 ids=text amounts=float8 customers=2 days=2 "":9999-12-31/1/1e-300 "a\"b":2024-01-01/3/0.1'),
-    ('retention.purchases', 'v1 ids=uuid amounts=numeric customers=1 days=1 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11:2024-01-01/1/-99999999999999999999999999.999999');
+    ('retention.purchases', 'v2 ids=bigint amounts=numeric customers=0 days=0'),
+    ('retention.purchases', 'v2 ids=bigint amounts=numeric customers=2 days=3 -5:2024-01-01/2/1.50,2024-01-09/1/-2 7:0001-01-01/1/0'),
+    ('retention.purchases', 'v2 ids=text amounts=float8 customers=2 days=2 "":9999-12-31/1/1e-300 "a\"b":2024-01-01/3/0.1'),
+    ('retention.purchases', 'v2 ids=uuid amounts=numeric customers=1 days=1 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11:2024-01-01/1/-99999999999999999999999999.999999'),
+    ('retention.purchases', 'v2 ids=bigint amounts=float8 customers=2 days=3 1:2024-01-01/3/0.30000000000000004-2.7755575615628914e-17,2024-01-05/1/-2.5 9:2024-02-01/2/1e+28+1.5e-20'),
+    ('retention.purchases', 'v2 ids=bigint amounts=numeric customers=2 days=4 3:2024-01-01/1/12.50,2024-01-02/300/4 4:2024-01-01/1/199,2024-03-01/2/0.5');
 
 -- subscription economics (SPEC §10)
 INSERT INTO fuzz.samples VALUES
@@ -387,3 +391,12 @@ SELECT CASE WHEN what LIKE '% input' THEN 'input' WHEN what LIKE '% receive' THE
        coalesce(sum(n) FILTER (WHERE sqlstate = 'ok'), 0) AS accepted,
        coalesce(sum(n) FILTER (WHERE sqlstate <> 'ok'), 0) AS rejected
 FROM fuzz.outcomes GROUP BY what;
+
+-- model checking against a holdout period (SPEC §9): the first sample is of
+-- the bgnbd_model sample above, so that holdout_check's transition function
+-- accepts its ordinary arguments
+INSERT INTO fuzz.samples VALUES
+    ('retention.holdout_summary', 'v1 model=bgnbd r=0.243 alpha=4.414 a=0.793 b=2.426 abs_error=3.6913531709334926+2.220446049250313e-16 squared_error=2.803905834472941+1.6653345369377348e-16 frequencies=0:2:1:0.6945573049306036,1:1:0:0.7489350636574649,2:1:2:1.2260281747671442,10:1:7:6.1359149188649065'),
+    ('retention.holdout_summary', 'v1 model=pnbd r=0.553 alpha=10.578 s=0.606 beta=11.669 abs_error=3.25 squared_error=4.5 frequencies=0:10:2:1.25,4:1:6:5.5'),
+    ('retention.holdout_summary', 'v1 model=mbgnbd r=1 alpha=2 a=3 b=4 abs_error=0 squared_error=0 frequencies='),
+    ('retention.holdout_summary', 'v1 model=bgbb alpha=1.204 beta=0.75 gamma=0.657 delta=2.783 abs_error=6e+28 squared_error=1e+40+1e-20 frequencies=0:9223372036854775806:9223372036854775807:1e+30+3e-29,2147483647:1:0:0');

@@ -235,3 +235,44 @@ BEGIN
                       SELECT 'purchases revenue', c::text, c::text
                       FROM stored_purchases, cohort_revenue(summary, 'month') c$q$);
 END $$;
+
+-- model checking against a holdout period (SPEC §9, release 0.2), likewise
+-- only where the extension has it
+DO $$
+BEGIN
+    IF to_regtype('retention.holdout_summary') IS NULL THEN
+        RETURN;
+    END IF;
+    CREATE MATERIALIZED VIEW holdout_weekly AS
+    SELECT customer_id % 7 AS weekday,
+           holdout_check(ROW(0.25, 30, 0.8, 2.5, NULL, NULL, NULL, NULL)::bgnbd_model,
+                         frequency, recency, tenure, (customer_id * 37 + frequency)::int % 4, 90) AS summary
+    FROM btyd_customers GROUP BY 1;
+    CREATE TABLE stored_holdout AS SELECT rollup(summary) AS summary FROM holdout_weekly;
+    EXECUTE format('CREATE OR REPLACE VIEW accessor_answers AS %s UNION ALL %s',
+                   rtrim(pg_get_viewdef('accessor_answers'::regclass), E'; \n'),
+                   $q$SELECT 'holdout', weekday::text, summary::text FROM holdout_weekly
+                      UNION ALL
+                      SELECT 'holdout by frequency', h::text, h::text
+                      FROM stored_holdout, holdout_by_frequency(summary, 5) h
+                      UNION ALL
+                      SELECT 'holdout error', e::text, e::text FROM stored_holdout, holdout_error(summary) e$q$);
+END $$;
+
+-- rfm with float8 amounts (issue 18: summed exactly from release 0.2 on, in
+-- rfm_state's format version 2; stored states of version 1 answer as they did)
+CREATE MATERIALIZED VIEW rfm_float_customers AS
+SELECT (day - DATE '2024-01-01') % 37 AS customer_id,
+       rfm_agg(day, duration / 7, DATE '2024-03-15') AS summary
+FROM answers GROUP BY 1;
+DO $$
+BEGIN
+    EXECUTE format('CREATE OR REPLACE VIEW accessor_answers AS %s UNION ALL %s',
+                   rtrim(pg_get_viewdef('accessor_answers'::regclass), E'; \n'),
+                   $q$SELECT 'rfm float8', customer_id::text, concat_ws(' ', summary, rfm(summary))
+                      FROM rfm_float_customers
+                      UNION ALL
+                      SELECT 'rfm float8 rollup', (customer_id % 2)::text,
+                             concat_ws(' ', rollup(summary), rfm(rollup(summary)))
+                      FROM rfm_float_customers GROUP BY 2$q$);
+END $$;

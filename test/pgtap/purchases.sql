@@ -2,7 +2,7 @@
 -- against plain SQL, rollup of random partitions, parallel against serial.
 BEGIN;
 SET LOCAL search_path = public, retention;
-SELECT plan(10);
+SELECT plan(16);
 
 SELECT setseed(0.15);
 -- 20,000 orders of 1,500 customers over 2023-2025, several per day, refunds,
@@ -90,13 +90,41 @@ SELECT is((SELECT rollup(p)::text FROM (SELECT purchases_agg('c' || customer_id,
           (SELECT purchases_agg('c' || customer_id, order_date, amount)::text FROM orders),
           'rollup of random partitions = direct (text ids)');
 
+-- float8 amounts, about 20 rows per customer-day: exact day totals, so that
+-- any split of the rows gives the same summary, bit for bit
+CREATE TEMP TABLE f_orders AS
+SELECT 1 + floor(random() * 200)::bigint AS customer_id,
+       DATE '2024-01-01' + floor(random() * 20)::int AS order_date,
+       (random() * 1000 - 100) * CASE WHEN random() < 0.1 THEN 1e-7 ELSE 1 END AS amount,
+       floor(random() * 16)::int AS part
+FROM generate_series(1, 80000);
+ANALYZE f_orders;
+SELECT is((SELECT rollup(p)::text FROM (SELECT purchases_agg(customer_id, order_date, amount) AS p
+                                        FROM f_orders GROUP BY part ORDER BY random()) x),
+          (SELECT purchases_agg(customer_id, order_date, amount)::text FROM f_orders),
+          'rollup of random partitions = direct (float8 amounts), bit for bit');
+SELECT is((SELECT rollup(p)::text FROM (SELECT purchases_agg(customer_id, order_date, amount) AS p
+                                        FROM (SELECT * FROM f_orders ORDER BY random()) o
+                                        GROUP BY customer_id % 7, (order_date - DATE '2024-01-01') % 3 ORDER BY random()) x),
+          (SELECT purchases_agg(customer_id, order_date, amount ORDER BY amount)::text FROM f_orders),
+          'rollup of other random partitions = direct in another row order (float8), bit for bit');
+SET LOCAL retention.summary_text = readable;
+SELECT ok((SELECT purchases_agg(customer_id, order_date, amount)::text ~ '[0-9][+-][0-9.]+e-' FROM f_orders),
+          'some float8 day totals are not one double (the test covers the exact rests)');
+
 -- parallel = serial, bit for bit
 CREATE TABLE big_orders AS SELECT * FROM orders, generate_series(0, 4) k;
 UPDATE big_orders SET customer_id = customer_id + 10000 * k;
 ANALYZE big_orders;
+CREATE TABLE big_f_orders AS SELECT * FROM f_orders, generate_series(0, 1) k;
+ANALYZE big_f_orders;
 CREATE TEMP TABLE serial AS
 SELECT purchases_agg(customer_id, order_date, amount)::text AS n,
-       purchases_agg(customer_id::text, order_date, amount)::text AS t FROM big_orders;
+       purchases_agg(customer_id::text, order_date, amount)::text AS t,
+       (SELECT purchases_agg(customer_id, order_date, amount)::text FROM big_f_orders) AS f,
+       (SELECT array_agg(c ORDER BY customer_id)::text
+        FROM customer_rfm(NULL::bigint, (SELECT purchases_agg(customer_id, order_date, amount) FROM big_f_orders), '2024-12-31') c) AS frfm
+FROM big_orders;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 SET LOCAL min_parallel_table_scan_size = 0;
@@ -114,6 +142,13 @@ SELECT is((SELECT purchases_agg(customer_id, order_date, amount)::text FROM big_
           (SELECT n FROM serial), 'parallel = serial (bigint ids), bit for bit');
 SELECT is((SELECT purchases_agg(customer_id::text, order_date, amount)::text FROM big_orders),
           (SELECT t FROM serial), 'parallel = serial (text ids), bit for bit');
+SELECT matches(pg_temp.plan_of('SELECT purchases_agg(customer_id, order_date, amount) FROM big_f_orders'),
+               'Partial Aggregate', 'the plan over float8 amounts is parallel');
+SELECT is((SELECT purchases_agg(customer_id, order_date, amount)::text FROM big_f_orders),
+          (SELECT f FROM serial), 'parallel = serial (float8 amounts, many rows per day), bit for bit');
+SELECT is((SELECT array_agg(c ORDER BY customer_id)::text
+           FROM customer_rfm(NULL::bigint, (SELECT purchases_agg(customer_id, order_date, amount) FROM big_f_orders), '2024-12-31') c),
+          (SELECT frfm FROM serial), 'customer_rfm parallel = serial (float8 amounts), bit for bit');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -110,7 +110,10 @@ SELECT is((SELECT count(*) FROM
 -- text round trip of random states
 SELECT is((SELECT count(*) FROM (SELECT rfm_agg(order_date, amount, DATE '2024-12-31') s FROM orders GROUP BY customer_id) x
            WHERE s::text::rfm_state::text <> s::text), 0::bigint, 'rfm_state text round trip');
-SELECT is((SELECT count(*) FROM (SELECT rfm_agg(order_date, amount::float8, DATE '2024-12-31') s FROM orders GROUP BY customer_id) x
+-- (float8 amounts of 2^95 or more, as those of customers 7, 507, ..., are
+-- refused: test/pgtap/float_sum.sql)
+SELECT is((SELECT count(*) FROM (SELECT rfm_agg(order_date, amount::float8, DATE '2024-12-31') s FROM orders
+                                 WHERE customer_id % 500 <> 7 GROUP BY customer_id) x
            WHERE s::text::rfm_state::text <> s::text), 0::bigint, 'rfm_state (float8) text round trip');
 
 -- rfm_segment against the table of SPEC §4, written as CASE
@@ -164,7 +167,7 @@ SELECT throws_ok($$SELECT abc_class(1, 0.9, 0.8) OVER ()$$, '22023', NULL, 'a_sh
 SELECT throws_ok($$SELECT abc_class(1, 0.5, 1.01) OVER ()$$, '22023', NULL, 'b_share above 1');
 SELECT throws_ok($$SELECT rfm(d, 1, e) FROM (VALUES (DATE '2024-01-01', DATE '2024-12-31'), ('2024-01-01', '2024-12-30')) v(d, e)$$,
                  '22023', NULL, 'observation_end differing within a group');
-SELECT throws_ok($$SELECT 'v1 amounts=numeric end=2024-12-31 orders=1'::rfm_state$$, '22P02', NULL, 'truncated rfm_state text');
+SELECT throws_ok($$SELECT 'v2 amounts=numeric end=2024-12-31 orders=1'::rfm_state$$, '22P02', NULL, 'truncated rfm_state text');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -218,6 +218,48 @@ FROM unnest(ARRAY['bigint', 'text', 'uuid']) i, unnest(ARRAY['date', 'timestampt
 INSERT INTO sample_calls VALUES
     ('rollup(purchases)', 'SELECT rollup(purchases_s) FROM purchases_parts');
 
+-- model checking against a holdout period (holdout.sql): a quarter of the
+-- BTYD fixture's customers with holdout purchases, some NULL, and one model
+-- per type, a constant (exact sums: the summaries are equal bit for bit)
+CREATE TABLE holdout_fixture AS
+SELECT customer_id, segment, frequency, recency, tenure,
+       CASE WHEN customer_id % 101 = 0 THEN NULL ELSE (customer_id * 37 + frequency) % 4 END AS holdout,
+       least(frequency, floor(tenure / 30)::int) AS x_bb,
+       CASE WHEN frequency = 0 THEN 0
+            ELSE greatest(least(frequency, floor(tenure / 30)::int), floor(recency / 30)::int) END AS tx_bb,
+       floor(tenure / 30)::int AS n_bb
+FROM btyd_fixture WHERE customer_id % 4 = 0;
+ANALYZE holdout_fixture;
+CREATE TABLE holdout_parts AS
+SELECT customer_id % 5000 AS part,
+       holdout_check(ROW(0.25, 30, 0.8, 2.5, NULL, NULL, NULL, NULL)::bgnbd_model,
+                     frequency, recency, tenure, holdout, 90) AS holdout_s
+FROM holdout_fixture GROUP BY 1;
+ANALYZE holdout_parts;
+INSERT INTO sample_calls VALUES
+    ('holdout_check(bgnbd_model, int, float8, float8, bigint, float8)',
+     $$SELECT holdout_check(ROW(0.25, 30, 0.8, 2.5, NULL, NULL, NULL, NULL)::bgnbd_model,
+                            frequency, recency, tenure, holdout, 90) FROM holdout_fixture$$),
+    ('holdout_check(pnbd_model, int, float8, float8, bigint, float8)',
+     $$SELECT holdout_check(ROW(0.25, 30, 0.6, 40, NULL, NULL, NULL, NULL)::pnbd_model,
+                            frequency, recency, tenure, holdout, 90) FROM holdout_fixture$$),
+    ('holdout_check(mbgnbd_model, int, float8, float8, bigint, float8)',
+     $$SELECT holdout_check(ROW(0.25, 30, 0.8, 2.5, NULL, NULL, NULL, NULL)::mbgnbd_model,
+                            frequency, recency, tenure, holdout, 90) FROM holdout_fixture$$),
+    ('holdout_check(bgbb_model, int, int, int, bigint, int)',
+     $$SELECT holdout_check(ROW(1.2, 0.75, 0.66, 2.8, NULL, NULL, NULL, NULL)::bgbb_model,
+                            x_bb, tx_bb, n_bb, least(holdout, 3), 3) FROM holdout_fixture$$),
+    ('rollup(holdout_summary)', 'SELECT rollup(holdout_s) FROM holdout_parts');
+INSERT INTO sample_calls VALUES
+    ('holdout_check(bgnbd_model, int, float8, float8, bigint, float8)',
+     $$SELECT segment, holdout_check(ROW(0.25, 30, 0.8, 2.5, NULL, NULL, NULL, NULL)::bgnbd_model,
+                                     frequency, recency, tenure, holdout, 90)
+       FROM holdout_fixture GROUP BY segment$$, 'enable_hashagg=off'),
+    ('holdout_check(pnbd_model, int, float8, float8, bigint, float8)',
+     $$SELECT segment, holdout_check(ROW(0.25, 30, 0.6, 40, NULL, NULL, NULL, NULL)::pnbd_model,
+                                     frequency, recency, tenure, holdout, 90)
+       FROM holdout_fixture GROUP BY segment$$, 'enable_sort=off');
+
 -- aggregates without a sample call (none expected)
 SELECT a.aggfnoid::regprocedure AS missing_sample_call
 FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid

@@ -67,11 +67,29 @@ FROM (SELECT purchases_agg(customer_id, order_date, amount) AS p FROM p_orders G
 SELECT rollup(p) FROM (SELECT NULL::purchases AS p) x;
 
 -- text round trip, binary round trip
-SELECT 'v1 ids=bigint amounts=numeric customers=2 days=3 -5:2024-01-01/2/1.50,2024-01-09/1/-2 7:0001-01-01/1/0'::purchases;
-SELECT 'v1 ids=text amounts=float8 customers=1 days=1 "a\"b":2024-01-01/1/0.1'::purchases;
-SELECT 'v1 ids=uuid amounts=numeric customers=0 days=0'::purchases;
+SELECT 'v2 ids=bigint amounts=numeric customers=2 days=3 -5:2024-01-01/2/1.50,2024-01-09/1/-2 7:0001-01-01/1/0'::purchases;
+SELECT 'v2 ids=text amounts=float8 customers=1 days=1 "a\"b":2024-01-01/1/0.1'::purchases;
+SELECT 'v2 ids=uuid amounts=numeric customers=0 days=0'::purchases;
 SELECT p::text = purchases_in(purchases_out(p))::text
 FROM (SELECT purchases_agg(customer_id, order_date, amount) AS p FROM p_orders) x;
+-- the compact form is the binary form: mixed scales, refunds, days of several rows
+SET retention.summary_text = compact;
+SELECT purchases_agg(customer_id, order_date, amount)::text AS compact FROM p_orders \gset
+RESET retention.summary_text;
+SELECT :'compact'::purchases::text = (SELECT purchases_agg(customer_id, order_date, amount)::text FROM p_orders);
+
+-- float8 day totals are exact sums, whatever the order of the rows: 0.1 + 0.2
+-- is the double 0.30000000000000004 less 2.8e-17
+SELECT purchases_agg(1::bigint, '2024-01-01'::date, a ORDER BY a) AS up,
+       purchases_agg(1::bigint, '2024-01-01'::date, a ORDER BY a DESC) AS down
+FROM (VALUES (0.1::float8), (0.2), (-0.0)) v(a);
+SELECT 'v2 ids=bigint amounts=float8 customers=1 days=1 7:2024-01-01/2/0.2+0.1'::purchases;
+SET retention.summary_text = compact;
+SELECT purchases_agg(c, '2024-01-01'::date, a)::text AS compact
+FROM (VALUES (7::bigint, 0.1::float8), (7, 0.2), (7, 1e-20), (8, 3.0), (8, -1e10)) v(c, a) \gset
+RESET retention.summary_text;
+SELECT :'compact'::purchases;
+SELECT * FROM customer_rfm(NULL::bigint, :'compact'::purchases, '2024-12-31');
 
 -- NULL and empty input
 SELECT purchases_agg(customer_id, order_date, amount) IS NULL FROM p_orders WHERE false;
@@ -104,13 +122,21 @@ SELECT * FROM customer_rfm(NULL::text,
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM cohort_revenue((SELECT purchases_agg(customer_id, order_date, amount) FROM p_orders), 'fortnight');
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 ids=bigint amounts=numeric customers=2 days=2 7:2024-01-01/1/1 5:2024-01-01/1/1'::purchases;
+SELECT 'v2 ids=bigint amounts=numeric customers=2 days=2 7:2024-01-01/1/1 5:2024-01-01/1/1'::purchases;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 ids=bigint amounts=numeric customers=1 days=1 7:2024-01-01/0/1'::purchases;
+SELECT 'v2 ids=bigint amounts=numeric customers=1 days=1 7:2024-01-01/0/1'::purchases;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 ids=bigint amounts=float8 customers=1 days=1 7:2024-01-01/1/NaN'::purchases;
+SELECT 'v2 ids=bigint amounts=float8 customers=1 days=1 7:2024-01-01/1/NaN'::purchases;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 ids=bigint amounts=numeric customers=1 days=2 7:2024-01-01/1/1'::purchases;
+SELECT 'v2 ids=bigint amounts=numeric customers=1 days=2 7:2024-01-01/1/1'::purchases;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v2 ids=bigint amounts=numeric customers=0 days=0'::purchases;
+SELECT 'v3 ids=bigint amounts=numeric customers=0 days=0'::purchases;
+\echo :LAST_ERROR_SQLSTATE
+SELECT 'v2 ids=bigint amounts=float8 customers=1 days=1 7:2024-01-01/1/0.1+1e-17'::purchases;
+\echo :LAST_ERROR_SQLSTATE
+SELECT 'v2 ids=bigint amounts=float8 customers=1 days=1 7:2024-01-01/3/4e28+4e28'::purchases;
+\echo :LAST_ERROR_SQLSTATE
+SELECT purchases_agg(1::bigint, '2024-01-01'::date, 1e30::float8);
+\echo :LAST_ERROR_SQLSTATE
+SELECT purchases_agg(1::bigint, '2024-01-01'::date, a) FROM (VALUES (3e28::float8), (3e28)) v(a);
 \echo :LAST_ERROR_SQLSTATE

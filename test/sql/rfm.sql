@@ -108,17 +108,65 @@ FROM (VALUES (DATE '2024-01-01', 99999999999999999999999999999999999.99),
              ('2024-01-04', 0.01)) v(d, a);
 
 -- text form: round trip, whitespace, the three kinds of sums
-SELECT 'v1 amounts=numeric end=2024-12-31 orders=3 revenue=35.10 first_day_total=10.00 days=2024-01-05,2024-02-01'::rfm_state;
-SELECT rfm('  v1 amounts=numeric end=2024-12-31 orders=3 revenue=35.1 first_day_total=10 days=2024-01-05,2024-02-01  '::rfm_state);
-SELECT 'v1 amounts=float8 end=2024-12-31 orders=1 revenue=0.1 first_day_total=0.1 days=2024-12-31'::rfm_state;
+SELECT 'v2 amounts=numeric end=2024-12-31 orders=3 revenue=35.10 first_day_total=10.00 days=2024-01-05,2024-02-01'::rfm_state;
+SELECT rfm('  v2 amounts=numeric end=2024-12-31 orders=3 revenue=35.1 first_day_total=10 days=2024-01-05,2024-02-01  '::rfm_state);
+SELECT 'v2 amounts=float8 end=2024-12-31 orders=1 revenue=0.1 first_day_total=0.1 days=2024-12-31'::rfm_state;
 -- float8 sums print exactly, whatever extra_float_digits
 SELECT rfm_agg(d, a, DATE '2024-12-31') FROM (VALUES (DATE '2024-01-01', 0.1::float8), ('2024-01-02', 0.2)) v(d, a);
-SELECT 'v1 amounts=numeric end=2024-12-31 orders=0 revenue=0 first_day_total=0 days='::rfm_state;
-SELECT rfm('v1 amounts=numeric end=2024-12-31 orders=0 revenue=0 first_day_total=0 days='::rfm_state) AS no_orders;
-SELECT 'v1 amounts=numeric end=2024-12-31 orders=2 revenue=1e50 first_day_total=-1e-50 days=-0044-03-15,2024-01-01'::rfm_state;
+SELECT 'v2 amounts=numeric end=2024-12-31 orders=0 revenue=0 first_day_total=0 days='::rfm_state;
+SELECT rfm('v2 amounts=numeric end=2024-12-31 orders=0 revenue=0 first_day_total=0 days='::rfm_state) AS no_orders;
+SELECT 'v2 amounts=numeric end=2024-12-31 orders=2 revenue=1e50 first_day_total=-1e-50 days=-0044-03-15,2024-01-01'::rfm_state;
 SELECT s::text::rfm_state::text = s::text AS round_trip
 FROM (SELECT rfm_agg(order_date, amount, DATE '2024-12-31') AS s FROM rfm_orders GROUP BY customer_id) x
 WHERE s IS NOT NULL;
+
+-- float8 sums are exact: the nearest float8, then what is left
+SELECT rfm_agg(DATE '2024-01-01', 0.1::float8, DATE '2024-12-31') FROM generate_series(1, 10);
+SELECT 'v2 amounts=float8 end=2024-12-31 orders=2 revenue=0.30000000000000004-2.7755575615628914e-17 first_day_total=0.1 days=2024-01-01,2024-01-02'::rfm_state;
+SELECT rfm('v2 amounts=float8 end=2024-12-31 orders=2 revenue=1+1e-30 first_day_total=1e-30 days=2024-01-01,2024-01-02'::rfm_state);
+SELECT 'v2 amounts=float8 end=2024-12-31 orders=2 revenue=1+1e-40 first_day_total=1 days=2024-01-01,2024-01-02'::rfm_state;
+
+-- Format version 1 (release 0.1), whose float8 sums were one float8, is
+-- still read: as text, as binary (here its compact text), and as the bytes a
+-- table of 0.1 holds.  Each answers as 0.1 did, which printed:
+--   (2024-01-05,2024-03-02,6,0,3,57,361,-0.1)
+--   (2024-06-01,2024-06-02,2,7085.71428571429,1,1,213,1771.42857142857)
+--   (2024-06-01,2024-06-02,2,7085.7142857143,1,1,213,1771.4285714286)
+CREATE TABLE rfm_v1 (source text, customer int, s rfm_state);
+INSERT INTO rfm_v1 VALUES
+    ('text', 1, 'v1 amounts=float8 end=2024-12-31 orders=6 revenue=0 first_day_total=0.30000000000000004 days=2024-01-05,2024-02-01,2024-03-01,2024-03-02'),
+    ('text', 2, 'v1 amounts=float8 end=2024-12-31 orders=2 revenue=7085.714285714285 first_day_total=5314.285714285714 days=2024-06-01,2024-06-02'),
+    ('text', 3, 'v1 amounts=numeric end=2024-12-31 orders=2 revenue=7085.7142857143 first_day_total=5314.2857142857 days=2024-06-01,2024-06-02'),
+    ('binary', 1, 'v1b:0rAf2bDy!A0000000SA600000002mjgCZ*ygC/7i00Ao4b0(nfb3+fGb6<j?1i&'),
+    ('binary', 2, 'v1b:0rAf2bDy!A0000000kA$T*V#3W+B6O.BV2onHaoo00ic2bgV.]1j{'),
+    ('binary', 3, 'v1b:0rr91bDy!A0000000ic201R1xi5JrEf/gTBh8^lDgxmyP4(Dc$g+HKyh8^lDgb}cI00002001j]001j{');
+-- a stored value, made from its bytes through a type of the same layout
+CREATE TYPE rfm_v1_bytes;
+CREATE FUNCTION rfm_v1_bytes_in(cstring) RETURNS rfm_v1_bytes AS 'byteain' LANGUAGE internal IMMUTABLE STRICT;
+CREATE FUNCTION rfm_v1_bytes_out(rfm_v1_bytes) RETURNS cstring AS 'byteaout' LANGUAGE internal IMMUTABLE STRICT;
+CREATE TYPE rfm_v1_bytes (INPUT = rfm_v1_bytes_in, OUTPUT = rfm_v1_bytes_out, ALIGNMENT = double, STORAGE = extended);
+CREATE CAST (rfm_v1_bytes AS rfm_state) WITHOUT FUNCTION;
+INSERT INTO rfm_v1 VALUES
+    ('stored', 1, '\x01010000ab230000040000000400000000000000060000000000000000000000000000000000000000000000343333333333d33f0000000000000000422200005d2200007a2200007b220000'::rfm_v1_bytes::rfm_state),
+    ('stored', 2, '\x01010000ab2300000200000002000000000000000200000000000000dbb66ddbb6adbb4000000000000000002449922449c2b4400000000000000000d6220000d7220000'::rfm_v1_bytes::rfm_state),
+    ('stored', 3, '\x01000a00ab2300000200000002000000000000000200000000000000b76dd4b671400000000000000000000049521f49553000000000000000000000d6220000d7220000'::rfm_v1_bytes::rfm_state);
+SELECT customer, source, rfm(s) FROM rfm_v1 ORDER BY customer, source;
+-- written in the current version
+SELECT DISTINCT customer, s::text FROM rfm_v1 ORDER BY customer;
+-- rolled up with states of the current version
+SELECT customer, rfm(rollup(s)) FROM (SELECT customer, s FROM rfm_v1 WHERE source = 'stored'
+    UNION ALL SELECT 1, rfm_agg(DATE '2024-12-01', 1::float8, DATE '2024-12-31')
+    UNION ALL SELECT 3, rfm_agg(DATE '2024-12-01', 1::numeric, DATE '2024-12-31')) x
+GROUP BY customer ORDER BY customer;
+-- a float8 sum of version 1 beyond the range of exact sums
+SELECT 'v1 amounts=float8 end=2024-12-31 orders=1 revenue=1e300 first_day_total=1e300 days=2024-12-31'::rfm_state;
+\echo :LAST_ERROR_SQLSTATE
+SELECT rfm('\x01010000ab23000001000000010000000000000001000000000000009c7500883ce4377e00000000000000009c7500883ce4377e0000000000000000ab23000000000000'::rfm_v1_bytes::rfm_state);
+\echo :LAST_ERROR_SQLSTATE
+SELECT 'v3 amounts=numeric end=2024-12-31 orders=0 revenue=0 first_day_total=0 days='::rfm_state;
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE rfm_v1;
+DROP TYPE rfm_v1_bytes CASCADE;
 
 -- binary form: send, then receive, through a binary COPY file on the server
 \set SHOW_CONTEXT never
@@ -135,7 +183,7 @@ SELECT pg_temp.binary_copy($$SELECT rfm_agg(order_date, amount, DATE '2024-12-31
 SELECT pg_temp.binary_copy($$SELECT rfm_agg(order_date, amount::float8, DATE '2024-12-31') FROM rfm_orders WHERE customer_id = 1$$, 'rfm_state_copy');
 SELECT pg_temp.binary_copy($$SELECT rfm_agg(d, a, DATE '2024-12-31') FROM (VALUES (DATE '2024-01-01', 1e40), ('2024-01-02', 1)) v(d, a)$$, 'rfm_state_copy');
 SELECT s FROM rfm_state_copy ORDER BY s::text;
-SELECT rfm_state_send('v1 amounts=numeric end=2024-12-31 orders=2 revenue=3.5 first_day_total=1 days=2024-01-01,2024-01-02');
+SELECT rfm_state_send('v2 amounts=numeric end=2024-12-31 orders=2 revenue=3.5 first_day_total=1 days=2024-01-01,2024-01-02');
 
 -- rfm_segment: the table of SPEC §4 with f = m = FM
 SELECT r, rfm_segment(r, 1, 1) AS fm1, rfm_segment(r, 2, 2) AS fm2, rfm_segment(r, 3, 3) AS fm3,
@@ -192,14 +240,14 @@ SELECT rfm(DATE '2024-01-01', 1, 'infinity');
 \echo :LAST_ERROR_SQLSTATE
 SELECT rfm('infinity'::timestamptz, 1, DATE '2024-12-31');
 \echo :LAST_ERROR_SQLSTATE
-SELECT rollup(s) FROM (VALUES ('v1 amounts=numeric end=2024-12-31 orders=1 revenue=1 first_day_total=1 days=2024-01-01'::rfm_state),
-                              ('v1 amounts=numeric end=2024-12-30 orders=1 revenue=1 first_day_total=1 days=2024-01-01')) v(s);
+SELECT rollup(s) FROM (VALUES ('v2 amounts=numeric end=2024-12-31 orders=1 revenue=1 first_day_total=1 days=2024-01-01'::rfm_state),
+                              ('v2 amounts=numeric end=2024-12-30 orders=1 revenue=1 first_day_total=1 days=2024-01-01')) v(s);
 \echo :LAST_ERROR_SQLSTATE
-SELECT rollup(s) FROM (VALUES ('v1 amounts=numeric end=2024-12-31 orders=1 revenue=1 first_day_total=1 days=2024-01-01'::rfm_state),
-                              ('v1 amounts=float8 end=2024-12-31 orders=1 revenue=1 first_day_total=1 days=2024-01-01')) v(s);
+SELECT rollup(s) FROM (VALUES ('v2 amounts=numeric end=2024-12-31 orders=1 revenue=1 first_day_total=1 days=2024-01-01'::rfm_state),
+                              ('v2 amounts=float8 end=2024-12-31 orders=1 revenue=1 first_day_total=1 days=2024-01-01')) v(s);
 \echo :LAST_ERROR_SQLSTATE
-SELECT rollup(s) FROM (VALUES ('v1 amounts=numeric end=2024-12-31 orders=9223372036854775807 revenue=1 first_day_total=1 days=2024-01-01'::rfm_state),
-                              ('v1 amounts=numeric end=2024-12-31 orders=1 revenue=1 first_day_total=1 days=2024-01-02')) v(s);
+SELECT rollup(s) FROM (VALUES ('v2 amounts=numeric end=2024-12-31 orders=9223372036854775807 revenue=1 first_day_total=1 days=2024-01-01'::rfm_state),
+                              ('v2 amounts=numeric end=2024-12-31 orders=1 revenue=1 first_day_total=1 days=2024-01-02')) v(s);
 \echo :LAST_ERROR_SQLSTATE
 SELECT rfm_segment(0, 3, 3);
 \echo :LAST_ERROR_SQLSTATE
@@ -225,48 +273,50 @@ SELECT abc_class(v) OVER (ORDER BY v DESC) FROM (VALUES (1::numeric), ('Infinity
 -- malformed text input
 SELECT ''::rfm_state;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v2 amounts=numeric end=2024-12-31 orders=0 revenue=0 first_day_total=0 days='::rfm_state;
+SELECT 'v3 amounts=numeric end=2024-12-31 orders=0 revenue=0 first_day_total=0 days='::rfm_state;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 amounts=money end=2024-12-31 orders=0 revenue=0 first_day_total=0 days='::rfm_state;
+SELECT 'v2 amounts=money end=2024-12-31 orders=0 revenue=0 first_day_total=0 days='::rfm_state;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 amounts=numeric end=2024-02-30 orders=0 revenue=0 first_day_total=0 days='::rfm_state;
+SELECT 'v2 amounts=numeric end=2024-02-30 orders=0 revenue=0 first_day_total=0 days='::rfm_state;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 amounts=numeric end=2024-12-31 orders=1 revenue=x first_day_total=0 days=2024-01-01'::rfm_state;
+SELECT 'v2 amounts=numeric end=2024-12-31 orders=1 revenue=x first_day_total=0 days=2024-01-01'::rfm_state;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 amounts=numeric end=2024-12-31 orders=1 revenue=NaN first_day_total=0 days=2024-01-01'::rfm_state;
+SELECT 'v2 amounts=numeric end=2024-12-31 orders=1 revenue=NaN first_day_total=0 days=2024-01-01'::rfm_state;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 amounts=float8 end=2024-12-31 orders=1 revenue=Infinity first_day_total=0 days=2024-01-01'::rfm_state;
+SELECT 'v2 amounts=float8 end=2024-12-31 orders=1 revenue=Infinity first_day_total=0 days=2024-01-01'::rfm_state;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 amounts=numeric end=2024-12-31 orders=2 revenue=1 first_day_total=1 days=2024-01-02,2024-01-01'::rfm_state;
+SELECT 'v2 amounts=numeric end=2024-12-31 orders=2 revenue=1 first_day_total=1 days=2024-01-02,2024-01-01'::rfm_state;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 amounts=numeric end=2024-12-31 orders=2 revenue=1 first_day_total=1 days=2024-01-01,2024-01-01'::rfm_state;
+SELECT 'v2 amounts=numeric end=2024-12-31 orders=2 revenue=1 first_day_total=1 days=2024-01-01,2024-01-01'::rfm_state;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 amounts=numeric end=2024-12-31 orders=1 revenue=1 first_day_total=1 days=2025-01-01'::rfm_state;
+SELECT 'v2 amounts=numeric end=2024-12-31 orders=1 revenue=1 first_day_total=1 days=2025-01-01'::rfm_state;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 amounts=numeric end=2024-12-31 orders=1 revenue=1 first_day_total=1 days=2024-01-01,2024-01-02'::rfm_state;
+SELECT 'v2 amounts=numeric end=2024-12-31 orders=1 revenue=1 first_day_total=1 days=2024-01-01,2024-01-02'::rfm_state;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 amounts=numeric end=2024-12-31 orders=3 revenue=1 first_day_total=1 days='::rfm_state;
+SELECT 'v2 amounts=numeric end=2024-12-31 orders=3 revenue=1 first_day_total=1 days='::rfm_state;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 amounts=numeric end=2024-12-31 orders=1 revenue=1 first_day_total=1 days=2024-01-01,'::rfm_state;
+SELECT 'v2 amounts=numeric end=2024-12-31 orders=1 revenue=1 first_day_total=1 days=2024-01-01,'::rfm_state;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 amounts=numeric end=2024-12-31 orders=1 revenue=1 first_day_total=1 days=2024-01-01 x'::rfm_state;
+SELECT 'v2 amounts=numeric end=2024-12-31 orders=1 revenue=1 first_day_total=1 days=2024-01-01 x'::rfm_state;
 \echo :LAST_ERROR_SQLSTATE
-SELECT 'v1 amounts=numeric end=9999999-01-01 orders=0 revenue=0 first_day_total=0 days='::rfm_state;
+SELECT 'v2 amounts=numeric end=9999999-01-01 orders=0 revenue=0 first_day_total=0 days='::rfm_state;
 \echo :LAST_ERROR_SQLSTATE
 
 -- malformed binary input: raw bytes as the single field of a binary COPY
--- (version 2; kind 7; a truncated value; days out of order; a day count
--- larger than the value; trailing bytes)
-SELECT pg_temp.binary_copy($$SELECT '\x0200'::bytea$$, 'rfm_state_copy');
+-- (version 3; kind 7; a truncated value; days out of order; a day count
+-- larger than the value; trailing bytes; a float8 sum out of range)
+SELECT pg_temp.binary_copy($$SELECT '\x0300'::bytea$$, 'rfm_state_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x0107000000000000000000000000'::bytea$$, 'rfm_state_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x0207000000000000000000000000'::bytea$$, 'rfm_state_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x010000002382000000000000000200000001'::bytea$$, 'rfm_state_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x020000002382000000000000000200000001'::bytea$$, 'rfm_state_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x01000000238200000000000000020000000133000000013100000002000021bc000021bb'::bytea$$, 'rfm_state_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x02000000238200000000000000020000000133000000013100000002000021bc000021bb'::bytea$$, 'rfm_state_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x01000000238200000000000000020000000133000000013100000009000021bb000021bc'::bytea$$, 'rfm_state_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x02000000238200000000000000020000000133000000013100000009000021bb000021bc'::bytea$$, 'rfm_state_copy');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.binary_copy($$SELECT '\x01000000238200000000000000020000000133000000013100000002000021bb000021bc00'::bytea$$, 'rfm_state_copy');
+SELECT pg_temp.binary_copy($$SELECT '\x02000000238200000000000000020000000133000000013100000002000021bb000021bc00'::bytea$$, 'rfm_state_copy');
+\echo :LAST_ERROR_SQLSTATE
+SELECT pg_temp.binary_copy($$SELECT ('\x0201000023820000000000000001' || repeat('40', 32) || repeat('00', 32) || '00000001000021bb')::bytea$$, 'rfm_state_copy');
 \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) AS rows_unchanged FROM rfm_state_copy;

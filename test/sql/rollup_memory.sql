@@ -125,6 +125,7 @@ SELECT 'purchases' AS type, * FROM check_paths('rows', 'purchases_agg(customer_i
 SELECT 'purchases text' AS type, * FROM check_paths('rows', 'purchases_agg(''c'' || customer_id, day, amount::float8)', 'date_trunc(''month'', day)::date');
 SELECT 'mrr_summary' AS type, * FROM check_paths('rows', 'mrr_agg(customer_id::bigint, day, day + 30, amount)', 'date_trunc(''month'', day)::date');
 SELECT 'churn_summary' AS type, * FROM check_paths('rows', 'churn_agg(day, CASE WHEN churned THEN day + duration::int END, daterange(''2023-03-01'', ''2023-06-01''))', 'date_trunc(''month'', day)::date');
+SELECT 'holdout_summary' AS type, * FROM check_paths('rows', 'holdout_check(ROW(0.25, 30, 0.8, 2.5, NULL, NULL, NULL, NULL)::bgnbd_model, score, CASE WHEN score = 0 THEN 0 ELSE duration END, duration + 10, csat_score, 30)', 'date_trunc(''month'', day)::date');
 
 -- Partial states shipped from parallel workers through tuple queues, and
 -- combined in the leader, grouped and not.
