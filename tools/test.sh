@@ -4,8 +4,9 @@
 #   1. PostgreSQL 15 (Debian 12's packages, this machine): the core suite
 #      (tools/suite.sh: build with -Werror, pg_regress, pgTAP, crash check),
 #      then the integration scripts (dump/restore, refresh, upgrade, BI
-#      client, pg_cron, shards, HTML report, packaging), and the 50-digit
-#      mpmath references re-computed and compared with the committed ones.
+#      client, pg_cron, shards, HTML report, packaging), and the BTYD
+#      mpmath references (50 and 60 digits) re-computed and compared with
+#      the committed ones.
 #   2. A debug PostgreSQL 15 built from Debian's source package with
 #      assertions, memory-context checking and valgrind support
 #      (tools/debug_server.sh): the core suite on it, which also enables the
@@ -47,7 +48,7 @@ integration() {
     return $result
 }
 step "integration (PostgreSQL 15)" integration
-step "50-digit references re-computed" bash "$TOP/test/check_btyd_reference.sh"
+step "BTYD mpmath references re-computed" bash "$TOP/test/check_btyd_reference.sh"
 
 step "debug PostgreSQL 15" bash -c "PG_BIN=\$(bash '$TOP/tools/debug_server.sh') && PG_BIN=\$PG_BIN bash '$TOP/tools/suite.sh'"
 step "debug PostgreSQL 15 under valgrind" bash "$TOP/tools/valgrind.sh"
