@@ -14,7 +14,9 @@
 # (repeat purchases over distinct days), computed here in plain SQL.  The
 # per-customer summaries must equal test/data/cdnow_summary.csv (the fixture
 # test/sql/cdnow.sql fits in every test run), and the fits must reproduce
-# every published digit; the script exits non-zero otherwise.
+# every published digit; calibration_holdout over purchases_agg of the same
+# transactions must give the same summaries and test/data/cdnow_holdout.csv's
+# holdout days; the script exits non-zero otherwise.
 source "$(dirname "$0")/../tools/common.sh"
 need_root "$@"
 write=
@@ -59,6 +61,40 @@ elif ! diff <(grep -v '^#' "$FIXTURE") "$derived" >/dev/null; then
 else
     echo "the $(($(wc -l <"$derived") - 1)) summaries derived from the transactions equal $FIXTURE"
 fi
+
+# The same summaries through the purchases summary (SPEC section 8):
+# calibration_holdout at 1997-09-30 / 1998-06-30 must give every customer's
+# frequency, recency, tenure and repeat spend as the plain SQL above, and the
+# holdout purchase days of test/data/cdnow_holdout.csv.
+HOLDOUT=$TOP/test/data/cdnow_holdout.csv
+psql -q -X -v ON_ERROR_STOP=1 <<SQL
+SET search_path = public, retention;
+CREATE TABLE holdout_fixture (customer_id int PRIMARY KEY, frequency_holdout int);
+\copy holdout_fixture FROM PROGRAM 'grep -v "^#" $HOLDOUT' (FORMAT csv, HEADER)
+CREATE TABLE through_purchases AS
+SELECT * FROM calibration_holdout(NULL::bigint,
+    (SELECT purchases_agg(customer_id::bigint, day, dollars) FROM cdnow),
+    DATE '1997-09-30', DATE '1998-06-30');
+DO \$\$
+DECLARE
+    differing bigint;
+BEGIN
+    SELECT count(*) INTO differing
+    FROM cdnow_summary s FULL JOIN through_purchases p USING (customer_id)
+    FULL JOIN holdout_fixture h USING (customer_id)
+    WHERE p.frequency_cal IS DISTINCT FROM s.frequency
+       OR p.recency_cal IS DISTINCT FROM s.recency_days
+       OR p.tenure_cal IS DISTINCT FROM s.tenure_days
+       OR abs(p.monetary_value_cal * p.frequency_cal - s.repeat_spend) > 1e-9
+       OR p.frequency_holdout IS DISTINCT FROM h.frequency_holdout
+       OR p.duration_holdout IS DISTINCT FROM 273;
+    IF differing > 0 THEN
+        RAISE EXCEPTION 'calibration_holdout differs from the plain-SQL summaries for % customers', differing;
+    END IF;
+END \$\$;
+SQL
+echo "calibration_holdout(purchases_agg(...), '1997-09-30', '1998-06-30') gives the same" \
+     "$(($(wc -l <"$derived") - 1)) calibration summaries and the holdout days of $(basename "$HOLDOUT")"
 
 echo "code measured: $(git -C "$TOP" log -1 --format='%h %cs' -- src sql 2>/dev/null || echo unknown)"
 psql -X -v ON_ERROR_STOP=1 -P footer=off <<'SQL'
