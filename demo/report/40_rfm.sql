@@ -17,10 +17,12 @@ SELECT count(*) AS customers,
        round(avg(monetary_value) FILTER (WHERE frequency > 0)::numeric, 2) AS avg_repeat_day_value
 FROM rfm;
 
-\echo 'RFM segments (quintile scores by ntile(5): R by last order, F by purchase days, M by revenue)'
+\echo 'RFM segments (quintile scores by ntile(5): R by last order, F by purchase days, M by revenue),'
+\echo 'from every customer''s RFM at once: customer_rfm over one purchases summary of the orders'
 WITH rfm AS (
-    SELECT customer_id, (retention.rfm(order_date, amount, DATE '2024-12-31')).*
-    FROM shop.orders GROUP BY customer_id
+    SELECT * FROM retention.customer_rfm(NULL::bigint,
+        (SELECT retention.purchases_agg(customer_id, order_date, amount) FROM shop.orders),
+        DATE '2024-12-31')
 ), scored AS (
     SELECT *, retention.rfm_segment(ntile(5) OVER (ORDER BY last_order, customer_id)::int,
                                     ntile(5) OVER (ORDER BY frequency, customer_id)::int,
