@@ -54,35 +54,55 @@ for old in $released; do
         make -C "$top" -s install >/dev/null    # this tree again; new sessions load it
         psql -X -q -v ON_ERROR_STOP=1 -d $db -c 'ALTER EXTENSION retention UPDATE'
         psql -X -At -d $db -c "$answers" >"$work/stored"
-        # The one intended difference: 0.1 kept float8 rfm sums rounded in
-        # arrival order, so its stored states (and rollups of them) can differ
-        # from an exact sum of the rows in the last digits
-        # (doc/customer-value.md); they are compared to 1e-12 below.
-        intended='^rfm float8'
-        if ! diff -u <(grep -v "$intended" "$work/after") <(grep -v "$intended" "$work/stored"); then
+        # Two intended differences, compared with a tolerance instead:
+        # 0.1 kept float8 rfm sums rounded in arrival order, so its stored
+        # states (and rollups of them) can differ from exact sums in the last
+        # digits (doc/customer-value.md); and models stored by 0.1's fits came
+        # from its optimizer, whose stopping point differs from this one's in
+        # about the seventh digit (the fits' tolerance), which the scores of
+        # those models carry.
+        intended='^(rfm float8|btyd models)'
+        if ! diff -u <(grep -Ev "$intended" "$work/after") <(grep -Ev "$intended" "$work/stored"); then
             echo "upgrade $old -> $current: views written by the v$old library answer differently" >&2
             exit 1
         fi
         python3 - "$work/after" "$work/stored" <<'PY' || exit 1
-import sys
+import re, sys
+TOLERANCE = {"rfm float8": 1e-12, "btyd models": 1e-5}
 def rows(path):
-    # key -> the accessor's record, the last parenthesised group of the answer
+    # (area, key) -> the numbers and words compared: for rfm the accessor's
+    # record (the last parenthesised group; the summary's text differs), for
+    # models the whole answer
     out = {}
     for line in open(path):
-        if line.startswith("rfm float8"):
-            area, key, answer = line.rstrip("\n").split("|", 2)
-            out[(area, key)] = answer[answer.rindex("(") + 1:-1].split(",")
+        area, key, answer = line.rstrip("\n").split("|", 2)
+        base = next((t for t in TOLERANCE if area.startswith(t)), None)
+        if base == "rfm float8":
+            answer = answer[answer.rindex("(") + 1:-1]
+        if base:
+            out[(area, key)] = (TOLERANCE[base], re.split(r"[ ,]", answer))
     return out
 reference, stored = rows(sys.argv[1]), rows(sys.argv[2])
-assert reference and reference.keys() == stored.keys(), "rfm float8 answers missing"
-for k in reference:
-    for a, b in zip(reference[k], stored[k]):
-        if a != b and abs(float(a) - float(b)) > 1e-12 * abs(float(a)):
+assert reference and reference.keys() == stored.keys(), "answers missing"
+worst = 0.0
+for k, (tolerance, words) in reference.items():
+    other = stored[k][1]
+    assert len(words) == len(other), k
+    for a, b in zip(words, other):
+        if a == b:
+            continue
+        try:
+            error = abs(float(a) - float(b)) / max(abs(float(a)), 1e-300)
+        except ValueError:
             sys.exit(f"upgrade: {k}: {a} != {b}")
-print(f"upgrade: {len(reference)} float8 rfm answers of stored 0.1 states within 1e-12 of exact sums")
+        if error > tolerance:
+            sys.exit(f"upgrade: {k}: {a} != {b} (relative {error:.1e})")
+        worst = max(worst, error)
+print(f"upgrade: {len(reference)} answers of stored 0.1 float8 rfm states and fitted models"
+      f" within tolerance (largest relative difference {worst:.1e})")
 PY
         echo "upgrade $old -> $current: views written by the v$old library give this library's" \
-             "$(grep -vc "$intended" "$work/stored") other answers exactly"
+             "$(grep -Evc "$intended" "$work/stored") other answers exactly"
     else
         echo "upgrade $old -> $current: WARNING: no tag v$old in this clone, even after fetching" \
              "tags: the bytes v$old's own library writes were not tested" >&2

@@ -230,8 +230,8 @@ SELECT customer_id, segment, frequency, recency, tenure,
        floor(tenure / 30)::int AS n_bb
 FROM btyd_fixture WHERE customer_id % 4 = 0;
 ANALYZE holdout_fixture;
-CREATE TABLE holdout_parts AS
-SELECT customer_id % 5000 AS part,
+CREATE TABLE holdout_parts AS      -- a part per customer: pages enough for two workers
+SELECT customer_id AS part,
        holdout_check(ROW(0.25, 30, 0.8, 2.5, NULL, NULL, NULL, NULL)::bgnbd_model,
                      frequency, recency, tenure, holdout, 90) AS holdout_s
 FROM holdout_fixture GROUP BY 1;
