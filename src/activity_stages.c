@@ -248,7 +248,7 @@ flow_add(Flows *f, int64 bucket, Stage from, Stage to)
  * bucket y: dormant, then lost, then lost again.  Returns the stage in
  * bucket y - 1.
  */
-static Stage
+static inline Stage
 flow_quiet(Flows *f, int64 x, Stage sx, int64 y)
 {
 	if (x + 1 >= y)
@@ -297,20 +297,30 @@ activity_stage_transitions(PG_FUNCTION_ARGS)
 
 	while (activity_reader_next(&reader))
 	{
-		int64		previous = period_table_index(&table, reader.days[0]) - first;
+		/* a day's bucket (from the first) is a lookup in the period table */
+		const int32 *offsets = table.offsets;
+		const DateADT first_day = table.first_day;
+		const DateADT *days = reader.days;
+		int64		previous = offsets[days[0] - first_day];
 		Stage		stage = STAGE_NEW;
 
 		flow_add(&flows, previous, STAGE_NONE, STAGE_NEW);
 		for (int i = 1; i < reader.count; i++)
 		{
-			int64		p = period_table_index(&table, reader.days[i]) - first;
-			Stage		from;
+			int64		p = offsets[days[i] - first_day];
 
 			if (p == previous)
 				continue;
-			from = flow_quiet(&flows, previous, stage, p);
-			stage = p == previous + 1 ? STAGE_RETURNING : STAGE_RESURRECTING;
-			flow_add(&flows, p, from, stage);
+			if (p == previous + 1)
+			{
+				flow_add(&flows, p, stage, STAGE_RETURNING);
+				stage = STAGE_RETURNING;
+			}
+			else
+			{
+				flow_add(&flows, p, flow_quiet(&flows, previous, stage, p), STAGE_RESURRECTING);
+				stage = STAGE_RESURRECTING;
+			}
 			previous = p;
 		}
 		(void) flow_quiet(&flows, previous, stage, flows.buckets);
