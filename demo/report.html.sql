@@ -54,6 +54,13 @@ heatmap AS (
                                 round(97 - 60 * sqrt(retention))::int,
                                 to_char(cohort, 'Mon YYYY'), period_offset, active, cohort_size,
                                 round(100 * retention::numeric, 1)), '')
+           -- each cell's percentage written in it, so the colours need no legend
+           || string_agg(format('<text x="%s" y="%s" class="cell" fill="%s">%s</text>',
+                                110 + 28 * period_offset + 13.5, 30 + 18 * row_index + 12,
+                                CASE WHEN retention > 0.45 THEN '#fff' ELSE '#222' END,
+                                round(100 * retention::numeric)), '')
+           || '<text x="110" y="10" class="axis">months since the first purchase (cells: % of the cohort active)</text>'
+           || '<text x="4" y="22" class="axis">cohort (customers)</text>'
            || string_agg(format('<text x="4" y="%s" class="axis">%s (%s)</text>', 43 + 18 * row_index,
                                 to_char(cohort, 'Mon YY'), cohort_size), '') FILTER (WHERE period_offset = 0)
            || string_agg(format('<text x="%s" y="22" class="axis">%s</text>', 116 + 28 * period_offset, period_offset), '')
@@ -97,8 +104,14 @@ curve AS (
 survival_plot AS (
     SELECT '<svg xmlns="http://www.w3.org/2000/svg" width="620" height="300" role="img" aria-label="survival curve">'
            || '<line x1="50" x2="600" y1="260" y2="260" stroke="#444"/><line x1="50" x2="50" y1="20" y2="260" stroke="#444"/>'
-           || '<text x="8" y="25" class="axis">100 %</text><text x="20" y="262" class="axis">0 %</text>'
-           || format('<text x="540" y="285" class="axis">%s days</text>', round(max(horizon)))
+           || '<text x="8" y="25" class="axis">100 %</text><text x="14" y="145" class="axis">50 %</text>'
+           || '<text x="20" y="262" class="axis">0 %</text>'
+           -- a labelled time axis: ticks at each fifth of the horizon, in days
+           || (SELECT string_agg(format('<line x1="%1$s" x2="%1$s" y1="260" y2="265" stroke="#444"/>'
+                                        '<text x="%1$s" y="277" class="axis" text-anchor="middle">%2$s</text>',
+                                        50 + 110 * k, round(max(horizon) * k / 5)), '')
+               FROM generate_series(0, 5) k)
+           || '<text x="325" y="294" class="axis" text-anchor="middle">days since the subscription started</text>'
            || '<path fill="none" stroke="#6a1b9a" stroke-width="2" d="M50,20 '
            || string_agg(format('H%s V%s', round((50 + 550 * time / horizon)::numeric, 1),
                                 round((260 - 240 * survival)::numeric, 1)), ' ' ORDER BY time)
@@ -115,6 +128,7 @@ h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; }
 .label { font-size: 12px; color: #666; } .value { font-size: 26px; font-weight: bold; }
 .note { font-size: 11px; color: #888; }
 .axis { font-size: 10px; fill: #444; }
+.cell { font-size: 8px; text-anchor: middle; }
 </style></head><body>
 <h1>Retention report: sample shop</h1>
 <div class="tiles">
