@@ -285,30 +285,7 @@ histogram_add_row(BtydHistogram *h, int32 x, double u, double v)
 		histogram_flush(h);
 }
 
-static inline int
-point_cmp(const BtydPoint *p, const BtydPoint *q)
-{
-	if (p->x != q->x)
-		return p->x < q->x ? -1 : 1;
-	if (p->u != q->u)
-		return p->u < q->u ? -1 : 1;
-	if (p->v != q->v)
-		return p->v < q->v ? -1 : 1;
-	return 0;
-}
-
-/*
- * sort_points(points, n): a quicksort with point_cmp inlined, about twice
- * as fast as qsort() calling it, which was a quarter of a fit's time.
- */
-#define ST_SORT sort_points
-#define ST_ELEMENT_TYPE BtydPoint
-#define ST_COMPARE(a, b) point_cmp(a, b)
-#define ST_SCOPE static
-#define ST_DEFINE
-#include "lib/sort_template.h"
-
-/* the same for points of one frequency: by (u, v) */
+/* points of one frequency: by (u, v) */
 static inline int
 point_cmp_uv(const BtydPoint *p, const BtydPoint *q)
 {
@@ -318,6 +295,27 @@ point_cmp_uv(const BtydPoint *p, const BtydPoint *q)
 		return p->v < q->v ? -1 : 1;
 	return 0;
 }
+
+/* all points: by frequency, then (u, v) */
+static inline int
+point_cmp(const BtydPoint *p, const BtydPoint *q)
+{
+	if (p->x != q->x)
+		return p->x < q->x ? -1 : 1;
+	return point_cmp_uv(p, q);
+}
+
+/*
+ * sort_points(points, n): a quicksort with point_cmp inlined, about twice
+ * as fast as qsort() calling it, which was a quarter of a fit's time; and
+ * sort_points_uv for the points of one frequency.
+ */
+#define ST_SORT sort_points
+#define ST_ELEMENT_TYPE BtydPoint
+#define ST_COMPARE(a, b) point_cmp(a, b)
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 #define ST_SORT sort_points_uv
 #define ST_ELEMENT_TYPE BtydPoint
