@@ -267,7 +267,7 @@ bgbb_fit_finalfn(PG_FUNCTION_ARGS)
 	for (int64 i = 0; i < data.npoints; i++)
 		pb.customers += (double) data.points[i].count;
 
-	converged = btyd_fit("bgbb_fit", 4, bgbb_names, theta, log_scale, bgbb_objective, &pb, NULL,
+	converged = btyd_fit("bgbb_fit", 4, bgbb_names, theta, log_scale, bgbb_objective, NULL, &pb, NULL,
 						 NULL);
 	if (converged && data.points[data.npoints - 1].x == 0)
 	{

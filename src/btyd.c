@@ -190,11 +190,58 @@ bgnbd_problem_init(BgnbdProblem *pb, const BtydData *data)
 }
 
 /*
- * The log-likelihood summed over the customers at (r, α, a, b), and its
- * gradient with respect to those four parameters in grad.
+ * The sum of c ln(1 + e) over the points of a group with e in [0, 1], as
+ * the logarithm of the product of the (1 + e): one log per LOG_PRODUCT_TERMS
+ * points instead of one log1p per point, which was the largest part of an
+ * evaluation.  The product stays below 2^LOG_PRODUCT_TERMS; rounding 1 + e
+ * costs at most an ulp of 1 per point, far below the rounding of the sum.
+ * Points that stand for several customers take the log1p.
+ */
+#define LOG_PRODUCT_TERMS 256
+
+typedef struct LogProduct
+{
+	double		sum;
+	double		product;
+	int			terms;
+} LogProduct;
+
+static inline void
+log_product_add(LogProduct *lp, double count, double e)
+{
+	if (count != 1.0)
+	{
+		lp->sum += count * log1p(e);
+		return;
+	}
+	lp->product *= 1.0 + e;
+	if (++lp->terms == LOG_PRODUCT_TERMS)
+	{
+		lp->sum += log(lp->product);
+		lp->product = 1.0;
+		lp->terms = 0;
+	}
+}
+
+static inline double
+log_product_total(const LogProduct *lp)
+{
+	return lp->sum + log(lp->product);
+}
+
+/*
+ * The log-likelihood summed over the customers at (r, α, a, b), its
+ * gradient with respect to those four parameters in grad and, if hess is
+ * not NULL, its Hessian (4 x 4, row-major).
+ *
+ * The Hessian of a point's ln(e^l1 + e^l2), with shares w1 and w2, is
+ * w1 H(l1) + w2 H(l2) + w1 w2 d d' with d = ∇l1 - ∇l2: besides the sums the
+ * gradient needs, a group accumulates sums of w1 w2 times the products of
+ * d's two varying components (the r and α ones; the a and b ones are
+ * constant in a group), so the Hessian costs a few multiplications a point.
  */
 static double
-bgnbd_log_likelihood_sum(BgnbdProblem *pb, const double *param, double *grad)
+bgnbd_log_likelihood_sum(BgnbdProblem *pb, const double *param, double *grad, double *hess)
 {
 	double		r = param[0],
 				alpha = param[1],
@@ -205,6 +252,7 @@ bgnbd_log_likelihood_sum(BgnbdProblem *pb, const double *param, double *grad)
 				g_alpha = 0.0,
 				g_a = 0.0,
 				g_b = 0.0;
+	double		h[4][4] = {{0}};
 	double		log_alpha = log(alpha);
 	double		lg_r = log_gamma(r),
 				lg_b = log_gamma(b),
@@ -213,6 +261,16 @@ bgnbd_log_likelihood_sum(BgnbdProblem *pb, const double *param, double *grad)
 				psi_b = digamma(b),
 				psi_ab = digamma(a + b),
 				log_a = log(a);
+	double		tri_r = 0.0,
+				tri_b = 0.0,
+				tri_ab = 0.0;
+
+	if (hess != NULL)
+	{
+		tri_r = trigamma(r);
+		tri_b = trigamma(b);
+		tri_ab = trigamma(a + b);
+	}
 
 	for (int k = 0; k < pb->nvalues; k++)
 	{
@@ -236,19 +294,40 @@ bgnbd_log_likelihood_sum(BgnbdProblem *pb, const double *param, double *grad)
 		g_alpha += w * r / alpha;
 		g_a += w * (psi_ab - psi_abx);
 		g_b += w * (digamma(b + x) - psi_abx - psi_b + psi_ab);
+		if (hess != NULL)
+		{
+			double		tri_abx = trigamma(a + b + x);
+
+			h[0][0] += w * (trigamma(rx) - tri_r);
+			h[0][1] += w / alpha;
+			h[1][1] -= w * r / (alpha * alpha);
+			h[2][2] += w * (tri_ab - tri_abx);
+			h[2][3] += w * (tri_ab - tri_abx);
+			h[3][3] += w * (trigamma(b + x) - tri_abx - tri_b + tri_ab);
+		}
 
 		if (x == 0)
 		{
 			/* only the first term: -r ln(α + T) */
+			double		s_log = 0.0,
+						s_inv = 0.0,
+						s_inv2 = 0.0;
+
 			for (int64 i = start; i < end; i++)
 			{
 				double		c = (double) pb->points[i].count;
 				int32		v = pb->v_index[i];
+				double		inv = pb->inv_alpha_value[v];
 
-				sum -= c * r * pb->log_alpha_value[v];
-				g_r -= c * pb->log_alpha_value[v];
-				g_alpha -= c * r * pb->inv_alpha_value[v];
+				s_log += c * pb->log_alpha_value[v];
+				s_inv += c * inv;
+				s_inv2 += c * inv * inv;
 			}
+			sum -= r * s_log;
+			g_r -= s_log;
+			g_alpha -= r * s_inv;
+			h[0][1] -= s_inv;
+			h[1][1] += r * s_inv2;
 		}
 		else
 		{
@@ -256,14 +335,27 @@ bgnbd_log_likelihood_sum(BgnbdProblem *pb, const double *param, double *grad)
 			double		dr = 0.0,
 						dalpha = 0.0,
 						w2sum = 0.0;
+			/* for the Hessian: Σ c w1 w2 (1, d_r, d_α, d_r², d_r d_α, d_α²)/(r+x) */
+			double		q = 0.0,
+						q_r = 0.0,
+						q_a = 0.0,
+						q_rr = 0.0,
+						q_ra = 0.0,
+						q_aa = 0.0,
+						inv2 = 0.0;
+			LogProduct	lp = {0.0, 1.0, 0};
 
 			for (int64 i = start; i < end; i++)
 			{
 				double		c = (double) pb->points[i].count;
 				int32		u = pb->u_index[i],
 							v = pb->v_index[i];
-				double		l1 = -rx * pb->log_alpha_value[v];
-				double		l2 = log_share - rx * pb->log_alpha_value[u];
+				double		log_u = pb->log_alpha_value[u],
+							log_v = pb->log_alpha_value[v],
+							inv_u = pb->inv_alpha_value[u],
+							inv_v = pb->inv_alpha_value[v];
+				double		l1 = -rx * log_v;
+				double		l2 = log_share - rx * log_u;
 				double		e,
 							w1,
 							w2;
@@ -271,27 +363,65 @@ bgnbd_log_likelihood_sum(BgnbdProblem *pb, const double *param, double *grad)
 				if (l1 >= l2)
 				{
 					e = exp(l2 - l1);
-					sum += c * (l1 + log1p(e));
+					sum += c * l1;
 					w1 = 1.0 / (1.0 + e);
 					w2 = e * w1;
 				}
 				else
 				{
 					e = exp(l1 - l2);
-					sum += c * (l2 + log1p(e));
+					sum += c * l2;
 					w2 = 1.0 / (1.0 + e);
 					w1 = e * w2;
 				}
-				dr -= c * (w1 * pb->log_alpha_value[v] + w2 * pb->log_alpha_value[u]);
-				dalpha -= c * (w1 * pb->inv_alpha_value[v] + w2 * pb->inv_alpha_value[u]);
+				log_product_add(&lp, c, e);
+				dr -= c * (w1 * log_v + w2 * log_u);
+				dalpha -= c * (w1 * inv_v + w2 * inv_u);
 				w2sum += c * w2;
+				if (hess != NULL)
+				{
+					double		cw = c * w1 * w2,
+								d_r = log_u - log_v,
+								d_a = inv_u - inv_v;
+
+					q += cw;
+					q_r += cw * d_r;
+					q_a += cw * d_a;
+					q_rr += cw * d_r * d_r;
+					q_ra += cw * d_r * d_a;
+					q_aa += cw * d_a * d_a;
+					inv2 += c * (w1 * inv_v * inv_v + w2 * inv_u * inv_u);
+				}
 				if (((i - start) & 0xFFFF) == 0xFFFF)
 					CHECK_FOR_INTERRUPTS();
 			}
+			sum += log_product_total(&lp);
 			g_r += dr;
 			g_alpha += rx * dalpha;
 			g_a += w2sum / a;
 			g_b -= w2sum / (b + x - 1);
+			if (hess != NULL)
+			{
+				double		ia = 1.0 / a,
+							ib = 1.0 / (b + x - 1);
+
+				/* w1 H(l1) + w2 H(l2): the rα, αα, aa and bb entries */
+				h[0][1] += dalpha;
+				h[1][1] += rx * inv2;
+				h[2][2] -= w2sum * ia * ia;
+				h[3][3] += w2sum * ib * ib;
+				/* w1 w2 d d' with d = (d_r, (r+x) d_α, -1/a, 1/(b+x-1)) */
+				h[0][0] += q_rr;
+				h[0][1] += rx * q_ra;
+				h[0][2] -= ia * q_r;
+				h[0][3] += ib * q_r;
+				h[1][1] += rx * rx * q_aa;
+				h[1][2] -= ia * rx * q_a;
+				h[1][3] += ib * rx * q_a;
+				h[2][2] += ia * ia * q;
+				h[2][3] -= ia * ib * q;
+				h[3][3] += ib * ib * q;
+			}
 		}
 	}
 
@@ -299,6 +429,10 @@ bgnbd_log_likelihood_sum(BgnbdProblem *pb, const double *param, double *grad)
 	grad[1] = g_alpha;
 	grad[2] = g_a;
 	grad[3] = g_b;
+	if (hess != NULL)
+		for (int i = 0; i < 4; i++)
+			for (int j = 0; j < 4; j++)
+				hess[i * 4 + j] = i <= j ? h[i][j] : h[j][i];
 	return sum;
 }
 
@@ -311,30 +445,53 @@ bgnbd_alpha_scale(const BgnbdProblem *pb)
 /*
  * The minimised objective at θ = ln(r, α, a, b):
  *   -(mean log-likelihood) + penalizer (r² + (α / max tenure)² + a² + b²)
- * and its gradient with respect to θ.
+ * and its gradient with respect to θ; and, for Newton's method, its Hessian.
  */
 static double
-bgnbd_objective(const double *theta, double *grad, void *arg)
+bgnbd_objective_derivatives(const double *theta, double *grad, double *hess, BgnbdProblem *pb)
 {
-	BgnbdProblem *pb = arg;
 	double		param[4],
 				g[4],
+				h[16],
 				ll,
 				scale = bgnbd_alpha_scale(pb),
 				penalty;
 
 	for (int k = 0; k < 4; k++)
 		param[k] = exp(theta[k]);
-	ll = bgnbd_log_likelihood_sum(pb, param, g);
+	ll = bgnbd_log_likelihood_sum(pb, param, g, hess != NULL ? h : NULL);
 	penalty = pb->penalizer * (param[0] * param[0] + (param[1] / scale) * (param[1] / scale) +
 							   param[2] * param[2] + param[3] * param[3]);
 	for (int k = 0; k < 4; k++)
 	{
-		double		dpenalty = 2.0 * pb->penalizer * param[k] / (k == 1 ? scale * scale : 1.0);
+		double		curvature = 2.0 * pb->penalizer / (k == 1 ? scale * scale : 1.0);
 
-		grad[k] = param[k] * (-g[k] / pb->customers + dpenalty);
+		g[k] = -g[k] / pb->customers + curvature * param[k];
+		if (hess != NULL)
+		{
+			for (int j = 0; j < 4; j++)
+				h[k * 4 + j] = -h[k * 4 + j] / pb->customers;
+			h[k * 4 + k] += curvature;
+		}
 	}
+	if (hess != NULL)
+		btyd_log_scale_derivatives(4, param, g, h, grad, hess);
+	else
+		for (int k = 0; k < 4; k++)
+			grad[k] = param[k] * g[k];
 	return -ll / pb->customers + penalty;
+}
+
+static double
+bgnbd_objective(const double *theta, double *grad, void *arg)
+{
+	return bgnbd_objective_derivatives(theta, grad, NULL, arg);
+}
+
+static double
+bgnbd_objective_hessian(const double *theta, double *grad, double *hess, void *arg)
+{
+	return bgnbd_objective_derivatives(theta, grad, hess, arg);
 }
 
 /* ---------------------------------------------------------------- */
@@ -390,8 +547,14 @@ gammagamma_problem_init(GammaGammaProblem *pb, const BtydData *data)
 	pb->group_start[pb->ngroups] = n;
 }
 
+/*
+ * The Gamma-Gamma log-likelihood at (p, q, v), its gradient in grad and, if
+ * hess is not NULL, its Hessian (3 x 3, row-major): the points add
+ * Σ c / (v + x m)² to what the gradient needs.
+ */
 static double
-gammagamma_log_likelihood_sum(GammaGammaProblem *pb, const double *param, double *grad)
+gammagamma_log_likelihood_sum(GammaGammaProblem *pb, const double *param, double *grad,
+							  double *hess)
 {
 	double		p = param[0],
 				q = param[1],
@@ -400,8 +563,10 @@ gammagamma_log_likelihood_sum(GammaGammaProblem *pb, const double *param, double
 				g_p = 0.0,
 				g_q = 0.0,
 				g_v = 0.0;
+	double		h[3][3] = {{0}};
 	double		lg_q = log_gamma(q),
 				psi_q = digamma(q),
+				tri_q = hess != NULL ? trigamma(q) : 0.0,
 				log_v = log(v);
 
 	for (int g = 0; g < pb->ngroups; g++)
@@ -414,7 +579,8 @@ gammagamma_log_likelihood_sum(GammaGammaProblem *pb, const double *param, double
 					log_x = log((double) x),
 					psi_pxq = digamma(px + q);
 		double		s_log = 0.0,
-					s_inv = 0.0;
+					s_inv = 0.0,
+					s_inv2 = 0.0;
 
 		sum += w * (log_gamma(px + q) - log_gamma(px) - lg_q + q * log_v + px * log_x) +
 			(px - 1.0) * pb->group_log_sum[g];
@@ -425,12 +591,27 @@ gammagamma_log_likelihood_sum(GammaGammaProblem *pb, const double *param, double
 		for (int64 i = start; i < end; i++)
 		{
 			double		c = (double) pb->points[i].count;
-			double		vxm = v + x * pb->points[i].u;
+			double		vxm = v + x * pb->points[i].u,
+						inv = 1.0 / vxm;
 
 			s_log += c * log(vxm);
-			s_inv += c / vxm;
+			s_inv += c * inv;
+			s_inv2 += c * inv * inv;
 			if (((i - start) & 0xFFFF) == 0xFFFF)
 				CHECK_FOR_INTERRUPTS();
+		}
+		if (hess != NULL)
+		{
+			double		tri_pxq = trigamma(px + q);
+
+			h[0][0] += w * x * x * (tri_pxq - trigamma(px));
+			h[0][1] += w * x * tri_pxq;
+			h[1][1] += w * (tri_pxq - tri_q);
+			h[1][2] += w / v;
+			h[2][2] -= w * q / (v * v);
+			h[0][2] -= x * s_inv;
+			h[1][2] -= s_inv;
+			h[2][2] += (px + q) * s_inv2;
 		}
 		sum -= (px + q) * s_log;
 		g_p -= x * s_log;
@@ -440,23 +621,49 @@ gammagamma_log_likelihood_sum(GammaGammaProblem *pb, const double *param, double
 	grad[0] = g_p;
 	grad[1] = g_q;
 	grad[2] = g_v;
+	if (hess != NULL)
+		for (int i = 0; i < 3; i++)
+			for (int j = 0; j < 3; j++)
+				hess[i * 3 + j] = i <= j ? h[i][j] : h[j][i];
 	return sum;
+}
+
+static double
+gammagamma_objective_derivatives(const double *theta, double *grad, double *hess,
+								 GammaGammaProblem *pb)
+{
+	double		param[3],
+				g[3],
+				h[9],
+				ll;
+
+	for (int k = 0; k < 3; k++)
+		param[k] = exp(theta[k]);
+	ll = gammagamma_log_likelihood_sum(pb, param, g, hess != NULL ? h : NULL);
+	for (int k = 0; k < 3; k++)
+		g[k] = -g[k] / pb->customers;
+	if (hess != NULL)
+	{
+		for (int k = 0; k < 9; k++)
+			h[k] = -h[k] / pb->customers;
+		btyd_log_scale_derivatives(3, param, g, h, grad, hess);
+	}
+	else
+		for (int k = 0; k < 3; k++)
+			grad[k] = param[k] * g[k];
+	return -ll / pb->customers;
 }
 
 static double
 gammagamma_objective(const double *theta, double *grad, void *arg)
 {
-	GammaGammaProblem *pb = arg;
-	double		param[3],
-				g[3],
-				ll;
+	return gammagamma_objective_derivatives(theta, grad, NULL, arg);
+}
 
-	for (int k = 0; k < 3; k++)
-		param[k] = exp(theta[k]);
-	ll = gammagamma_log_likelihood_sum(pb, param, g);
-	for (int k = 0; k < 3; k++)
-		grad[k] = -param[k] * g[k] / pb->customers;
-	return -ll / pb->customers;
+static double
+gammagamma_objective_hessian(const double *theta, double *grad, double *hess, void *arg)
+{
+	return gammagamma_objective_derivatives(theta, grad, hess, arg);
 }
 
 /* ---------------------------------------------------------------- */
@@ -469,17 +676,34 @@ gammagamma_objective(const double *theta, double *grad, void *arg)
  */
 bool
 btyd_fit(const char *what, int n, const char *const *names, double *theta,
-		 const double *log_scale, ObjectiveFunction fn, void *arg, FitRemedy remedy,
-		 double *inverse_hessian)
+		 const double *log_scale, ObjectiveFunction fn, HessianObjective newton, void *arg,
+		 FitRemedy remedy, double *inverse_hessian)
 {
 	OptimizeResult result;
 	char	   *hint = NULL;
 
-	if (inverse_hessian != NULL)
-		bfgs_minimize_warm(n, theta, inverse_hessian, true, fn, arg, FIT_GRADIENT_TOLERANCE,
-						   FIT_MAX_ITERATIONS, &result);
-	else
-		bfgs_minimize(n, theta, fn, arg, FIT_GRADIENT_TOLERANCE, FIT_MAX_ITERATIONS, &result);
+	result.converged = false;
+	if (inverse_hessian != NULL && newton != NULL)
+	{
+		/* from a presolve's optimum, Newton's method needs a few evaluations */
+		double		start[BTYD_MAX_PARAMETERS];
+
+		memcpy(start, theta, n * sizeof(double));
+		newton_minimize(n, theta, newton, arg, FIT_GRADIENT_TOLERANCE, FIT_MAX_ITERATIONS,
+						&result);
+		elog(DEBUG1, "%s: Newton: %d iterations, %d evaluations, gradient norm %g (%s)",
+			 what, result.iterations, result.evaluations, result.gradient_norm, result.message);
+		if (!result.converged)
+			memcpy(theta, start, n * sizeof(double));
+	}
+	if (!result.converged)
+	{
+		if (inverse_hessian != NULL)
+			bfgs_minimize_warm(n, theta, inverse_hessian, true, fn, arg, FIT_GRADIENT_TOLERANCE,
+							   FIT_MAX_ITERATIONS, &result);
+		else
+			bfgs_minimize(n, theta, fn, arg, FIT_GRADIENT_TOLERANCE, FIT_MAX_ITERATIONS, &result);
+	}
 	elog(DEBUG1, "%s: %d iterations, %d evaluations, objective %.17g, gradient norm %g (%s)",
 		 what, result.iterations, result.evaluations, result.f, result.gradient_norm,
 		 result.message);
@@ -618,19 +842,6 @@ bgnbd_remedy(void *arg)
 	return pstrdup("Fit with a penalizer, e.g. bgnbd_fit(frequency, recency, tenure, 0.1) (lifetimes' penalizer_coef), or fit more customers.");
 }
 
-/* the likelihoods as BtydLogLikelihood, for the covariance of the estimates */
-static double
-bgnbd_ll(void *problem, const double *param, double *grad)
-{
-	return bgnbd_log_likelihood_sum(problem, param, grad);
-}
-
-static double
-gammagamma_ll(void *problem, const double *param, double *grad)
-{
-	return gammagamma_log_likelihood_sum(problem, param, grad);
-}
-
 /* bgnbd_fit_finalfn(btyd_histogram) -> bgnbd_model */
 PG_FUNCTION_INFO_V1(bgnbd_fit_finalfn);
 Datum
@@ -667,8 +878,8 @@ bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 		bgnbd_problem_init(&spb, &sample);
 		warm = btyd_presolve(4, theta, log_scale, bgnbd_objective, &spb, hessian);
 	}
-	converged = btyd_fit("bgnbd_fit", 4, bgnbd_names, theta, log_scale, bgnbd_objective, &pb,
-						 bgnbd_remedy, warm ? hessian : NULL);
+	converged = btyd_fit("bgnbd_fit", 4, bgnbd_names, theta, log_scale, bgnbd_objective,
+						 bgnbd_objective_hessian, &pb, bgnbd_remedy, warm ? hessian : NULL);
 	if (converged && data.points[data.npoints - 1].x == 0)
 	{
 		/* the likelihood then only depends on r ln(α / (α + T)) */
@@ -681,8 +892,8 @@ bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 
 	for (int k = 0; k < 4; k++)
 		param[k] = exp(theta[k]);
-	ll = bgnbd_log_likelihood_sum(&pb, param, grad);
-	have_covariance = btyd_covariance(4, param, bgnbd_ll, &pb, covariance);
+	ll = bgnbd_log_likelihood_sum(&pb, param, grad, hessian);
+	have_covariance = btyd_covariance_from_hessian(4, hessian, covariance);
 	PG_RETURN_DATUM(btyd_model_datum(fcinfo, param, 4, ll, btyd_customer_count(&data), converged,
 									 have_covariance ? covariance : NULL));
 }
@@ -733,12 +944,12 @@ gammagamma_fit_finalfn(PG_FUNCTION_ARGS)
 		warm = btyd_presolve(3, theta, log_scale, gammagamma_objective, &spb, hessian);
 	}
 	converged = btyd_fit("gammagamma_fit", 3, gammagamma_names, theta, log_scale, gammagamma_objective,
-						 &pb, NULL, warm ? hessian : NULL);
+						 gammagamma_objective_hessian, &pb, NULL, warm ? hessian : NULL);
 
 	for (int k = 0; k < 3; k++)
 		param[k] = exp(theta[k]);
-	ll = gammagamma_log_likelihood_sum(&pb, param, grad);
-	have_covariance = btyd_covariance(3, param, gammagamma_ll, &pb, covariance);
+	ll = gammagamma_log_likelihood_sum(&pb, param, grad, hessian);
+	have_covariance = btyd_covariance_from_hessian(3, hessian, covariance);
 	PG_RETURN_DATUM(btyd_model_datum(fcinfo, param, 3, ll, btyd_customer_count(&data), converged,
 									 have_covariance ? covariance : NULL));
 }
@@ -796,7 +1007,7 @@ bgnbd_one(FunctionCallInfo fcinfo, double *grad)
 	data.npoints = 1;
 	data.points = &point;
 	bgnbd_problem_init(&pb, &data);
-	return bgnbd_log_likelihood_sum(&pb, param, grad);
+	return bgnbd_log_likelihood_sum(&pb, param, grad, NULL);
 }
 
 PG_FUNCTION_INFO_V1(bgnbd_log_likelihood);
@@ -855,7 +1066,7 @@ gammagamma_one(FunctionCallInfo fcinfo, double *grad)
 	data.npoints = 1;
 	data.points = &point;
 	gammagamma_problem_init(&pb, &data);
-	return gammagamma_log_likelihood_sum(&pb, param, grad);
+	return gammagamma_log_likelihood_sum(&pb, param, grad, NULL);
 }
 
 PG_FUNCTION_INFO_V1(gammagamma_log_likelihood);

@@ -29,11 +29,13 @@ typedef char *(*FitRemedy) (void *arg);
 /*
  * Minimises fn from theta (and, if not NULL, the inverse-Hessian
  * approximation of a presolve); false (after a WARNING, with the remedy's
- * hint if one is given) unless it converged inside.
+ * hint if one is given) unless it converged inside.  With a presolve and an
+ * analytic Hessian (newton, the same objective), Newton's method does the
+ * minimising, BFGS only if it does not converge.
  */
 extern bool btyd_fit(const char *what, int n, const char *const *names, double *theta,
-					 const double *log_scale, ObjectiveFunction fn, void *arg,
-					 FitRemedy remedy, double *inverse_hessian);
+					 const double *log_scale, ObjectiveFunction fn, HessianObjective newton,
+					 void *arg, FitRemedy remedy, double *inverse_hessian);
 
 /*
  * A start for the fit of many distinct points (btyd.c): btyd_sample gives
@@ -52,6 +54,16 @@ extern bool btyd_presolve(int n, double *theta, const double *log_scale, Objecti
  */
 extern bool btyd_covariance(int n, const double *param, BtydLogLikelihood fn,
 							void *problem, double *covariance);
+/* the same from the Hessian of LL (n x n, row-major), analytic */
+extern bool btyd_covariance_from_hessian(int n, const double *ll_hessian, double *covariance);
+
+/*
+ * The derivatives on the log scale θ = ln p (the scale every fit minimises
+ * on) of an objective whose gradient in p is g and Hessian h (n x n).
+ */
+extern void btyd_log_scale_derivatives(int n, const double *param, const double *g,
+									   const double *h, double *grad_theta,
+									   double *hess_theta);
 
 /*
  * The model composite: the parameters, log_likelihood, customers,

@@ -408,12 +408,59 @@ histogram_merge(BtydHistogram *h, const BtydPoint *points, int64 n)
 	h->capacity = h->npoints + n;
 }
 
-/* Copies the occupied slots into out (room for npoints) and sorts them. */
+/* A point's time (or spend) value as an unsigned integer in the same order. */
+static inline uint64
+point_value_bits(double value)
+{
+	uint64		bits;
+
+	/* values are >= 0, and -0.0 is stored as 0.0: the bits of a double order them */
+	memcpy(&bits, &value, sizeof(bits));
+	return bits;
+}
+
+/* a value's bucket: its bits' offset from the lowest positive value's, shifted */
+static inline int64
+value_bucket(double value, uint64 lowest, int shift)
+{
+	uint64		bits = point_value_bits(value);
+
+	return bits > lowest ? (int64) ((bits - lowest) >> shift) : 0;
+}
+
+/* at most 2^this many buckets per frequency, and at least this many points a bucket */
+#define VALUE_BUCKET_BITS 12
+#define POINTS_PER_BUCKET 8
+
+/*
+ * Copies the occupied slots into out (room for npoints) and sorts them.
+ *
+ * When frequencies are small, the points are placed by a counting sort on
+ * (frequency, leading bits of u's offset from the smallest positive u) --
+ * as many bits as the frequency has points to fill their buckets; a
+ * double's bits grow with its logarithm, so the buckets are finer where
+ * values are smaller, and zeros share the first -- and each bucket, a few points that fit in the CPU caches, is
+ * then sorted by (u, v).  (A quicksort of each frequency's points was a quarter of a fit's
+ * time.)  If every u is 0 (frequency 0 alone, say), v's bits lead instead;
+ * the buckets need only be in the order point_cmp gives them.
+ */
 static void
 histogram_sorted_points(BtydHistogram *h, BtydPoint *out)
 {
-	int64		n = 0;
+	int64		n = 0,
+				nbuckets = 0;
 	int32		max_x = 0;
+	uint64		min_u = PG_UINT64_MAX,
+				max_u = 0,
+				min_v = PG_UINT64_MAX,
+				max_v = 0,
+				lowest,
+				range;
+	bool		by_u;
+	int			varying = 0;
+	int64	   *per_x,
+			   *start;
+	uint8	   *bits;
 
 	histogram_flush(h);
 	if (h->sorted)
@@ -424,44 +471,78 @@ histogram_sorted_points(BtydHistogram *h, BtydPoint *out)
 
 	for (int64 i = 0; i < h->capacity; i++)
 		if (h->slots[i].count != 0)
-			max_x = Max(max_x, h->slots[i].x);
+		{
+			const BtydPoint *p = &h->slots[i];
+
+			max_x = Max(max_x, p->x);
+			/* the smallest positive values: a zero goes to the first bucket */
+			if (p->u > 0.0)
+				min_u = Min(min_u, point_value_bits(p->u));
+			max_u = Max(max_u, point_value_bits(p->u));
+			if (p->v > 0.0)
+				min_v = Min(min_v, point_value_bits(p->v));
+			max_v = Max(max_v, point_value_bits(p->v));
+			n++;
+		}
+	Assert(n == h->npoints);
 	if (max_x >= BUCKET_FREQUENCIES)
 	{
+		n = 0;
 		for (int64 i = 0; i < h->capacity; i++)
 			if (h->slots[i].count != 0)
 				out[n++] = h->slots[i];
-		Assert(n == h->npoints);
 		sort_points(out, n);
 		return;
 	}
 
-	/*
-	 * Frequencies are few and small: place the points by frequency (a
-	 * counting sort), then sort each frequency's points by (u, v), which
-	 * takes half the comparisons of sorting them all.
-	 */
+	/* each frequency's buckets: per_x[x] is the first, bits[x] their bits */
+	by_u = max_u > 0;
+	lowest = by_u ? min_u : min_v;
+	range = by_u ? max_u - min_u : (max_v > 0 ? max_v - min_v : 0);
+	while (varying < 64 && (range >> varying) != 0)
+		varying++;
+	per_x = palloc0((max_x + 1) * sizeof(int64));
+	bits = palloc0(max_x + 1);
+	for (int64 i = 0; i < h->capacity; i++)
+		if (h->slots[i].count != 0)
+			per_x[h->slots[i].x]++;
+	for (int32 x = 0; x <= max_x; x++)
 	{
-		int64	   *start = palloc0((max_x + 2) * sizeof(int64));
+		int			b = 0;
 
-		for (int64 i = 0; i < h->capacity; i++)
-			if (h->slots[i].count != 0)
-				start[h->slots[i].x + 1]++;
-		for (int32 x = 0; x <= max_x; x++)
-			start[x + 1] += start[x];
-		Assert(start[max_x + 1] == h->npoints);
-		for (int64 i = 0; i < h->capacity; i++)
-			if (h->slots[i].count != 0)
-				out[start[h->slots[i].x]++] = h->slots[i];
-		/* start[x] is now the end of frequency x's points */
-		for (int32 x = 0; x <= max_x; x++)
-		{
-			int64		begin = x == 0 ? 0 : start[x - 1];
-
-			if (start[x] - begin > 1)
-				sort_points_uv(out + begin, start[x] - begin);
-		}
-		pfree(start);
+		while (b < Min(VALUE_BUCKET_BITS, varying) &&
+			   (per_x[x] >> (b + 1)) >= POINTS_PER_BUCKET)
+			b++;
+		bits[x] = (uint8) b;
+		per_x[x] = nbuckets;
+		nbuckets += (int64) 1 << b;
 	}
+
+#define POINT_BUCKET(p) \
+	(per_x[(p)->x] + value_bucket(by_u ? (p)->u : (p)->v, lowest, varying - bits[(p)->x]))
+
+	start = palloc_extended((nbuckets + 1) * sizeof(int64), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	for (int64 i = 0; i < h->capacity; i++)
+		if (h->slots[i].count != 0)
+			start[POINT_BUCKET(&h->slots[i]) + 1]++;
+	for (int64 b = 0; b < nbuckets; b++)
+		start[b + 1] += start[b];
+	Assert(start[nbuckets] == h->npoints);
+	for (int64 i = 0; i < h->capacity; i++)
+		if (h->slots[i].count != 0)
+			out[start[POINT_BUCKET(&h->slots[i])]++] = h->slots[i];
+#undef POINT_BUCKET
+	/* start[b] is now the end of bucket b's points */
+	for (int64 b = 0; b < nbuckets; b++)
+	{
+		int64		begin = b == 0 ? 0 : start[b - 1];
+
+		if (start[b] - begin > 1)
+			sort_points_uv(out + begin, start[b] - begin);
+	}
+	pfree(start);
+	pfree(bits);
+	pfree(per_x);
 }
 
 static void

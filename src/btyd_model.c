@@ -6,11 +6,12 @@
  *
  * The covariance of the maximum-likelihood estimates is the inverse of the
  * observed information, the Hessian of -LL at the optimum (unpenalized, in
- * the natural parameters).  Every fit has an analytic gradient, so the
- * Hessian is taken by central differences of that gradient, with steps of
- * 1e-5 of each parameter: the truncation error is then of order 1e-10 and
- * the rounding error of order 1e-16 / 1e-5 relative, both far below what a
- * standard error is used for.
+ * the natural parameters).  BG/NBD and Gamma-Gamma compute that Hessian
+ * analytically, as their Newton fits need it anyway.  The other fits have
+ * an analytic gradient, so the Hessian is taken by central differences of
+ * that gradient, with steps of 1e-5 of each parameter: the truncation error
+ * is then of order 1e-10 and the rounding error of order 1e-16 / 1e-5
+ * relative, both far below what a standard error is used for.
  */
 #include "btyd_family.h"
 
@@ -32,9 +33,7 @@ bool
 btyd_covariance(int n, const double *param, BtydLogLikelihood fn, void *problem,
 				double *covariance)
 {
-	double		hessian[BTYD_MAX_PARAMETERS][BTYD_MAX_PARAMETERS],
-				chol[BTYD_MAX_PARAMETERS][BTYD_MAX_PARAMETERS],
-				inv[BTYD_MAX_PARAMETERS][BTYD_MAX_PARAMETERS],
+	double		hessian[BTYD_MAX_PARAMETERS * BTYD_MAX_PARAMETERS],
 				point[BTYD_MAX_PARAMETERS],
 				g_plus[BTYD_MAX_PARAMETERS],
 				g_minus[BTYD_MAX_PARAMETERS];
@@ -56,12 +55,31 @@ btyd_covariance(int n, const double *param, BtydLogLikelihood fn, void *problem,
 		/* the step actually taken, as represented */
 		h = (param[j] + h) - (param[j] - h);
 		for (int i = 0; i < n; i++)
-			hessian[i][j] = -(g_plus[i] - g_minus[i]) / h;
+			hessian[i * n + j] = (g_plus[i] - g_minus[i]) / h;
 		CHECK_FOR_INTERRUPTS();
 	}
 	for (int i = 0; i < n; i++)
 		for (int j = 0; j < i; j++)
-			hessian[i][j] = hessian[j][i] = 0.5 * (hessian[i][j] + hessian[j][i]);
+			hessian[i * n + j] = hessian[j * n + i] =
+				0.5 * (hessian[i * n + j] + hessian[j * n + i]);
+	return btyd_covariance_from_hessian(n, hessian, covariance);
+}
+
+/*
+ * The covariance from the Hessian of LL (n x n, row-major, symmetric): the
+ * inverse of the information -hessian, through its Cholesky factor.
+ */
+bool
+btyd_covariance_from_hessian(int n, const double *ll_hessian, double *covariance)
+{
+	double		hessian[BTYD_MAX_PARAMETERS][BTYD_MAX_PARAMETERS],
+				chol[BTYD_MAX_PARAMETERS][BTYD_MAX_PARAMETERS],
+				inv[BTYD_MAX_PARAMETERS][BTYD_MAX_PARAMETERS];
+
+	Assert(n <= BTYD_MAX_PARAMETERS);
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++)
+			hessian[i][j] = -ll_hessian[i * n + j];
 
 	/* Cholesky: hessian = L L' */
 	for (int j = 0; j < n; j++)
@@ -110,6 +128,23 @@ btyd_covariance(int n, const double *param, BtydLogLikelihood fn, void *problem,
 			covariance[i * n + j] = s;
 		}
 	return true;
+}
+
+/*
+ * The objective of a fit on the log scale θ = ln p from its derivatives in
+ * p: gradient p_k g_k and Hessian p_k p_j H_kj + [k = j] p_k g_k, for a
+ * minimiser that works on θ (grad_theta and hess_theta may be g and h).
+ */
+void
+btyd_log_scale_derivatives(int n, const double *param, const double *g, const double *h,
+						   double *grad_theta, double *hess_theta)
+{
+	for (int k = 0; k < n; k++)
+		for (int j = 0; j < n; j++)
+			hess_theta[k * n + j] = param[k] * param[j] * h[k * n + j] +
+				(k == j ? param[k] * g[k] : 0.0);
+	for (int k = 0; k < n; k++)
+		grad_theta[k] = param[k] * g[k];
 }
 
 Datum

@@ -199,7 +199,7 @@ mbgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 		mbgnbd_problem_init(&spb, &sample);
 		warm = btyd_presolve(4, theta, log_scale, mbgnbd_objective, &spb, hessian);
 	}
-	converged = btyd_fit("mbgnbd_fit", 4, mbgnbd_names, theta, log_scale, mbgnbd_objective, &pb, NULL,
+	converged = btyd_fit("mbgnbd_fit", 4, mbgnbd_names, theta, log_scale, mbgnbd_objective, NULL, &pb, NULL,
 						 warm ? hessian : NULL);
 	if (converged && data.points[data.npoints - 1].x == 0)
 	{

@@ -424,3 +424,172 @@ bfgs_minimize_warm(int n, double *x, double *inverse_hessian, bool warm,
 	result->message = result->converged ? "gradient below tolerance" : "iteration limit reached";
 #undef H
 }
+
+/*
+ * Solves H d = -g for d by a Cholesky factorisation of H (n x n, row-major);
+ * false if H is not positive definite.
+ */
+static bool
+newton_direction(int n, const double *hessian, const double *g, double *d)
+{
+	double		L[OPTIMIZE_MAX_DIM][OPTIMIZE_MAX_DIM],
+				y[OPTIMIZE_MAX_DIM];
+
+	for (int j = 0; j < n; j++)
+	{
+		double		s = hessian[j * n + j];
+
+		for (int k = 0; k < j; k++)
+			s -= L[j][k] * L[j][k];
+		if (!(s > 0.0 && isfinite(s)))
+			return false;
+		L[j][j] = sqrt(s);
+		for (int i = j + 1; i < n; i++)
+		{
+			double		t = hessian[i * n + j];
+
+			for (int k = 0; k < j; k++)
+				t -= L[i][k] * L[j][k];
+			L[i][j] = t / L[j][j];
+		}
+	}
+	/* L y = -g, then L' d = y */
+	for (int i = 0; i < n; i++)
+	{
+		double		s = -g[i];
+
+		for (int k = 0; k < i; k++)
+			s -= L[i][k] * y[k];
+		y[i] = s / L[i][i];
+	}
+	for (int i = n - 1; i >= 0; i--)
+	{
+		double		s = y[i];
+
+		for (int k = i + 1; k < n; k++)
+			s -= L[k][i] * d[k];
+		d[i] = s / L[i][i];
+	}
+	return true;
+}
+
+/*
+ * Newton's method: the step solves H d = -g, is shortened until f decreases
+ * sufficiently (or, where the decrease is below the rounding of f, until the
+ * gradient shrinks), and its first try is limited like BFGS's first step.
+ * A Hessian that is not positive definite (far from a minimum) is shifted
+ * by a multiple of the identity until it is, which turns the step towards
+ * steepest descent.
+ */
+void
+newton_minimize(int n, double *x, HessianObjective fn, void *arg,
+				double gtol, int max_iterations, OptimizeResult *result)
+{
+	double		g[OPTIMIZE_MAX_DIM],
+				H[OPTIMIZE_MAX_DIM * OPTIMIZE_MAX_DIM],
+				d[OPTIMIZE_MAX_DIM],
+				xt[OPTIMIZE_MAX_DIM],
+				gt[OPTIMIZE_MAX_DIM],
+				Ht[OPTIMIZE_MAX_DIM * OPTIMIZE_MAX_DIM];
+	double		f;
+
+	Assert(n > 0 && n <= OPTIMIZE_MAX_DIM);
+	memset(result, 0, sizeof(*result));
+
+	f = fn(x, g, H, arg);
+	result->evaluations = 1;
+	if (!isfinite(f) || !isfinite(max_abs(n, g)))
+	{
+		result->f = f;
+		result->gradient_norm = NAN;
+		result->message = "the objective is not finite at the starting point";
+		return;
+	}
+
+	for (result->iterations = 0; result->iterations < max_iterations; result->iterations++)
+	{
+		double		gnorm = max_abs(n, g);
+		double		slope,
+					step,
+					noise = NOISE_RELATIVE * fmax(fabs(f), 1.0);
+		double		shift = 0.0,
+					ft = NAN;
+		bool		accepted = false;
+
+		result->f = f;
+		result->gradient_norm = gnorm;
+		if (gnorm < gtol)
+		{
+			result->converged = true;
+			result->message = "gradient below tolerance";
+			return;
+		}
+
+		/* the Newton direction, from H shifted towards the identity if need be */
+		for (;;)
+		{
+			double		Hs[OPTIMIZE_MAX_DIM * OPTIMIZE_MAX_DIM];
+
+			memcpy(Hs, H, n * n * sizeof(double));
+			for (int i = 0; i < n; i++)
+				Hs[i * n + i] += shift;
+			if (newton_direction(n, Hs, g, d))
+				break;
+			if (!isfinite(shift) || shift > 1e300)
+			{
+				result->message = "the Hessian is not finite";
+				return;
+			}
+			shift = shift == 0.0 ? 1e-8 * fmax(1.0, max_abs(n * n, H)) : 10.0 * shift;
+		}
+		slope = dot(n, d, g);
+		step = fmin(1.0, MAX_FIRST_STEP / max_abs(n, d));
+
+		for (int tries = 0; tries < MAX_LINE_SEARCH_STEPS; tries++, step *= 0.5)
+		{
+			for (int i = 0; i < n; i++)
+				xt[i] = x[i] + step * d[i];
+			ft = fn(xt, gt, Ht, arg);
+			result->evaluations++;
+			if (!isfinite(ft) || !isfinite(max_abs(n, gt)))
+				continue;
+			/*
+			 * Sufficient decrease; or, where the promised decrease is lost
+			 * in the rounding of f, a gradient that shrank without f rising
+			 * beyond that rounding.
+			 */
+			if (ft <= f + WOLFE_C1 * step * slope ||
+				(-slope < NOISY_DECREASE * noise && ft <= f + noise &&
+				 max_abs(n, gt) < gnorm))
+			{
+				accepted = true;
+				break;
+			}
+		}
+		elog(DEBUG2, "newton iteration %d: f %.17g gnorm %g slope %g shift %g -> step %g",
+			 result->iterations, f, gnorm, slope, shift, accepted ? step : 0.0);
+		if (!accepted)
+		{
+			if (gnorm < sqrt(gtol))
+			{
+				result->converged = true;
+				result->message = "no further decrease possible at a near-stationary point";
+			}
+			else
+				result->message = "the line search found no decrease";
+			/* the caller's point and the objective's last evaluation differ now */
+			f = fn(x, g, H, arg);
+			result->evaluations++;
+			return;
+		}
+		memcpy(x, xt, n * sizeof(double));
+		memcpy(g, gt, n * sizeof(double));
+		memcpy(H, Ht, n * n * sizeof(double));
+		f = ft;
+		CHECK_FOR_INTERRUPTS();
+	}
+	result->f = f;
+	result->gradient_norm = max_abs(n, g);
+	result->converged = result->gradient_norm < gtol;
+	result->message = result->converged ? "gradient below tolerance" : "iteration limit reached";
+}

@@ -1,7 +1,8 @@
 /*
  * optimize.h
- *		A small quasi-Newton minimiser (BFGS with a strong-Wolfe line search)
- *		for the few-parameter maximum-likelihood fits of the BTYD models.
+ *		Small minimisers for the few-parameter maximum-likelihood fits of the
+ *		BTYD models: quasi-Newton (BFGS with a strong-Wolfe line search), and
+ *		Newton's method for objectives with an analytic Hessian.
  */
 #ifndef OPTIMIZE_H
 #define OPTIMIZE_H
@@ -43,5 +44,21 @@ extern void bfgs_minimize(int n, double *x, ObjectiveFunction fn, void *arg,
 extern void bfgs_minimize_warm(int n, double *x, double *inverse_hessian, bool warm,
 							   ObjectiveFunction fn, void *arg, double gtol,
 							   int max_iterations, OptimizeResult *result);
+
+/*
+ * An objective with its Hessian: returns f(x), its gradient in grad and its
+ * Hessian (n x n, row-major) in hessian.
+ */
+typedef double (*HessianObjective) (const double *x, double *grad, double *hessian, void *arg);
+
+/*
+ * Minimises fn over R^n from x (overwritten with the best point found) by
+ * Newton's method with a backtracking line search; converged as for BFGS.
+ * A start close to the minimum (a presolve's) converges in a few
+ * evaluations, each as costly as a gradient's when the Hessian's terms are
+ * products of what the gradient computes anyway.
+ */
+extern void newton_minimize(int n, double *x, HessianObjective fn, void *arg,
+							double gtol, int max_iterations, OptimizeResult *result);
 
 #endif							/* OPTIMIZE_H */

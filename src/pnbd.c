@@ -568,7 +568,7 @@ pnbd_fit_finalfn(PG_FUNCTION_ARGS)
 		pnbd_problem_init(&spb, &sample);
 		warm = btyd_presolve(4, theta, log_scale, pnbd_objective, &spb, hessian);
 	}
-	converged = btyd_fit("pnbd_fit", 4, pnbd_names, theta, log_scale, pnbd_objective, &pb, NULL,
+	converged = btyd_fit("pnbd_fit", 4, pnbd_names, theta, log_scale, pnbd_objective, NULL, &pb, NULL,
 						 warm ? hessian : NULL);
 	if (converged && data.points[data.npoints - 1].x == 0)
 	{

@@ -121,6 +121,35 @@ digamma(double x)
 }
 
 /*
+ * ψ'(x) = d/dx ψ(x) for x > 0, the trigamma function, which the analytic
+ * Hessians of the likelihoods need: the recurrence ψ'(x) = ψ'(x + 1) + 1/x²
+ * lifts x to at least 10, where the asymptotic series
+ *   ψ'(x) ~ 1/x + 1/(2x²) + Σ B_2k / x^(2k+1)
+ * truncated after x^-15 is accurate to well below one ulp.
+ */
+double
+trigamma(double x)
+{
+	double		result = 0.0;
+	double		inv,
+				inv2;
+
+	if (!(x > 0.0))
+		return NAN;
+	while (x < 10.0)
+	{
+		result += 1.0 / (x * x);
+		x += 1.0;
+	}
+	inv = 1.0 / x;
+	inv2 = inv * inv;
+	result += inv + 0.5 * inv2 +
+		inv * inv2 * (1.0 / 6 - inv2 * (1.0 / 30 - inv2 * (1.0 / 42 - inv2 * (1.0 / 30 -
+		inv2 * (5.0 / 66 - inv2 * (691.0 / 2730 - inv2 * (7.0 / 6)))))));
+	return result;
+}
+
+/*
  * ln B(a, b) = ln Γ(a) + ln Γ(b) - ln Γ(a + b) for a, b > 0.  The absolute
  * error is a few ulps of the largest of the three terms, which is what the
  * likelihoods need: they only use differences of such values of similar size.

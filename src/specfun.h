@@ -1,7 +1,7 @@
 /*
  * specfun.h
  *		Special functions (specfun.c): the normal quantile, lnΓ, digamma,
- *		lnB and the Gauss hypergeometric function ₂F₁, with their accuracy
+ *		trigamma, lnB and the Gauss hypergeometric function ₂F₁, with their accuracy
  *		notes in specfun.c.
  */
 #ifndef RETENTION_SPECFUN_H
@@ -10,6 +10,7 @@
 extern double normal_quantile(double p);
 extern double log_gamma(double x);
 extern double digamma(double x);
+extern double trigamma(double x);
 extern double log_beta(double a, double b);
 extern double hyp2f1(double a, double b, double c, double z);
 extern double hyp2f1_minus_one_over_b(double a, double b, double c, double z);

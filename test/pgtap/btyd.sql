@@ -1,17 +1,17 @@
 -- Predictive CLV: properties of the fits and scores, on simulated populations.
 BEGIN;
 SET LOCAL search_path = public, retention;
-SELECT plan(42);
+SELECT plan(52);
 
 -- ---- the minimiser on classic problems (including one undefined past a barrier) ----
 -- Its self-test is in the library only, not in the installed schema.
-CREATE FUNCTION pg_temp.bfgs_selftest(OUT problem text, OUT converged boolean, OUT iterations int,
-                                      OUT evaluations int, OUT distance float8)
-    RETURNS SETOF record AS '$libdir/retention', 'bfgs_selftest' LANGUAGE C STRICT;
+CREATE FUNCTION pg_temp.optimize_selftest(OUT problem text, OUT converged boolean, OUT iterations int,
+                                          OUT evaluations int, OUT distance float8)
+    RETURNS SETOF record AS '$libdir/retention', 'optimize_selftest' LANGUAGE C STRICT;
 SELECT ok(converged AND distance < 1e-6,
-          format('BFGS: %s converges to the known minimiser (%s iterations, %s evaluations)',
+          format('%s converges to the known minimiser (%s iterations, %s evaluations)',
                  problem, iterations, evaluations))
-FROM pg_temp.bfgs_selftest();
+FROM pg_temp.optimize_selftest();
 
 -- ---- gradients against central finite differences ----
 SELECT setseed(0.5);
@@ -196,6 +196,83 @@ FROM (SELECT clv(bg, gg, frequency, recency * 7, tenure * 7, monetary_value, 6, 
       FROM small, (SELECT ROW((bg).r, (bg).alpha * 7, (bg).a, (bg).b, NULL, NULL, NULL, NULL)::bgnbd_model AS bg, gg
                    FROM small_fit) f
       WHERE customer_id <= 200) x;
+
+-- ---- a fit of many distinct customers: a sample's fit, then Newton's method ----
+-- 75,000 customers with continuous times, nearly all with repeat purchases, so
+-- every (x, t_x, T) and every (x, m) is distinct and both fits take their fast
+-- path: BFGS on a sample of the points, then Newton's method on all of them with
+-- the analytic Hessian, which is also where the covariance comes from.  The
+-- estimate must be a stationary point of the summed per-customer log-likelihood
+-- (computed by the separate per-customer code), and the covariance must invert a
+-- Hessian taken by central differences of that sum.
+CREATE TABLE many AS
+SELECT * FROM btyd_simulate(75000, 2, 10, 0.3, 6, 30, 730, 6, 4, 15, 11);
+ANALYZE many;
+CREATE TEMP TABLE many_fit AS
+SELECT bgnbd_fit(frequency, recency, tenure) AS bg, gammagamma_fit(frequency, monetary_value) AS gg
+FROM many;
+CREATE TEMP TABLE many_param AS
+SELECT 'bgnbd' AS model, ARRAY[(bg).r, (bg).alpha, (bg).a, (bg).b] AS p, (bg).covariance AS cov,
+       (SELECT count(*) FROM many)::float8 AS n
+FROM many_fit
+UNION ALL
+SELECT 'gammagamma', ARRAY[(gg).p, (gg).q, (gg).v], (gg).covariance,
+       (SELECT count(*) FROM many WHERE frequency > 0 AND monetary_value > 0)
+FROM many_fit;
+-- the summed gradient at p, and at p with component j moved by ±1e-5 of itself
+CREATE FUNCTION pg_temp.summed_gradient(model text, p float8[]) RETURNS float8[] AS $$
+    SELECT array_agg(s ORDER BY k) FROM (
+        SELECT k, sum(g[k]) AS s
+        FROM (SELECT CASE model
+                       WHEN 'bgnbd' THEN bgnbd_log_likelihood_gradient(p[1], p[2], p[3], p[4], frequency, recency, tenure)
+                       ELSE gammagamma_log_likelihood_gradient(p[1], p[2], p[3], frequency, monetary_value) END AS g
+              FROM many
+              WHERE model = 'bgnbd' OR (frequency > 0 AND monetary_value > 0)) x,
+             generate_subscripts(g, 1) k
+        GROUP BY k) y
+$$ LANGUAGE sql;
+CREATE TEMP TABLE many_check AS
+SELECT model, p, cov, n, pg_temp.summed_gradient(model, p) AS g0,
+       (SELECT array_agg(fd ORDER BY j, i) FROM (
+            SELECT j, i, (gp[i] - gm[i]) / (2e-5 * p[j]) AS fd
+            FROM generate_subscripts(p, 1) j,
+                 LATERAL (SELECT pg_temp.summed_gradient(model, (SELECT array_agg(CASE WHEN k = j THEN p[k] * (1 + 1e-5) ELSE p[k] END ORDER BY k) FROM generate_subscripts(p, 1) k)) AS gp,
+                                 pg_temp.summed_gradient(model, (SELECT array_agg(CASE WHEN k = j THEN p[k] * (1 - 1e-5) ELSE p[k] END ORDER BY k) FROM generate_subscripts(p, 1) k)) AS gm) d,
+                 generate_subscripts(p, 1) i) h) AS hessian
+FROM many_param;
+SELECT ok(bool_and(abs(p[k] * g0[k] / n) < 1e-8),
+          format('%s: the fit of 75,000 distinct customers is a stationary point (largest mean gradient on the log scale %s)',
+                 model, max(abs(p[k] * g0[k] / n))))
+FROM many_check, generate_subscripts(p, 1) k GROUP BY model ORDER BY model;
+-- covariance x (-Hessian) = identity, the Hessian's columns by central differences
+SELECT ok(max(abs(e - (i = j)::int)) < 1e-5,
+          format('%s: the analytic covariance inverts the finite-difference Hessian (largest deviation from the identity %s)',
+                 model, max(abs(e - (i = j)::int))))
+FROM (SELECT model, i, j, sum(cov[i][k] * -hessian[(j - 1) * array_length(p, 1) + k]) AS e
+      FROM many_check, generate_subscripts(p, 1) i, generate_subscripts(p, 1) j, generate_subscripts(p, 1) k
+      GROUP BY model, i, j) m
+GROUP BY model ORDER BY model;
+
+-- the same fits under a parallel plan: bit for bit
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SET LOCAL max_parallel_workers_per_gather = 2;
+CREATE FUNCTION pg_temp.plan_of(q text) RETURNS text LANGUAGE plpgsql AS $f$
+DECLARE r text; acc text := '';
+BEGIN
+    FOR r IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP acc := acc || r || E'\n'; END LOOP;
+    RETURN acc;
+END $f$;
+SELECT matches(pg_temp.plan_of($$SELECT bgnbd_fit(frequency, recency, tenure), gammagamma_fit(frequency, monetary_value) FROM many$$),
+               'Partial Aggregate', 'the plan of the fits of 75,000 customers is parallel');
+SELECT is((SELECT ROW(bgnbd_fit(frequency, recency, tenure), gammagamma_fit(frequency, monetary_value))::text FROM many),
+          (SELECT ROW(bg, gg)::text FROM many_fit),
+          'the fits of 75,000 distinct customers: parallel = serial, bit for bit');
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
 
 -- ---- errors ----
 SELECT throws_ok($$SELECT bgnbd_fit(1, 5, 4)$$, '22023', 'recency 5 and tenure 4 are inconsistent',
