@@ -11,18 +11,20 @@
  * One histogram covers a whole table, so it is an expanded object (see
  * utils/expandeddatum.h) in its own memory context, a child of the
  * aggregate context, updated in place by the transition and combine
- * functions.  The transition function adds to an open-addressing hash
- * table.  The combine function receives partial states that are sorted
- * already (each parallel worker sorts its own as it flattens it), so it
- * keeps its state as a sorted array and merges each input into it, in time
- * linear in the points: the leader of a parallel plan then neither hashes
- * the workers' points again nor sorts them all once more for the fit, which
- * made a parallel plan slower than a serial one.  The executor keeps such a read/write
- * object without copying it (ExecAggTransReparent).  It is flattened only to
- * be stored or sent to another process (a parallel worker's partial state),
- * and its flat form lists the points sorted by (x, u, v), so that the flat
- * and text forms are canonical and the fit sums its terms in an order that
- * does not depend on how the rows were split between workers.
+ * functions.  It holds its distinct points sorted by (x, u, v), and the
+ * rows added since in arrival order; when those reach ROWS_PER_MERGE, or
+ * the points are read, they are sorted (a counting sort on the frequency
+ * and the leading bits of a time, then small sorts in cache), their
+ * duplicates united, and they are merged into the sorted points.  Sorting
+ * is needed anyway, for the canonical flat form and for a fit that sums in
+ * an order independent of how rows were split between workers; a hash
+ * table in front of it, tried first, cost more in cache misses than it
+ * saved.  The combine function merges sorted partial states in time linear
+ * in the points, so the leader of a parallel plan neither sorts the
+ * workers' points again nor all of them once more for the fit.  The
+ * executor keeps such a read/write object without copying it
+ * (ExecAggTransReparent).  It is flattened only to be stored or sent to
+ * another process (a parallel worker's partial state).
  *
  * Flat form: varlena header, version byte, kind byte, two zero bytes, four
  * bytes of padding, the penalizer (float8), the number of points (int64),
@@ -44,22 +46,13 @@ extern Datum btyd_histogram_send(PG_FUNCTION_ARGS);
 extern Datum btyd_histogram_recv(PG_FUNCTION_ARGS);
 
 #define BTYD_HISTOGRAM_VERSION 1
-#define MIN_CAPACITY 64
 /*
- * The transition functions' rows go into the hash table this many at a
- * time, the slot of a row PREFETCH_DISTANCE ahead fetched while a row is
- * inserted: with a table far larger than the CPU caches, one cache miss per
- * row otherwise waited on its own, and inserting was the largest part of a
- * fit of a million customers.
+ * Rows are merged into the sorted points this many at a time (32 MB of
+ * them): enough that sorting a batch in cache-sized buckets dominates the
+ * linear merge, few enough to bound the memory of many repeated rows.
  */
-#define PENDING_ROWS 256
-#define PREFETCH_DISTANCE 16
-
-#if defined(__GNUC__) || defined(__clang__)
-#define histogram_prefetch(address) __builtin_prefetch(address)
-#else
-#define histogram_prefetch(address) ((void) 0)
-#endif
+#define ROWS_PER_MERGE ((int64) 1 << 20)
+#define MIN_ROWS 1024
 
 typedef struct BtydHistogramFlat
 {
@@ -80,12 +73,11 @@ typedef struct BtydHistogram
 	ExpandedObjectHeader hdr;
 	int			kind;
 	double		penalizer;
-	int64		npoints;		/* occupied slots */
-	int64		capacity;		/* a power of two, unless sorted */
-	BtydPoint  *slots;			/* count == 0 marks an empty slot */
-	bool		sorted;			/* slots are the npoints points, sorted */
-	BtydPoint  *pending;		/* rows not yet in the table (PENDING_ROWS) */
-	int			npending;
+	int64		npoints;		/* distinct points, sorted by point_cmp */
+	BtydPoint  *points;
+	int64		nrows;			/* rows added since, in arrival order */
+	int64		rows_capacity;
+	BtydPoint  *rows;
 } BtydHistogram;
 
 static Size histogram_get_flat_size(ExpandedObjectHeader *eohptr);
@@ -114,32 +106,9 @@ kind_is_valid(int kind)
 	return kind >= 1 && kind <= BTYD_KIND_MAX;
 }
 
+/* A new histogram in parent holding n sorted distinct points. */
 static BtydHistogram *
-histogram_new(MemoryContext parent, int kind, double penalizer, int64 expected)
-{
-	MemoryContext objcxt = AllocSetContextCreate(parent, "btyd_histogram",
-												 ALLOCSET_DEFAULT_SIZES);
-	BtydHistogram *h = MemoryContextAlloc(objcxt, sizeof(BtydHistogram));
-
-	EOH_init_header(&h->hdr, &histogram_methods, objcxt);
-	h->kind = kind;
-	h->penalizer = penalizer;
-	h->npoints = 0;
-	h->capacity = MIN_CAPACITY;
-	while (h->capacity < 2 * expected)
-		h->capacity *= 2;
-	h->slots = MemoryContextAllocExtended(objcxt, h->capacity * sizeof(BtydPoint),
-										  MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	h->sorted = false;
-	h->pending = NULL;
-	h->npending = 0;
-	return h;
-}
-
-/* A new histogram in parent holding n sorted points, as a sorted array. */
-static BtydHistogram *
-histogram_new_sorted(MemoryContext parent, int kind, double penalizer,
-					 const BtydPoint *points, int64 n)
+histogram_new(MemoryContext parent, int kind, double penalizer, const BtydPoint *points, int64 n)
 {
 	MemoryContext objcxt = AllocSetContextCreate(parent, "btyd_histogram",
 												 ALLOCSET_DEFAULT_SIZES);
@@ -149,140 +118,46 @@ histogram_new_sorted(MemoryContext parent, int kind, double penalizer,
 	h->kind = kind;
 	h->penalizer = penalizer;
 	h->npoints = n;
-	h->capacity = Max(n, 1);
-	h->slots = MemoryContextAllocExtended(objcxt, h->capacity * sizeof(BtydPoint),
-										  MCXT_ALLOC_HUGE);
-	memcpy(h->slots, points, n * sizeof(BtydPoint));
-	h->sorted = true;
-	h->pending = NULL;
-	h->npending = 0;
+	h->points = MemoryContextAllocExtended(objcxt, Max(n, 1) * sizeof(BtydPoint),
+										   MCXT_ALLOC_HUGE);
+	if (n > 0)
+		memcpy(h->points, points, n * sizeof(BtydPoint));
+	h->nrows = 0;
+	h->rows_capacity = 0;
+	h->rows = NULL;
 	return h;
 }
 
-static inline uint64
-point_hash(int32 x, double u, double v)
-{
-	uint64		bits_u,
-				bits_v;
-
-	memcpy(&bits_u, &u, sizeof(bits_u));
-	memcpy(&bits_v, &v, sizeof(bits_v));
-	return splitmix64_mix(splitmix64_mix(splitmix64_mix((uint64) x) ^ bits_u) ^ bits_v);
-}
-
-static void
-histogram_grow(BtydHistogram *h)
-{
-	BtydPoint  *old = h->slots;
-	int64		old_capacity = h->capacity;
-	int64		mask;
-
-	if ((uint64) h->capacity * 2 * sizeof(BtydPoint) > MaxAllocHugeSize / 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many distinct customer summaries for one fit: " INT64_FORMAT,
-						h->npoints),
-				 errhint("Round recency and tenure to whole days, or fit a sample.")));
-	h->capacity *= 2;
-	mask = h->capacity - 1;
-	h->slots = MemoryContextAllocExtended(h->hdr.eoh_context,
-										  h->capacity * sizeof(BtydPoint),
-										  MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	for (int64 i = 0; i < old_capacity; i++)
-	{
-		int64		j;
-
-		if (old[i].count == 0)
-			continue;
-		j = point_hash(old[i].x, old[i].u, old[i].v) & mask;
-		while (h->slots[j].count != 0)
-			j = (j + 1) & mask;
-		h->slots[j] = old[i];
-	}
-	pfree(old);
-}
-
-static void histogram_unsort(BtydHistogram *h);
-
-/* Inserts a point from slot j on (its hash), in a table with room for it. */
-static inline void
-histogram_insert(BtydHistogram *h, int32 x, double u, double v, int64 count, int64 j)
-{
-	int64		mask = h->capacity - 1;
-
-	while (h->slots[j].count != 0)
-	{
-		BtydPoint  *p = &h->slots[j];
-
-		if (p->x == x && p->u == u && p->v == v)
-		{
-			p->count = count_add(p->count, count);
-			return;
-		}
-		j = (j + 1) & mask;
-	}
-	h->slots[j].x = x;
-	h->slots[j].u = u;
-	h->slots[j].v = v;
-	h->slots[j].count = count;
-	h->npoints++;
-}
+static void histogram_merge_rows(BtydHistogram *h);
 
 /* Adds count customers with inputs (x, u, v); the inputs are already valid. */
-static void
-histogram_add(BtydHistogram *h, int32 x, double u, double v, int64 count)
-{
-	if (h->sorted)
-		histogram_unsort(h);
-
-	/* -0.0 and 0.0 are one value */
-	u += 0.0;
-	v += 0.0;
-	if (4 * (h->npoints + 1) > 3 * h->capacity)
-		histogram_grow(h);
-	histogram_insert(h, x, u, v, count, point_hash(x, u, v) & (h->capacity - 1));
-}
-
-/* Inserts the pending rows (see PENDING_ROWS). */
-static void
-histogram_flush(BtydHistogram *h)
-{
-	int			n = h->npending;
-	int64		slot[PENDING_ROWS];
-
-	if (n == 0)
-		return;
-	h->npending = 0;
-	if (h->sorted)
-		histogram_unsort(h);
-	while (4 * (h->npoints + n) > 3 * h->capacity)
-		histogram_grow(h);
-	for (int i = 0; i < n; i++)
-		slot[i] = point_hash(h->pending[i].x, h->pending[i].u, h->pending[i].v) &
-			(h->capacity - 1);
-	for (int i = 0; i < n; i++)
-	{
-		if (i + PREFETCH_DISTANCE < n)
-			histogram_prefetch(&h->slots[slot[i + PREFETCH_DISTANCE]]);
-		histogram_insert(h, h->pending[i].x, h->pending[i].u, h->pending[i].v, 1, slot[i]);
-	}
-}
-
-/* Adds one customer (a transition function's row); the inputs are valid. */
 static inline void
-histogram_add_row(BtydHistogram *h, int32 x, double u, double v)
+histogram_add(BtydHistogram *h, int32 x, double u, double v, int64 count)
 {
 	BtydPoint  *p;
 
-	if (h->pending == NULL)
-		h->pending = MemoryContextAlloc(h->hdr.eoh_context, PENDING_ROWS * sizeof(BtydPoint));
-	p = &h->pending[h->npending];
+	if (h->nrows == h->rows_capacity)
+	{
+		if (h->nrows == ROWS_PER_MERGE)
+			histogram_merge_rows(h);
+		else
+		{
+			int64		capacity = Max(MIN_ROWS, 2 * h->rows_capacity);
+
+			h->rows = h->rows == NULL ?
+				MemoryContextAllocExtended(h->hdr.eoh_context, capacity * sizeof(BtydPoint),
+										   MCXT_ALLOC_HUGE) :
+				repalloc_huge(h->rows, capacity * sizeof(BtydPoint));
+			h->rows_capacity = capacity;
+		}
+	}
+	p = &h->rows[h->nrows++];
 	p->x = x;
+	p->reserved = 0;
 	/* -0.0 and 0.0 are one value */
 	p->u = u + 0.0;
 	p->v = v + 0.0;
-	if (++h->npending == PENDING_ROWS)
-		histogram_flush(h);
+	p->count = count;
 }
 
 /* points of one frequency: by (u, v) */
@@ -332,7 +207,7 @@ histogram_get_flat_size(ExpandedObjectHeader *eohptr)
 {
 	BtydHistogram *h = (BtydHistogram *) eohptr;
 
-	histogram_flush(h);
+	histogram_merge_rows(h);
 	if (h->npoints > (int64) MAX_FLAT_POINTS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -343,42 +218,18 @@ histogram_get_flat_size(ExpandedObjectHeader *eohptr)
 }
 
 /*
- * A sorted histogram as a hash table again, for the transition function
- * (which no aggregate plan runs after the combine function, but a hand-made
- * call may).
- */
-static void
-histogram_unsort(BtydHistogram *h)
-{
-	BtydPoint  *points = h->slots;
-	int64		n = h->npoints;
-
-	h->sorted = false;
-	h->npoints = 0;
-	h->capacity = MIN_CAPACITY;
-	while (h->capacity < 2 * n)
-		h->capacity *= 2;
-	h->slots = MemoryContextAllocExtended(h->hdr.eoh_context, h->capacity * sizeof(BtydPoint),
-										  MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	for (int64 i = 0; i < n; i++)
-		histogram_add(h, points[i].x, points[i].u, points[i].v, points[i].count);
-	pfree(points);
-}
-
-/*
- * Merges n sorted points into a sorted histogram: one pass over both,
- * adding the counts of points in both.
+ * Merges n sorted distinct points into the histogram's sorted points: one
+ * pass over both, adding the counts of points in both.
  */
 static void
 histogram_merge(BtydHistogram *h, const BtydPoint *points, int64 n)
 {
-	BtydPoint  *old = h->slots,
+	BtydPoint  *old = h->points,
 			   *merged;
 	int64		i = 0,
 				j = 0,
 				k = 0;
 
-	Assert(h->sorted);
 	if (n == 0)
 		return;
 	merged = MemoryContextAllocExtended(h->hdr.eoh_context,
@@ -403,9 +254,44 @@ histogram_merge(BtydHistogram *h, const BtydPoint *points, int64 n)
 	while (j < n)
 		merged[k++] = points[j++];
 	pfree(old);
-	h->slots = merged;
+	h->points = merged;
 	h->npoints = k;
-	h->capacity = h->npoints + n;
+}
+
+static void sort_points_into(const BtydPoint *in, int64 n, BtydPoint *out);
+
+/*
+ * Sorts the rows added since the last merge, unites their duplicates and
+ * merges them into the sorted points.
+ */
+static void
+histogram_merge_rows(BtydHistogram *h)
+{
+	BtydPoint  *sorted;
+	int64		n = 0;
+
+	if (h->nrows == 0)
+		return;
+	sorted = MemoryContextAllocExtended(h->hdr.eoh_context, h->nrows * sizeof(BtydPoint),
+										MCXT_ALLOC_HUGE);
+	sort_points_into(h->rows, h->nrows, sorted);
+	for (int64 i = 0; i < h->nrows; i++)
+	{
+		if (n > 0 && point_cmp(&sorted[n - 1], &sorted[i]) == 0)
+			sorted[n - 1].count = count_add(sorted[n - 1].count, sorted[i].count);
+		else
+			sorted[n++] = sorted[i];
+	}
+	h->nrows = 0;
+	if (h->npoints == 0)
+	{
+		pfree(h->points);
+		h->points = sorted;
+		h->npoints = n;
+		return;
+	}
+	histogram_merge(h, sorted, n);
+	pfree(sorted);
 }
 
 /* A point's time (or spend) value as an unsigned integer in the same order. */
@@ -429,11 +315,11 @@ value_bucket(double value, uint64 lowest, int shift)
 }
 
 /* at most 2^this many buckets per frequency, and at least this many points a bucket */
-#define VALUE_BUCKET_BITS 12
+#define VALUE_BUCKET_BITS 16
 #define POINTS_PER_BUCKET 8
 
 /*
- * Copies the occupied slots into out (room for npoints) and sorts them.
+ * Sorts n points (or rows: they may repeat) from in into out.
  *
  * When frequencies are small, the points are placed by a counting sort on
  * (frequency, leading bits of u's offset from the smallest positive u) --
@@ -445,10 +331,9 @@ value_bucket(double value, uint64 lowest, int shift)
  * the buckets need only be in the order point_cmp gives them.
  */
 static void
-histogram_sorted_points(BtydHistogram *h, BtydPoint *out)
+sort_points_into(const BtydPoint *in, int64 n, BtydPoint *out)
 {
-	int64		n = 0,
-				nbuckets = 0;
+	int64		nbuckets = 0;
 	int32		max_x = 0;
 	uint64		min_u = PG_UINT64_MAX,
 				max_u = 0,
@@ -462,17 +347,9 @@ histogram_sorted_points(BtydHistogram *h, BtydPoint *out)
 			   *start;
 	uint8	   *bits;
 
-	histogram_flush(h);
-	if (h->sorted)
-	{
-		memcpy(out, h->slots, h->npoints * sizeof(BtydPoint));
-		return;
-	}
-
-	for (int64 i = 0; i < h->capacity; i++)
-		if (h->slots[i].count != 0)
+	for (int64 i = 0; i < n; i++)
 		{
-			const BtydPoint *p = &h->slots[i];
+			const BtydPoint *p = &in[i];
 
 			max_x = Max(max_x, p->x);
 			/* the smallest positive values: a zero goes to the first bucket */
@@ -482,15 +359,10 @@ histogram_sorted_points(BtydHistogram *h, BtydPoint *out)
 			if (p->v > 0.0)
 				min_v = Min(min_v, point_value_bits(p->v));
 			max_v = Max(max_v, point_value_bits(p->v));
-			n++;
 		}
-	Assert(n == h->npoints);
 	if (max_x >= BUCKET_FREQUENCIES)
 	{
-		n = 0;
-		for (int64 i = 0; i < h->capacity; i++)
-			if (h->slots[i].count != 0)
-				out[n++] = h->slots[i];
+		memcpy(out, in, n * sizeof(BtydPoint));
 		sort_points(out, n);
 		return;
 	}
@@ -503,9 +375,8 @@ histogram_sorted_points(BtydHistogram *h, BtydPoint *out)
 		varying++;
 	per_x = palloc0((max_x + 1) * sizeof(int64));
 	bits = palloc0(max_x + 1);
-	for (int64 i = 0; i < h->capacity; i++)
-		if (h->slots[i].count != 0)
-			per_x[h->slots[i].x]++;
+	for (int64 i = 0; i < n; i++)
+		per_x[in[i].x]++;
 	for (int32 x = 0; x <= max_x; x++)
 	{
 		int			b = 0;
@@ -522,15 +393,13 @@ histogram_sorted_points(BtydHistogram *h, BtydPoint *out)
 	(per_x[(p)->x] + value_bucket(by_u ? (p)->u : (p)->v, lowest, varying - bits[(p)->x]))
 
 	start = palloc_extended((nbuckets + 1) * sizeof(int64), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	for (int64 i = 0; i < h->capacity; i++)
-		if (h->slots[i].count != 0)
-			start[POINT_BUCKET(&h->slots[i]) + 1]++;
+	for (int64 i = 0; i < n; i++)
+		start[POINT_BUCKET(&in[i]) + 1]++;
 	for (int64 b = 0; b < nbuckets; b++)
 		start[b + 1] += start[b];
-	Assert(start[nbuckets] == h->npoints);
-	for (int64 i = 0; i < h->capacity; i++)
-		if (h->slots[i].count != 0)
-			out[start[POINT_BUCKET(&h->slots[i])]++] = h->slots[i];
+	Assert(start[nbuckets] == n);
+	for (int64 i = 0; i < n; i++)
+		out[start[POINT_BUCKET(&in[i])]++] = in[i];
 #undef POINT_BUCKET
 	/* start[b] is now the end of bucket b's points */
 	for (int64 b = 0; b < nbuckets; b++)
@@ -558,7 +427,8 @@ histogram_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocate
 	flat->kind = (uint8) h->kind;
 	flat->penalizer = h->penalizer;
 	flat->npoints = h->npoints;
-	histogram_sorted_points(h, flat->points);
+	histogram_merge_rows(h);
+	memcpy(flat->points, h->points, h->npoints * sizeof(BtydPoint));
 }
 
 /* The flat form of a histogram, for input functions, which return plain values. */
@@ -604,39 +474,18 @@ static BtydHistogram *
 histogram_checked(BtydHistogram *h)
 {
 #ifdef USE_ASSERT_CHECKING
-	int64		used = 0;
-
 	Assert(h->hdr.eoh_methods == &histogram_methods);
 	Assert(kind_is_valid(h->kind));
 	Assert(h->penalizer >= 0.0 && isfinite(h->penalizer) &&
 		   (h->kind != BTYD_KIND_GAMMAGAMMA || h->penalizer == 0.0));
-	if (h->sorted)
+	Assert(h->npoints >= 0 && h->nrows >= 0 && h->nrows <= h->rows_capacity);
+	for (int64 i = 0; i < h->npoints; i++)
 	{
-		Assert(h->npoints >= 0 && h->npoints <= h->capacity);
-		for (int64 i = 0; i < h->npoints; i++)
-		{
-			assert_valid_point(h->kind, &h->slots[i]);
-			Assert(i == 0 || point_cmp(&h->slots[i - 1], &h->slots[i]) < 0);
-		}
-		return h;
+		assert_valid_point(h->kind, &h->points[i]);
+		Assert(i == 0 || point_cmp(&h->points[i - 1], &h->points[i]) < 0);
 	}
-	Assert(h->capacity >= MIN_CAPACITY && (h->capacity & (h->capacity - 1)) == 0);
-	Assert(h->npoints >= 0 && 4 * h->npoints <= 3 * h->capacity);
-	for (int64 i = 0; i < h->capacity; i++)
-	{
-		const BtydPoint *p = &h->slots[i];
-		int64		mask = h->capacity - 1;
-
-		if (p->count == 0)
-			continue;
-		used++;
-		assert_valid_point(h->kind, p);
-		/* reachable from its hash position without crossing a free slot */
-		for (int64 j = point_hash(p->x, p->u, p->v) & mask; j != i; j = (j + 1) & mask)
-			Assert(h->slots[j].count != 0 &&
-				   !(h->slots[j].x == p->x && h->slots[j].u == p->u && h->slots[j].v == p->v));
-	}
-	Assert(used == h->npoints);
+	for (int64 i = 0; i < h->nrows; i++)
+		assert_valid_point(h->kind, &h->rows[i]);
 #endif
 	return h;
 }
@@ -674,21 +523,13 @@ btyd_histogram_data(Datum histogram, BtydData *data)
 	{
 		BtydHistogram *h = (BtydHistogram *) DatumGetEOHP(histogram);
 
-		histogram_flush(h);
+		histogram_merge_rows(h);
 		histogram_checked(h);
 		data->kind = h->kind;
 		data->penalizer = h->penalizer;
 		data->npoints = h->npoints;
-		if (h->sorted)
-		{
-			/* read-only, like the flat form's points */
-			data->points = h->slots;
-			return;
-		}
-		data->points = MemoryContextAllocExtended(CurrentMemoryContext,
-												  Max(h->npoints, 1) * sizeof(BtydPoint),
-												  MCXT_ALLOC_HUGE);
-		histogram_sorted_points(h, data->points);
+		/* read-only, like the flat form's points */
+		data->points = h->points;
 	}
 	else
 	{
@@ -788,14 +629,9 @@ static BtydHistogram *
 histogram_copy(Datum source, MemoryContext parent)
 {
 	BtydData	data;
-	BtydHistogram *h;
 
 	btyd_histogram_data(source, &data);
-	h = histogram_new(parent, data.kind, data.penalizer, data.npoints);
-	for (int64 i = 0; i < data.npoints; i++)
-		histogram_add(h, data.points[i].x, data.points[i].u, data.points[i].v,
-					  data.points[i].count);
-	return h;
+	return histogram_new(parent, data.kind, data.penalizer, data.points, data.npoints);
 }
 
 /*
@@ -814,7 +650,7 @@ histogram_for_update(FunctionCallInfo fcinfo, int kind, double penalizer)
 	if (h == NULL)
 	{
 		if (PG_ARGISNULL(0))
-			return histogram_new(context, kind, penalizer, 0);
+			return histogram_new(context, kind, penalizer, NULL, 0);
 		h = histogram_copy(PG_GETARG_DATUM(0), context);
 	}
 
@@ -905,7 +741,7 @@ bgnbd_fit_transfn(PG_FUNCTION_ARGS)
 
 	h = histogram_for_update(fcinfo, BTYD_KIND_BGNBD, 0.0);
 	check_same_penalizer(h->penalizer, 0.0);
-	histogram_add_row(h, x, recency, tenure);
+	histogram_add(h, x, recency, tenure, 1);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&h->hdr));
 }
 
@@ -931,7 +767,7 @@ bgnbd_fit_penalized_transfn(PG_FUNCTION_ARGS)
 
 	h = histogram_for_update(fcinfo, BTYD_KIND_BGNBD, penalizer);
 	check_same_penalizer(h->penalizer, penalizer);
-	histogram_add_row(h, x, recency, tenure);
+	histogram_add(h, x, recency, tenure, 1);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&h->hdr));
 }
 
@@ -969,7 +805,7 @@ gammagamma_fit_transfn(PG_FUNCTION_ARGS)
 		return state_unchanged(fcinfo);	/* outside the Gamma-Gamma model */
 
 	h = histogram_for_update(fcinfo, BTYD_KIND_GAMMAGAMMA, 0.0);
-	histogram_add_row(h, x, m, 0.0);
+	histogram_add(h, x, m, 0.0, 1);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&h->hdr));
 }
 
@@ -986,7 +822,7 @@ btyd_histogram_add_datum(FunctionCallInfo fcinfo, int kind, double penalizer,
 	check_penalizer(penalizer);
 	h = histogram_for_update(fcinfo, kind, penalizer);
 	check_same_penalizer(h->penalizer, penalizer);
-	histogram_add_row(h, x, u, v);
+	histogram_add(h, x, u, v, 1);
 	return EOHPGetRWDatum(&h->hdr);
 }
 
@@ -1012,15 +848,14 @@ btyd_histogram_combinefn(PG_FUNCTION_ARGS)
 
 		if (PG_ARGISNULL(0))
 		{
-			h = histogram_new_sorted(context, other.kind, other.penalizer, other.points,
-									 other.npoints);
+			h = histogram_new(context, other.kind, other.penalizer, other.points,
+							  other.npoints);
 			PG_RETURN_DATUM(EOHPGetRWDatum(&h->hdr));
 		}
 		btyd_histogram_data(PG_GETARG_DATUM(0), &first);
-		h = histogram_new_sorted(context, first.kind, first.penalizer, first.points,
-								 first.npoints);
+		h = histogram_new(context, first.kind, first.penalizer, first.points, first.npoints);
 	}
-	histogram_flush(h);
+	histogram_merge_rows(h);
 	histogram_checked(h);
 
 	/* only reachable by calling the support functions by hand */
@@ -1030,12 +865,7 @@ btyd_histogram_combinefn(PG_FUNCTION_ARGS)
 				 errmsg("cannot combine a %s histogram with %s data",
 						kind_name(h->kind), kind_name(other.kind))));
 	check_same_penalizer(h->penalizer, other.penalizer);
-	if (h->sorted)
-		histogram_merge(h, other.points, other.npoints);
-	else
-		for (int64 i = 0; i < other.npoints; i++)
-			histogram_add(h, other.points[i].x, other.points[i].u, other.points[i].v,
-						  other.points[i].count);
+	histogram_merge(h, other.points, other.npoints);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&h->hdr));
 }
 
@@ -1091,7 +921,7 @@ btyd_histogram_in(PG_FUNCTION_ARGS)
 		summary_syntax_error(&reader, "a penalizer of at least 0 (0 for gammagamma)");
 	summary_read_key(&reader, "points");
 
-	h = histogram_new(CurrentMemoryContext, kind, penalizer, 0);
+	h = histogram_new(CurrentMemoryContext, kind, penalizer, NULL, 0);
 	while (*reader.cursor >= '0' && *reader.cursor <= '9')
 	{
 		const char *start = reader.cursor;
@@ -1177,7 +1007,7 @@ btyd_histogram_recv(PG_FUNCTION_ARGS)
 	if (npoints > (buf->len - buf->cursor) / 28)
 		summary_binary_error("btyd_histogram", "The value is truncated.");
 
-	h = histogram_new(CurrentMemoryContext, kind, penalizer, npoints);
+	h = histogram_new(CurrentMemoryContext, kind, penalizer, NULL, 0);
 	for (int64 i = 0; i < npoints; i++)
 	{
 		int64		x,
