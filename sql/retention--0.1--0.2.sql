@@ -1106,3 +1106,11 @@ COMMENT ON TYPE rfm_state IS
     'one customer''s orders as rfm needs them (order count, exact revenue, first day''s total, distinct purchase days); text form "v2 amounts=numeric end=2024-12-31 orders=N revenue=R first_day_total=F days=2024-01-05,..."';
 COMMENT ON AGGREGATE rfm(date, float8, date) IS
     'RFM summary of one customer''s orders with float8 amounts (summed exactly, rounded to float8 once)';
+
+-- Combining the partial states of a BTYD fit merges up to millions of
+-- distinct customer summaries that a parallel worker sorted and sent: its
+-- cost, about that of aggregating a million rows, is what the planner
+-- weighs against sharing the scan (bench/cases/56_btyd_real_valued.bench).
+-- Declared, it keeps fits of a million customers or so serial, where two
+-- workers on two cores were slower, and lets bigger tables go parallel.
+ALTER FUNCTION btyd_histogram_combinefn(btyd_histogram, btyd_histogram) COST 2000000;

@@ -37,6 +37,7 @@
 #include <math.h>
 
 #include "libpq/pqformat.h"
+#include "port/pg_bitutils.h"
 #include "summary_io.h"
 #include "utils/expandeddatum.h"
 #include "utils/memutils.h"
@@ -136,20 +137,17 @@ histogram_add(BtydHistogram *h, int32 x, double u, double v, int64 count)
 {
 	BtydPoint  *p;
 
+	if (h->nrows == ROWS_PER_MERGE)
+		histogram_merge_rows(h);	/* which may have made the rows the points */
 	if (h->nrows == h->rows_capacity)
 	{
-		if (h->nrows == ROWS_PER_MERGE)
-			histogram_merge_rows(h);
-		else
-		{
-			int64		capacity = Max(MIN_ROWS, 2 * h->rows_capacity);
+		int64		capacity = Max(MIN_ROWS, 2 * h->rows_capacity);
 
-			h->rows = h->rows == NULL ?
-				MemoryContextAllocExtended(h->hdr.eoh_context, capacity * sizeof(BtydPoint),
-										   MCXT_ALLOC_HUGE) :
-				repalloc_huge(h->rows, capacity * sizeof(BtydPoint));
-			h->rows_capacity = capacity;
-		}
+		h->rows = h->rows == NULL ?
+			MemoryContextAllocExtended(h->hdr.eoh_context, capacity * sizeof(BtydPoint),
+									   MCXT_ALLOC_HUGE) :
+			repalloc_huge(h->rows, capacity * sizeof(BtydPoint));
+		h->rows_capacity = capacity;
 	}
 	p = &h->rows[h->nrows++];
 	p->x = x;
@@ -181,9 +179,8 @@ point_cmp(const BtydPoint *p, const BtydPoint *q)
 }
 
 /*
- * sort_points(points, n): a quicksort with point_cmp inlined, about twice
- * as fast as qsort() calling it, which was a quarter of a fit's time; and
- * sort_points_uv for the points of one frequency.
+ * sort_points(points, n): a quicksort with point_cmp inlined, about twice as
+ * fast as qsort() calling it, for the small buckets of the radix sort below.
  */
 #define ST_SORT sort_points
 #define ST_ELEMENT_TYPE BtydPoint
@@ -191,16 +188,6 @@ point_cmp(const BtydPoint *p, const BtydPoint *q)
 #define ST_SCOPE static
 #define ST_DEFINE
 #include "lib/sort_template.h"
-
-#define ST_SORT sort_points_uv
-#define ST_ELEMENT_TYPE BtydPoint
-#define ST_COMPARE(a, b) point_cmp_uv(a, b)
-#define ST_SCOPE static
-#define ST_DEFINE
-#include "lib/sort_template.h"
-
-/* frequencies below this are sorted by counting first (see below) */
-#define BUCKET_FREQUENCIES 65536
 
 static Size
 histogram_get_flat_size(ExpandedObjectHeader *eohptr)
@@ -258,160 +245,150 @@ histogram_merge(BtydHistogram *h, const BtydPoint *points, int64 n)
 	h->npoints = k;
 }
 
-static void sort_points_into(const BtydPoint *in, int64 n, BtydPoint *out);
+static void sort_points_in_place(BtydPoint *points, int64 n);
 
 /*
  * Sorts the rows added since the last merge, unites their duplicates and
- * merges them into the sorted points.
+ * merges them into the sorted points (or makes them the points, if there
+ * were none yet: the common case of one batch).
  */
 static void
 histogram_merge_rows(BtydHistogram *h)
 {
-	BtydPoint  *sorted;
+	BtydPoint  *rows = h->rows;
 	int64		n = 0;
 
 	if (h->nrows == 0)
 		return;
-	sorted = MemoryContextAllocExtended(h->hdr.eoh_context, h->nrows * sizeof(BtydPoint),
-										MCXT_ALLOC_HUGE);
-	sort_points_into(h->rows, h->nrows, sorted);
+	sort_points_in_place(rows, h->nrows);
 	for (int64 i = 0; i < h->nrows; i++)
 	{
-		if (n > 0 && point_cmp(&sorted[n - 1], &sorted[i]) == 0)
-			sorted[n - 1].count = count_add(sorted[n - 1].count, sorted[i].count);
+		if (n > 0 && point_cmp(&rows[n - 1], &rows[i]) == 0)
+			rows[n - 1].count = count_add(rows[n - 1].count, rows[i].count);
 		else
-			sorted[n++] = sorted[i];
+			rows[n++] = rows[i];
 	}
 	h->nrows = 0;
 	if (h->npoints == 0)
 	{
 		pfree(h->points);
-		h->points = sorted;
+		h->points = rows;
 		h->npoints = n;
+		h->rows = NULL;
+		h->rows_capacity = 0;
 		return;
 	}
-	histogram_merge(h, sorted, n);
-	pfree(sorted);
+	histogram_merge(h, rows, n);
 }
 
-/* A point's time (or spend) value as an unsigned integer in the same order. */
+/*
+ * The sort key of a point, 192 bits in three words, most significant first:
+ * the frequency, then the bits of u and of v (values are >= 0 and -0.0 is
+ * stored as 0.0, so a double's bits order them).  Comparing keys as
+ * unsigned integers is point_cmp.
+ */
 static inline uint64
-point_value_bits(double value)
+point_key_word(const BtydPoint *p, int word)
 {
 	uint64		bits;
 
-	/* values are >= 0, and -0.0 is stored as 0.0: the bits of a double order them */
-	memcpy(&bits, &value, sizeof(bits));
+	if (word == 0)
+		return (uint64) (uint32) p->x;
+	memcpy(&bits, word == 1 ? &p->u : &p->v, sizeof(bits));
 	return bits;
 }
 
-/* a value's bucket: its bits' offset from the lowest positive value's, shifted */
-static inline int64
-value_bucket(double value, uint64 lowest, int shift)
-{
-	uint64		bits = point_value_bits(value);
-
-	return bits > lowest ? (int64) ((bits - lowest) >> shift) : 0;
-}
-
-/* at most 2^this many buckets per frequency, and at least this many points a bucket */
-#define VALUE_BUCKET_BITS 16
-#define POINTS_PER_BUCKET 8
+/* buckets of at most this many points are sorted by comparisons */
+#define RADIX_SMALL 32
+#define RADIX_MAX_BITS 11
+/* deeper than this (adversarial bits), the rest is sorted by comparisons */
+#define RADIX_MAX_DEPTH 24
 
 /*
- * Sorts n points (or rows: they may repeat) from in into out.
- *
- * When frequencies are small, the points are placed by a counting sort on
- * (frequency, leading bits of u's offset from the smallest positive u) --
- * as many bits as the frequency has points to fill their buckets; a
- * double's bits grow with its logarithm, so the buckets are finer where
- * values are smaller, and zeros share the first -- and each bucket, a few points that fit in the CPU caches, is
- * then sorted by (u, v).  (A quicksort of each frequency's points was a quarter of a fit's
- * time.)  If every u is 0 (frequency 0 alone, say), v's bits lead instead;
- * the buckets need only be in the order point_cmp gives them.
+ * Sorts the n points at a by their keys from bit pos on (the bits before
+ * are the same for all of them), with tmp as scratch space of n points: a
+ * most-significant-digit radix sort that first skips the bits every point
+ * shares -- so whole days' trailing zero bits, or a frequency's single u,
+ * cost nothing -- then distributes the points by the next digit, as wide
+ * as the bucket is large, and sorts each sub-bucket the same way.  Buckets
+ * soon fit in the CPU caches; the smallest are sorted by comparisons.
  */
 static void
-sort_points_into(const BtydPoint *in, int64 n, BtydPoint *out)
+radix_sort_points(BtydPoint *a, BtydPoint *tmp, int64 n, int pos, int depth)
 {
-	int64		nbuckets = 0;
-	int32		max_x = 0;
-	uint64		min_u = PG_UINT64_MAX,
-				max_u = 0,
-				min_v = PG_UINT64_MAX,
-				max_v = 0,
-				lowest,
-				range;
-	bool		by_u;
-	int			varying = 0;
-	int64	   *per_x,
-			   *start;
-	uint8	   *bits;
+	int64		count[(1 << RADIX_MAX_BITS) + 1];
+	uint64		diff = 0;
+	int			word,
+				shift,
+				digit_bits = 1;
+	uint64		mask;
+	int64		begin;
 
-	for (int64 i = 0; i < n; i++)
-		{
-			const BtydPoint *p = &in[i];
-
-			max_x = Max(max_x, p->x);
-			/* the smallest positive values: a zero goes to the first bucket */
-			if (p->u > 0.0)
-				min_u = Min(min_u, point_value_bits(p->u));
-			max_u = Max(max_u, point_value_bits(p->u));
-			if (p->v > 0.0)
-				min_v = Min(min_v, point_value_bits(p->v));
-			max_v = Max(max_v, point_value_bits(p->v));
-		}
-	if (max_x >= BUCKET_FREQUENCIES)
+	if (n <= RADIX_SMALL || depth > RADIX_MAX_DEPTH)
 	{
-		memcpy(out, in, n * sizeof(BtydPoint));
-		sort_points(out, n);
+		sort_points(a, n);
 		return;
 	}
 
-	/* each frequency's buckets: per_x[x] is the first, bits[x] their bits */
-	by_u = max_u > 0;
-	lowest = by_u ? min_u : min_v;
-	range = by_u ? max_u - min_u : (max_v > 0 ? max_v - min_v : 0);
-	while (varying < 64 && (range >> varying) != 0)
-		varying++;
-	per_x = palloc0((max_x + 1) * sizeof(int64));
-	bits = palloc0(max_x + 1);
-	for (int64 i = 0; i < n; i++)
-		per_x[in[i].x]++;
-	for (int32 x = 0; x <= max_x; x++)
+	/* the first bit from pos on where two points differ */
+	for (word = pos / 64; word < 3; word++)
 	{
-		int			b = 0;
+		uint64		first = point_key_word(&a[0], word);
+		uint64		live = (word == pos / 64 && pos % 64 != 0) ?
+			PG_UINT64_MAX >> (pos % 64) : PG_UINT64_MAX;
 
-		while (b < Min(VALUE_BUCKET_BITS, varying) &&
-			   (per_x[x] >> (b + 1)) >= POINTS_PER_BUCKET)
-			b++;
-		bits[x] = (uint8) b;
-		per_x[x] = nbuckets;
-		nbuckets += (int64) 1 << b;
+		diff = 0;
+		for (int64 i = 1; i < n; i++)
+			diff |= point_key_word(&a[i], word) ^ first;
+		diff &= live;
+		if (diff != 0)
+			break;
 	}
+	if (word == 3)
+		return;					/* all keys equal */
+	pos = word * 64 + (63 - pg_leftmost_one_pos64(diff));
 
-#define POINT_BUCKET(p) \
-	(per_x[(p)->x] + value_bucket(by_u ? (p)->u : (p)->v, lowest, varying - bits[(p)->x]))
+	/* a digit of about log2(n / 8) bits, within the word */
+	while (digit_bits < RADIX_MAX_BITS && ((int64) 8 << (digit_bits + 1)) <= n)
+		digit_bits++;
+	digit_bits = Min(digit_bits, 64 - pos % 64);
+	shift = 64 - pos % 64 - digit_bits;
+	mask = ((uint64) 1 << digit_bits) - 1;
 
-	start = palloc_extended((nbuckets + 1) * sizeof(int64), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	memset(count, 0, (((int64) 1 << digit_bits) + 1) * sizeof(int64));
 	for (int64 i = 0; i < n; i++)
-		start[POINT_BUCKET(&in[i]) + 1]++;
-	for (int64 b = 0; b < nbuckets; b++)
-		start[b + 1] += start[b];
-	Assert(start[nbuckets] == n);
+		count[((point_key_word(&a[i], word) >> shift) & mask) + 1]++;
+	for (int64 d = 0; d < ((int64) 1 << digit_bits); d++)
+		count[d + 1] += count[d];
 	for (int64 i = 0; i < n; i++)
-		out[start[POINT_BUCKET(&in[i])]++] = in[i];
-#undef POINT_BUCKET
-	/* start[b] is now the end of bucket b's points */
-	for (int64 b = 0; b < nbuckets; b++)
+		tmp[count[(point_key_word(&a[i], word) >> shift) & mask]++] = a[i];
+	memcpy(a, tmp, n * sizeof(BtydPoint));
+
+	/* count[d] is now the end of digit d's points */
+	begin = 0;
+	for (int64 d = 0; d < ((int64) 1 << digit_bits); d++)
 	{
-		int64		begin = b == 0 ? 0 : start[b - 1];
-
-		if (start[b] - begin > 1)
-			sort_points_uv(out + begin, start[b] - begin);
+		if (count[d] - begin > 1)
+			radix_sort_points(a + begin, tmp + begin, count[d] - begin, pos + digit_bits,
+							  depth + 1);
+		begin = count[d];
 	}
-	pfree(start);
-	pfree(bits);
-	pfree(per_x);
+}
+
+/* Sorts n points (or rows: they may repeat). */
+static void
+sort_points_in_place(BtydPoint *points, int64 n)
+{
+	BtydPoint  *tmp;
+
+	if (n <= RADIX_SMALL)
+	{
+		sort_points(points, n);
+		return;
+	}
+	tmp = palloc_extended(n * sizeof(BtydPoint), MCXT_ALLOC_HUGE);
+	radix_sort_points(points, tmp, n, 0, 0);
+	pfree(tmp);
 }
 
 static void

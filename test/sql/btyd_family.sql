@@ -188,7 +188,10 @@ CREATE TEMP TABLE serial AS
 SELECT pnbd_fit(frequency, recency, tenure) AS pn, mbgnbd_fit(frequency, recency, tenure) AS mb FROM sim;
 CREATE TEMP TABLE serial_bb AS SELECT bgbb_fit(frequency, recency, opportunities) AS bb FROM sim_bb;
 SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
+-- a fit's combine function declares the cost of a big merge (cpu_operator_cost
+-- units), which keeps small tables' fits serial unless operators cost next to nothing
+SET parallel_tuple_cost = 0.01;
+SET cpu_operator_cost = 1e-6;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 EXPLAIN (COSTS OFF)
@@ -204,6 +207,7 @@ FROM sim_bb;
 RESET max_parallel_workers_per_gather;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
+RESET cpu_operator_cost;
 RESET min_parallel_table_scan_size;
 
 -- bad input: 22023 naming the value

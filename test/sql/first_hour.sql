@@ -116,7 +116,10 @@ FROM many_subs, (SELECT period_range('month', d::date) AS p
                  FROM generate_series(DATE '2023-01-01', '2024-12-01', '1 month') d) m
 GROUP BY p;
 SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
+-- a fit's combine function declares the cost of a big merge (cpu_operator_cost
+-- units), which keeps small tables' fits serial unless operators cost next to nothing
+SET parallel_tuple_cost = 0.01;
+SET cpu_operator_cost = 1e-6;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
@@ -133,6 +136,7 @@ SELECT (SELECT count(*) FROM serial_churn) AS months,
 SELECT rollup(s) FROM (SELECT churn_agg(started, ended, '[2024-01-01,2024-02-01)') s FROM many_subs GROUP BY id % 7) x;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
+RESET cpu_operator_cost;
 RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
 RESET parallel_leader_participation;
