@@ -190,46 +190,6 @@ bgnbd_problem_init(BgnbdProblem *pb, const BtydData *data)
 }
 
 /*
- * The sum of c ln(1 + e) over the points of a group with e in [0, 1], as
- * the logarithm of the product of the (1 + e): one log per LOG_PRODUCT_TERMS
- * points instead of one log1p per point, which was the largest part of an
- * evaluation.  The product stays below 2^LOG_PRODUCT_TERMS; rounding 1 + e
- * costs at most an ulp of 1 per point, far below the rounding of the sum.
- * Points that stand for several customers take the log1p.
- */
-#define LOG_PRODUCT_TERMS 256
-
-typedef struct LogProduct
-{
-	double		sum;
-	double		product;
-	int			terms;
-} LogProduct;
-
-static inline void
-log_product_add(LogProduct *lp, double count, double e)
-{
-	if (count != 1.0)
-	{
-		lp->sum += count * log1p(e);
-		return;
-	}
-	lp->product *= 1.0 + e;
-	if (++lp->terms == LOG_PRODUCT_TERMS)
-	{
-		lp->sum += log(lp->product);
-		lp->product = 1.0;
-		lp->terms = 0;
-	}
-}
-
-static inline double
-log_product_total(const LogProduct *lp)
-{
-	return lp->sum + log(lp->product);
-}
-
-/*
  * The log-likelihood summed over the customers at (r, α, a, b), its
  * gradient with respect to those four parameters in grad and, if hess is
  * not NULL, its Hessian (4 x 4, row-major).

@@ -68,18 +68,21 @@ hyp2f1_one(double b, double c, double z, int max_terms,
 				sum_b = 0.0,
 				sum_c = 0.0,
 				sum_z = 0.0,
-				one_minus_z = 1.0 - z;
+				inv_one_minus_z = 1.0 / (1.0 - z);
 
+	/* the divisions are kept off the chain of products p (a fit's hot loop) */
 	for (int n = 1; n < max_terms; n++)
 	{
-		double		t = p * z;
+		double		t = p * z,
+					ib = 1.0 / (b + n),
+					ic = 1.0 / (c + n);
 
 		sum += t;
 		sum_b += t * sb;
 		sum_c -= t * sc;
 		sum_z += n * p;
-		p *= (b + n) / (c + n) * z;
-		if (p * ((n + 1) / one_minus_z + 1.0 / (one_minus_z * one_minus_z)) <= 1e-17 * sum_z)
+		p *= (b + n) * ic * z;
+		if (p * ((n + 1) + inv_one_minus_z) * inv_one_minus_z <= 1e-17 * sum_z)
 		{
 			*F = sum;
 			*Fb = sum_b;
@@ -87,8 +90,8 @@ hyp2f1_one(double b, double c, double z, int max_terms,
 			*Fz = sum_z;
 			return true;
 		}
-		sb += 1.0 / (b + n);
-		sc += 1.0 / (c + n);
+		sb += ib;
+		sc += ic;
 		if ((n & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -396,7 +399,8 @@ pnbd_cached_w(PnbdProblem *pb, const double *m, int32 x, int32 k)
  * Per point, ln of the bracket E(T) (1 - w(T)) + E(t_x) w(t_x) as a
  * log-sum-exp, whose shares of the sum weigh the two terms' derivatives;
  * the logarithms of α and β plus the times come from per-evaluation tables
- * and ln(1 - w) from the cache of w: one exp and one log1p per point.
+ * and ln(1 - w) from the cache of w: one exp per point, and the log1p of
+ * the log-sum-exp summed as a LogProduct.
  */
 static double
 pnbd_log_likelihood_sum(void *arg, const double *m, double *grad)
@@ -417,6 +421,7 @@ pnbd_log_likelihood_sum(void *arg, const double *m, double *grad)
 	int32		cur_x = -1;
 	double		lg_rx = 0.0,
 				psi_rx = 0.0;
+	LogProduct	lp = {0.0, 1.0, 0};
 
 	for (int k = 0; k < pb->nvalues; k++)
 	{
@@ -439,6 +444,7 @@ pnbd_log_likelihood_sum(void *arg, const double *m, double *grad)
 					lb_x = pb->log_beta_value[u],
 					share1,
 					share2,
+					e,
 					lb;
 		const PnbdW *wT,
 				   *wx;
@@ -455,11 +461,12 @@ pnbd_log_likelihood_sum(void *arg, const double *m, double *grad)
 		if (wT == NULL || wx == NULL)
 			return NAN;
 
-		/* ln[E(T) (1 - w(T)) + E(tx) w(tx)] */
-		lb = log_add_exp(-rx * la_T - s * lb_T + wT->log1m_w,
-						 -rx * la_x - s * lb_x + wx->log_w, &share2);
+		/* ln[E(T) (1 - w(T)) + E(tx) w(tx)] = lb + ln(1 + e) */
+		lb = log_add_exp_parts(-rx * la_T - s * lb_T + wT->log1m_w,
+							   -rx * la_x - s * lb_x + wx->log_w, &e, &share2);
 		share1 = 1.0 - share2;
 		sum += c * (lg_rx + base + lb);
+		log_product_add(&lp, c, e);
 		if (share1 > 0.0)
 		{
 			g[0] += c * share1 * (-la_T - wT->odds * wT->d[0]);
@@ -476,7 +483,7 @@ pnbd_log_likelihood_sum(void *arg, const double *m, double *grad)
 	}
 	for (int k = 0; k < 4; k++)
 		grad[k] = g[k];
-	return sum;
+	return sum + log_product_total(&lp);
 }
 
 /* -(mean LL) + penalizer (r² + (α/scale)² + s² + (β/scale)²) at θ = ln(r, α, s, β) */
