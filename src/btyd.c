@@ -36,6 +36,41 @@
 #include "optimize.h"
 #include "specfun.h"
 
+/*
+ * The log-likelihood and its Hessian at the parameters of a problem's last
+ * evaluation with Hessian: a Newton fit ends with one at the estimate, which
+ * the model's log-likelihood and covariance then need not compute again.
+ */
+typedef struct LastEvaluation
+{
+	bool		valid;
+	double		param[4];
+	double		ll;
+	double		hessian[16];
+} LastEvaluation;
+
+static void
+last_evaluation_save(LastEvaluation *last, int n, const double *param, double ll,
+					 const double *hessian)
+{
+	last->valid = true;
+	memcpy(last->param, param, n * sizeof(double));
+	last->ll = ll;
+	memcpy(last->hessian, hessian, n * n * sizeof(double));
+}
+
+/* The log-likelihood and Hessian at param, if the last evaluation was there. */
+static bool
+last_evaluation_at(const LastEvaluation *last, int n, const double *param, double *ll,
+				   double *hessian)
+{
+	if (!last->valid || memcmp(last->param, param, n * sizeof(double)) != 0)
+		return false;
+	*ll = last->ll;
+	memcpy(hessian, last->hessian, n * n * sizeof(double));
+	return true;
+}
+
 /* Convergence: largest gradient component of the mean objective, log scale. */
 #define FIT_GRADIENT_TOLERANCE 1e-9
 #define FIT_MAX_ITERATIONS 1000
@@ -84,6 +119,7 @@ typedef struct BgnbdProblem
 	double		customers;
 	double		penalizer;
 	double		max_tenure;
+	LastEvaluation last;
 } BgnbdProblem;
 
 static int
@@ -139,6 +175,7 @@ bgnbd_problem_init(BgnbdProblem *pb, const BtydData *data)
 	pb->penalizer = data->penalizer;
 	pb->customers = 0.0;
 	pb->max_tenure = 0.0;
+	pb->last.valid = false;
 
 	pb->group_start = palloc_extended((n + 1) * sizeof(int64), MCXT_ALLOC_HUGE);
 	pb->group_weight = palloc_extended((n + 1) * sizeof(double), MCXT_ALLOC_HUGE);
@@ -420,6 +457,8 @@ bgnbd_objective_derivatives(const double *theta, double *grad, double *hess, Bgn
 	for (int k = 0; k < 4; k++)
 		param[k] = exp(theta[k]);
 	ll = bgnbd_log_likelihood_sum(pb, param, g, hess != NULL ? h : NULL);
+	if (hess != NULL)
+		last_evaluation_save(&pb->last, 4, param, ll, h);
 	penalty = pb->penalizer * (param[0] * param[0] + (param[1] / scale) * (param[1] / scale) +
 							   param[2] * param[2] + param[3] * param[3]);
 	for (int k = 0; k < 4; k++)
@@ -475,6 +514,7 @@ typedef struct GammaGammaProblem
 	double	   *group_weight;
 	double	   *group_log_sum;	/* Σ count × ln m over the group */
 	double		customers;
+	LastEvaluation last;
 } GammaGammaProblem;
 
 static void
@@ -485,6 +525,7 @@ gammagamma_problem_init(GammaGammaProblem *pb, const BtydData *data)
 	pb->npoints = n;
 	pb->points = data->points;
 	pb->customers = 0.0;
+	pb->last.valid = false;
 	pb->group_start = palloc_extended((n + 1) * sizeof(int64), MCXT_ALLOC_HUGE);
 	pb->group_weight = palloc_extended((n + 1) * sizeof(double), MCXT_ALLOC_HUGE);
 	pb->group_log_sum = palloc_extended((n + 1) * sizeof(double), MCXT_ALLOC_HUGE);
@@ -600,6 +641,8 @@ gammagamma_objective_derivatives(const double *theta, double *grad, double *hess
 	for (int k = 0; k < 3; k++)
 		param[k] = exp(theta[k]);
 	ll = gammagamma_log_likelihood_sum(pb, param, g, hess != NULL ? h : NULL);
+	if (hess != NULL)
+		last_evaluation_save(&pb->last, 3, param, ll, h);
 	for (int k = 0; k < 3; k++)
 		g[k] = -g[k] / pb->customers;
 	if (hess != NULL)
@@ -852,7 +895,8 @@ bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 
 	for (int k = 0; k < 4; k++)
 		param[k] = exp(theta[k]);
-	ll = bgnbd_log_likelihood_sum(&pb, param, grad, hessian);
+	if (!last_evaluation_at(&pb.last, 4, param, &ll, hessian))
+		ll = bgnbd_log_likelihood_sum(&pb, param, grad, hessian);
 	have_covariance = btyd_covariance_from_hessian(4, hessian, covariance);
 	PG_RETURN_DATUM(btyd_model_datum(fcinfo, param, 4, ll, btyd_customer_count(&data), converged,
 									 have_covariance ? covariance : NULL));
@@ -908,7 +952,8 @@ gammagamma_fit_finalfn(PG_FUNCTION_ARGS)
 
 	for (int k = 0; k < 3; k++)
 		param[k] = exp(theta[k]);
-	ll = gammagamma_log_likelihood_sum(&pb, param, grad, hessian);
+	if (!last_evaluation_at(&pb.last, 3, param, &ll, hessian))
+		ll = gammagamma_log_likelihood_sum(&pb, param, grad, hessian);
 	have_covariance = btyd_covariance_from_hessian(3, hessian, covariance);
 	PG_RETURN_DATUM(btyd_model_datum(fcinfo, param, 3, ll, btyd_customer_count(&data), converged,
 									 have_covariance ? covariance : NULL));

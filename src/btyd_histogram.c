@@ -300,21 +300,40 @@ point_key_word(const BtydPoint *p, int word)
 
 /* buckets of at most this many points are sorted by comparisons */
 #define RADIX_SMALL 32
-#define RADIX_MAX_BITS 11
+#define RADIX_MAX_BITS 9
 /* deeper than this (adversarial bits), the rest is sorted by comparisons */
 #define RADIX_MAX_DEPTH 24
 
+/* Sorts a few points by comparisons: an insertion sort, as most are in order or equal. */
+static void
+insertion_sort_points(BtydPoint *a, int64 n)
+{
+	for (int64 i = 1; i < n; i++)
+	{
+		BtydPoint	p = a[i];
+		int64		j = i;
+
+		while (j > 0 && point_cmp(&a[j - 1], &p) > 0)
+		{
+			a[j] = a[j - 1];
+			j--;
+		}
+		a[j] = p;
+	}
+}
+
 /*
- * Sorts the n points at a by their keys from bit pos on (the bits before
- * are the same for all of them), with tmp as scratch space of n points: a
- * most-significant-digit radix sort that first skips the bits every point
- * shares -- so whole days' trailing zero bits, or a frequency's single u,
- * cost nothing -- then distributes the points by the next digit, as wide
- * as the bucket is large, and sorts each sub-bucket the same way.  Buckets
- * soon fit in the CPU caches; the smallest are sorted by comparisons.
+ * Sorts the n points at src by their keys from bit pos on (the bits before
+ * are the same for all of them) into src, or into dst if to_dst; the other
+ * array is scratch space.  A most-significant-digit radix sort: it first
+ * skips the bits every point shares -- so whole days' trailing zero bits,
+ * or a frequency's single u, cost nothing -- then distributes the points
+ * into the other array by the next digit, as wide as the bucket is large,
+ * and sorts each sub-bucket the same way from there.  Buckets soon fit in
+ * the CPU caches; the smallest are sorted by comparisons.
  */
 static void
-radix_sort_points(BtydPoint *a, BtydPoint *tmp, int64 n, int pos, int depth)
+radix_sort_points(BtydPoint *src, BtydPoint *dst, int64 n, int pos, int depth, bool to_dst)
 {
 	int64		count[(1 << RADIX_MAX_BITS) + 1];
 	uint64		diff = 0;
@@ -323,29 +342,40 @@ radix_sort_points(BtydPoint *a, BtydPoint *tmp, int64 n, int pos, int depth)
 				digit_bits = 1;
 	uint64		mask;
 	int64		begin;
+	BtydPoint  *target = to_dst ? dst : src;
 
 	if (n <= RADIX_SMALL || depth > RADIX_MAX_DEPTH)
 	{
-		sort_points(a, n);
+		if (to_dst)
+			memcpy(dst, src, n * sizeof(BtydPoint));
+		if (n <= RADIX_SMALL)
+			insertion_sort_points(target, n);
+		else
+			sort_points(target, n);
 		return;
 	}
 
 	/* the first bit from pos on where two points differ */
 	for (word = pos / 64; word < 3; word++)
 	{
-		uint64		first = point_key_word(&a[0], word);
+		uint64		first = point_key_word(&src[0], word);
 		uint64		live = (word == pos / 64 && pos % 64 != 0) ?
 			PG_UINT64_MAX >> (pos % 64) : PG_UINT64_MAX;
 
 		diff = 0;
 		for (int64 i = 1; i < n; i++)
-			diff |= point_key_word(&a[i], word) ^ first;
+			diff |= point_key_word(&src[i], word) ^ first;
 		diff &= live;
 		if (diff != 0)
 			break;
 	}
 	if (word == 3)
-		return;					/* all keys equal */
+	{
+		/* all keys equal */
+		if (to_dst)
+			memcpy(dst, src, n * sizeof(BtydPoint));
+		return;
+	}
 	pos = word * 64 + (63 - pg_leftmost_one_pos64(diff));
 
 	/* a digit of about log2(n / 8) bits, within the word */
@@ -357,20 +387,19 @@ radix_sort_points(BtydPoint *a, BtydPoint *tmp, int64 n, int pos, int depth)
 
 	memset(count, 0, (((int64) 1 << digit_bits) + 1) * sizeof(int64));
 	for (int64 i = 0; i < n; i++)
-		count[((point_key_word(&a[i], word) >> shift) & mask) + 1]++;
+		count[((point_key_word(&src[i], word) >> shift) & mask) + 1]++;
 	for (int64 d = 0; d < ((int64) 1 << digit_bits); d++)
 		count[d + 1] += count[d];
 	for (int64 i = 0; i < n; i++)
-		tmp[count[(point_key_word(&a[i], word) >> shift) & mask]++] = a[i];
-	memcpy(a, tmp, n * sizeof(BtydPoint));
+		dst[count[(point_key_word(&src[i], word) >> shift) & mask]++] = src[i];
 
-	/* count[d] is now the end of digit d's points */
+	/* count[d] is now the end of digit d's points, which are in dst */
 	begin = 0;
 	for (int64 d = 0; d < ((int64) 1 << digit_bits); d++)
 	{
-		if (count[d] - begin > 1)
-			radix_sort_points(a + begin, tmp + begin, count[d] - begin, pos + digit_bits,
-							  depth + 1);
+		if (count[d] > begin)
+			radix_sort_points(dst + begin, src + begin, count[d] - begin, pos + digit_bits,
+							  depth + 1, !to_dst);
 		begin = count[d];
 	}
 }
@@ -383,11 +412,11 @@ sort_points_in_place(BtydPoint *points, int64 n)
 
 	if (n <= RADIX_SMALL)
 	{
-		sort_points(points, n);
+		insertion_sort_points(points, n);
 		return;
 	}
 	tmp = palloc_extended(n * sizeof(BtydPoint), MCXT_ALLOC_HUGE);
-	radix_sort_points(points, tmp, n, 0, 0);
+	radix_sort_points(points, tmp, n, 0, 0, false);
 	pfree(tmp);
 }
 

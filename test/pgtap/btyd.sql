@@ -1,7 +1,7 @@
 -- Predictive CLV: properties of the fits and scores, on simulated populations.
 BEGIN;
 SET LOCAL search_path = public, retention;
-SELECT plan(54);
+SELECT plan(55);
 
 -- ---- the minimiser on classic problems (including one undefined past a barrier) ----
 -- Its self-test is in the library only, not in the installed schema.
@@ -162,6 +162,22 @@ SELECT is((SELECT length(pg_temp.bgnbd_state(frequency, recency, tenure)::text)
            FROM days),
           (SELECT count(DISTINCT (frequency, recency, tenure))::int FROM days),
           'the histogram holds each distinct (frequency, recency, tenure) once');
+
+-- the state's points are the distinct triples in (frequency, recency, tenure) order
+-- with their counts, as SQL's GROUP BY and ORDER BY give them: 66,000 rows with
+-- whole days and continuous times mixed and a fifth of the customers twice, which
+-- the state sorts with its radix sort
+CREATE TEMP TABLE mixed AS
+SELECT frequency, CASE WHEN customer_id % 3 = 0 THEN floor(recency) ELSE recency END AS recency,
+       CASE WHEN customer_id % 3 = 0 THEN floor(tenure) ELSE tenure END AS tenure
+FROM btyd_simulate(55000, 0.5, 10, 0.8, 2.5, 20, 400, seed => 3),
+     LATERAL generate_series(1, 1 + (customer_id % 5 = 0)::int) copy;
+SELECT is((SELECT pg_temp.bgnbd_state(frequency, recency, tenure)::text FROM mixed),
+          (SELECT 'v1 kind=bgnbd penalizer=0 points=' ||
+                  string_agg(format('%s:%s:%s:%s', frequency, recency, tenure, n), ','
+                             ORDER BY frequency, recency, tenure)
+           FROM (SELECT frequency, recency, tenure, count(*) AS n FROM mixed GROUP BY 1, 2, 3) g),
+          'the state of 66,000 rows: their distinct triples with counts, in SQL''s order');
 
 -- ---- scores ----
 -- a new customer's expected purchases against the simulation: customers all observed for
