@@ -49,11 +49,12 @@ extern bool btyd_presolve(int n, double *theta, const double *log_scale, Objecti
 
 /*
  * The covariance of the estimates: the inverse of the Hessian of -LL at
- * param, by central differences of the analytic gradient.  False if that
- * Hessian is not positive definite (no covariance then).
+ * param, by forward differences of the analytic gradient from grad, the
+ * gradient at param.  False if that Hessian is not positive definite (no
+ * covariance then).
  */
-extern bool btyd_covariance(int n, const double *param, BtydLogLikelihood fn,
-							void *problem, double *covariance);
+extern bool btyd_covariance(int n, const double *param, const double *grad,
+							BtydLogLikelihood fn, void *problem, double *covariance);
 /* the same from the Hessian of LL (n x n, row-major), analytic */
 extern bool btyd_covariance_from_hessian(int n, const double *ll_hessian, double *covariance);
 

@@ -212,7 +212,7 @@ mbgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 	for (int k = 0; k < 4; k++)
 		m[k] = exp(theta[k]);
 	ll = mbgnbd_log_likelihood_sum(&pb, m, grad);
-	have_covariance = btyd_covariance(4, m, mbgnbd_log_likelihood_sum, &pb, covariance);
+	have_covariance = btyd_covariance(4, m, grad, mbgnbd_log_likelihood_sum, &pb, covariance);
 	PG_RETURN_DATUM(btyd_model_datum(fcinfo, m, 4, ll, btyd_customer_count(&data), converged,
 									 have_covariance ? covariance : NULL));
 }

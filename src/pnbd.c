@@ -590,7 +590,7 @@ pnbd_fit_finalfn(PG_FUNCTION_ARGS)
 	ll = pnbd_log_likelihood_sum(&pb, m, grad);
 	if (isnan(ll))
 		series_error(0, 0.0);
-	have_covariance = btyd_covariance(4, m, pnbd_log_likelihood_sum, &pb, covariance);
+	have_covariance = btyd_covariance(4, m, grad, pnbd_log_likelihood_sum, &pb, covariance);
 	PG_RETURN_DATUM(btyd_model_datum(fcinfo, m, 4, ll, btyd_customer_count(&data), converged,
 									 have_covariance ? covariance : NULL));
 }
