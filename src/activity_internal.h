@@ -204,7 +204,7 @@ extern void cursor_heap_push(CursorHeap *heap, int i);
 extern int	cursor_heap_take_smallest(CursorHeap *heap, int *taken);
 extern bool flat_cursor_next(FlatCursor *cursor);
 
-/* ---- sorted runs and flat parts, shared with purchases (activity_state.c) ---- */
+/* ---- sorted runs and flat parts, shared with purchases and mrr (activity_state.c) ---- */
 
 /*
  * A row to sort by key carrying a payload (purchases_agg: the amount).

@@ -13,9 +13,9 @@
  * aggregate context, updated in place by the transition and combine
  * functions.  It holds its distinct points sorted by (x, u, v), and the
  * rows added since in arrival order; when those reach ROWS_PER_MERGE, or
- * the points are read, they are sorted (a counting sort on the frequency
- * and the leading bits of a time, then small sorts in cache), their
- * duplicates united, and they are merged into the sorted points.  Sorting
+ * the points are read, they are sorted (a radix sort on the bits of the
+ * frequency and the two values, see radix_sort_points), their duplicates
+ * united, and they are merged into the sorted points.  Sorting
  * is needed anyway, for the canonical flat form and for a fit that sums in
  * an order independent of how rows were split between workers; a hash
  * table in front of it, tried first, cost more in cache misses than it
@@ -49,8 +49,8 @@ extern Datum btyd_histogram_recv(PG_FUNCTION_ARGS);
 #define BTYD_HISTOGRAM_VERSION 1
 /*
  * Rows are merged into the sorted points this many at a time (32 MB of
- * them): enough that sorting a batch in cache-sized buckets dominates the
- * linear merge, few enough to bound the memory of many repeated rows.
+ * them): enough that the linear merges are few next to the sorting, few
+ * enough to bound the memory of many repeated rows.
  */
 #define ROWS_PER_MERGE ((int64) 1 << 20)
 #define MIN_ROWS 1024
