@@ -274,7 +274,7 @@ SET LOCAL parallel_setup_cost = 0;
 -- a fit's combine function declares the cost of a big merge (cpu_operator_cost
 -- units), which keeps small tables' fits serial unless operators cost next to nothing
 SET LOCAL parallel_tuple_cost = 0.01;
-SET LOCAL cpu_operator_cost = 1e-6;
+SET LOCAL cpu_operator_cost = 1e-8;
 SET LOCAL min_parallel_table_scan_size = 0;
 SET LOCAL max_parallel_workers_per_gather = 2;
 CREATE FUNCTION pg_temp.plan_of(q text) RETURNS text LANGUAGE plpgsql AS $f$

@@ -119,7 +119,7 @@ SET parallel_setup_cost = 0;
 -- a fit's combine function declares the cost of a big merge (cpu_operator_cost
 -- units), which keeps small tables' fits serial unless operators cost next to nothing
 SET parallel_tuple_cost = 0.01;
-SET cpu_operator_cost = 1e-6;
+SET cpu_operator_cost = 1e-8;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
