@@ -53,7 +53,8 @@ extern Datum btyd_histogram_recv(PG_FUNCTION_ARGS);
  * enough to bound the memory of many repeated rows.
  */
 #define ROWS_PER_MERGE ((int64) 1 << 20)
-#define MIN_ROWS 1024
+/* the first rows' room: small, for fits of many small groups (GROUP BY) */
+#define MIN_ROWS 64
 
 typedef struct BtydHistogramFlat
 {
