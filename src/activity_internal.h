@@ -226,6 +226,62 @@ bit_width(uint64 value)
 	return value == 0 ? 0 : pg_leftmost_one_pos64(value) + 1;
 }
 
+/*
+ * A bigint id and a day packed into one word that sorts as (id, day): the
+ * id's offset from the smallest above the day's offset from the smallest.
+ * The rows' range is gathered with id_day_range_add; id_day_range_fit then
+ * sets the widths and says whether a key fits 64 bits (ids rarely spread
+ * over more than 2^40, days over a few thousand).  Used by the radix sorts
+ * of activity, purchases and mrr.
+ */
+typedef struct IdDayRange
+{
+	int64		min_id;
+	int64		max_id;
+	DateADT		min_day;
+	DateADT		max_day;
+	int			id_bits;		/* set by id_day_range_fit */
+	int			day_bits;
+} IdDayRange;
+
+#define ID_DAY_RANGE_EMPTY {PG_INT64_MAX, PG_INT64_MIN, PG_INT32_MAX, PG_INT32_MIN, 0, 0}
+
+static inline void
+id_day_range_add(IdDayRange *range, int64 id, DateADT day)
+{
+	range->min_id = Min(range->min_id, id);
+	range->max_id = Max(range->max_id, id);
+	range->min_day = Min(range->min_day, day);
+	range->max_day = Max(range->max_day, day);
+}
+
+static inline bool
+id_day_range_fit(IdDayRange *range)
+{
+	range->day_bits = bit_width((uint64) ((int64) range->max_day - range->min_day));
+	range->id_bits = bit_width((uint64) range->max_id - (uint64) range->min_id);
+	return range->id_bits + range->day_bits <= 64;
+}
+
+static inline uint64
+id_day_key(const IdDayRange *range, int64 id, DateADT day)
+{
+	return (((uint64) id - (uint64) range->min_id) << range->day_bits) |
+		(uint64) ((int64) day - range->min_day);
+}
+
+static inline int64
+id_day_key_id(const IdDayRange *range, uint64 key)
+{
+	return (int64) ((uint64) range->min_id + (key >> range->day_bits));
+}
+
+static inline DateADT
+id_day_key_day(const IdDayRange *range, uint64 key)
+{
+	return range->min_day + (DateADT) (key & (((uint64) 1 << range->day_bits) - 1));
+}
+
 /* parts kept unmerged at most, and how many of a size class are merged */
 #define SORTED_PARTS_MAX 128
 #define SORTED_PARTS_FAN_IN 32

@@ -858,46 +858,32 @@ activity_sort_rows(ActivityState *state)
 	int64		n = state->npending;
 	int64	   *ids = state->pending_ids;
 	const DateADT *days = state->pending_days;
-	int64		min_id = PG_INT64_MAX,
-				max_id = PG_INT64_MIN;
-	DateADT		min_day = PG_INT32_MAX,
-				max_day = PG_INT32_MIN;
-	int			day_bits,
-				id_bits;
+	IdDayRange	range = ID_DAY_RANGE_EMPTY;
 	FlatWriter	writer;
 	SortedRows	sorted = {&writer, 0, NULL, 0, 64};
 
 	if (n == 0)
 		return;
 	for (int64 i = 0; i < n; i++)
-	{
-		min_id = Min(min_id, ids[i]);
-		max_id = Max(max_id, ids[i]);
-		min_day = Min(min_day, days[i]);
-		max_day = Max(max_day, days[i]);
-	}
-	day_bits = bit_width((uint64) (max_day - min_day));
-	id_bits = bit_width((uint64) max_id - (uint64) min_id);
+		id_day_range_add(&range, ids[i], days[i]);
 
 	writer_init(&writer, ACTIVITY_ID_BIGINT, CurrentMemoryContext);
 	(void) writer_reserve(&writer, Min((Size) n * 3, MaxAllocSize / 2));
 	sorted.days = palloc(sizeof(DateADT) * sorted.size);
 
-	if (id_bits + day_bits <= 64)
+	if (id_day_range_fit(&range))
 	{
 		/* the keys take the place of the ids */
 		uint64	   *keys = (uint64 *) ids;
 		uint64	   *scratch = palloc_extended(sizeof(uint64) * n, MCXT_ALLOC_HUGE);
-		uint64		day_mask = ((uint64) 1 << day_bits) - 1;
 
 		for (int64 i = 0; i < n; i++)
-			keys[i] = (((uint64) ids[i] - (uint64) min_id) << day_bits) |
-				(uint64) (days[i] - min_day);
-		radix_sort_keys(keys, scratch, n, id_bits + day_bits);
+			keys[i] = id_day_key(&range, ids[i], days[i]);
+		radix_sort_keys(keys, scratch, n, range.id_bits + range.day_bits);
 		pfree(scratch);
 		for (int64 i = 0; i < n; i++)
-			sorted_rows_add(&sorted, (int64) ((uint64) min_id + (keys[i] >> day_bits)),
-							min_day + (DateADT) (keys[i] & day_mask));
+			sorted_rows_add(&sorted, id_day_key_id(&range, keys[i]),
+							id_day_key_day(&range, keys[i]));
 	}
 	else
 	{

@@ -302,12 +302,7 @@ static bool
 mrr_radix_sort_bigint(const MrrSummary *s, const MrrRecord **order)
 {
 	const char *p = MRR_RECORDS(s);
-	int64		min_id = PG_INT64_MAX,
-				max_id = PG_INT64_MIN;
-	DateADT		min_day = PG_INT32_MAX,
-				max_day = PG_INT32_MIN;
-	int			day_bits,
-				id_bits;
+	IdDayRange	range = ID_DAY_RANGE_EMPTY;
 	SortPair   *pairs,
 			   *scratch;
 
@@ -317,15 +312,10 @@ mrr_radix_sort_bigint(const MrrSummary *s, const MrrRecord **order)
 		int64		id;
 
 		memcpy(&id, MRR_RECORD_ID(r), sizeof(int64));
-		min_id = Min(min_id, id);
-		max_id = Max(max_id, id);
-		min_day = Min(min_day, r->day);
-		max_day = Max(max_day, r->day);
+		id_day_range_add(&range, id, r->day);
 		p += r->size;
 	}
-	day_bits = bit_width((uint64) ((int64) max_day - min_day));
-	id_bits = bit_width((uint64) max_id - (uint64) min_id);
-	if (day_bits + id_bits > 64)
+	if (!id_day_range_fit(&range))
 		return false;
 
 	pairs = palloc_extended(s->nrecords * sizeof(SortPair), MCXT_ALLOC_HUGE);
@@ -337,12 +327,11 @@ mrr_radix_sort_bigint(const MrrSummary *s, const MrrRecord **order)
 		int64		id;
 
 		memcpy(&id, MRR_RECORD_ID(r), sizeof(int64));
-		pairs[i].key = (((uint64) id - (uint64) min_id) << day_bits) |
-			(uint64) ((int64) r->day - min_day);
+		pairs[i].key = id_day_key(&range, id, r->day);
 		pairs[i].value = (uint64) (uintptr_t) r;
 		p += r->size;
 	}
-	radix_sort_pairs(pairs, scratch, s->nrecords, id_bits + day_bits);
+	radix_sort_pairs(pairs, scratch, s->nrecords, range.id_bits + range.day_bits);
 	for (int64 i = 0; i < s->nrecords; i++)
 		order[i] = (const MrrRecord *) (uintptr_t) pairs[i].value;
 	pfree(scratch);

@@ -281,30 +281,22 @@ purchases_sort_rows(PurchasesState *state)
 
 	if (state->id_kind == ACTIVITY_ID_BIGINT)
 	{
-		int64		min_id = PG_INT64_MAX,
-					max_id = PG_INT64_MIN;
-		DateADT		min_day = PG_INT32_MAX,
-					max_day = PG_INT32_MIN;
-		int			day_bits,
-					id_bits;
+		IdDayRange	range = ID_DAY_RANGE_EMPTY;
+		bool		fits;
 		uint64		amount_bits = 0;	/* of the numeric amounts as compact_amount()s */
 		bool		packable = state->amount_kind == PURCHASES_NUMERIC;
 
 		for (int64 i = 0; i < n; i++)
 		{
-			min_id = Min(min_id, (int64) rows[i].key);
-			max_id = Max(max_id, (int64) rows[i].key);
-			min_day = Min(min_day, state->days[i]);
-			max_day = Max(max_day, state->days[i]);
+			id_day_range_add(&range, (int64) rows[i].key, state->days[i]);
 			if (packable)
 			{
 				packable = (rows[i].value & PURCHASES_PAYLOAD_WIDE) == 0;
 				amount_bits |= compact_amount(rows[i].value);
 			}
 		}
-		day_bits = bit_width((uint64) (max_day - min_day));
-		id_bits = bit_width((uint64) max_id - (uint64) min_id);
-		if (packable && id_bits + day_bits + bit_width(amount_bits) <= 64)
+		fits = id_day_range_fit(&range);
+		if (packable && range.id_bits + range.day_bits + bit_width(amount_bits) <= 64)
 		{
 			/*
 			 * The common case of shop data: key and amount fit one word, the
@@ -312,15 +304,13 @@ purchases_sort_rows(PurchasesState *state)
 			 * second array.  The words take the place of the pairs.
 			 */
 			uint64	   *words = (uint64 *) rows;
-			uint64		day_mask = ((uint64) 1 << day_bits) - 1;
-			int			low = 64 - Max(id_bits + day_bits, 1);
+			int			low = 64 - Max(range.id_bits + range.day_bits, 1);
 			uint64		amount_mask = ((uint64) 1 << low) - 1;
 			uint64	   *scratch;
 
 			for (int64 i = 0; i < n; i++)
 			{
-				uint64		key = ((rows[i].key - (uint64) min_id) << day_bits) |
-					(uint64) (state->days[i] - min_day);
+				uint64		key = id_day_key(&range, (int64) rows[i].key, state->days[i]);
 				uint64		amount = compact_amount(rows[i].value);
 
 				words[i] = (key << low) | amount;
@@ -334,28 +324,25 @@ purchases_sort_rows(PurchasesState *state)
 			{
 				uint64		key = words[i] >> low;
 
-				run_add(&run, (int64) ((uint64) min_id + (key >> day_bits)), NULL, 0,
-						min_day + (DateADT) (key & day_mask),
+				run_add(&run, id_day_key_id(&range, key), NULL, 0, id_day_key_day(&range, key),
 						expand_amount(words[i] & amount_mask));
 			}
 		}
-		else if (id_bits + day_bits <= 64)
+		else if (fits)
 		{
-			uint64		day_mask = ((uint64) 1 << day_bits) - 1;
 			SortPair   *scratch;
 
 			for (int64 i = 0; i < n; i++)
-				rows[i].key = ((rows[i].key - (uint64) min_id) << day_bits) |
-					(uint64) (state->days[i] - min_day);
+				rows[i].key = id_day_key(&range, (int64) rows[i].key, state->days[i]);
 			/* the days are in the keys now: their room goes to the sort */
 			pfree(state->days);
 			state->days = NULL;
 			scratch = palloc_extended(sizeof(SortPair) * n, MCXT_ALLOC_HUGE);
-			radix_sort_pairs(rows, scratch, n, id_bits + day_bits);
+			radix_sort_pairs(rows, scratch, n, range.id_bits + range.day_bits);
 			pfree(scratch);
 			for (int64 i = 0; i < n; i++)
-				run_add(&run, (int64) ((uint64) min_id + (rows[i].key >> day_bits)), NULL, 0,
-						min_day + (DateADT) (rows[i].key & day_mask), rows[i].value);
+				run_add(&run, id_day_key_id(&range, rows[i].key), NULL, 0,
+						id_day_key_day(&range, rows[i].key), rows[i].value);
 		}
 		else
 		{
